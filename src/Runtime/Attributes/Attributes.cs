@@ -1,0 +1,71 @@
+namespace AotNet;
+
+/// <summary>Activation applied after a <see cref="DenseAttribute"/> layer's affine map.</summary>
+public enum Activation
+{
+    Linear = 0,
+    Relu = 1,
+    Sigmoid = 2,
+    Softmax = 3,
+    Tanh = 4,
+}
+
+/// <summary>Training loss. The cross-entropies are fused with their sigmoid/softmax and computed from logits.</summary>
+public enum Loss
+{
+    MeanSquaredError = 0,
+    BinaryCrossentropy = 1,
+    CategoricalCrossentropy = 2,
+}
+
+/// <summary>Optimizer, with Keras 3 default hyper-parameters.</summary>
+public enum Optimizer
+{
+    RmsProp = 0,
+    Adam = 1,
+    Sgd = 2,
+}
+
+/// <summary>Metrics reported next to the loss. Accuracy is binary (p &gt; 0.5) for one sigmoid unit, argmax otherwise.</summary>
+[Flags]
+public enum Metric
+{
+    None = 0,
+    Accuracy = 1,
+    MeanAbsoluteError = 2,
+}
+
+/// <summary>
+/// Declares a sequential model on a <c>partial</c> class. The AotNet source generator turns the class and its
+/// <see cref="DenseAttribute"/> layers (in declaration order) into specialised training code.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class SequentialAttribute(int inputs) : Attribute
+{
+    /// <summary>Number of input features.</summary>
+    public int Inputs { get; } = inputs;
+
+    public Loss Loss { get; set; } = Loss.MeanSquaredError;
+
+    public Optimizer Optimizer { get; set; } = Optimizer.RmsProp;
+
+    /// <summary>Learning rate; 0 means the optimizer's Keras default (RMSprop 1e-3, Adam 1e-3, SGD 1e-2).</summary>
+    public double LearningRate { get; set; }
+
+    public Metric Metrics { get; set; } = Metric.None;
+
+    /// <summary>RMSprop only: use the legacy tf.keras update <c>lr*g/(sqrt(v)+eps)</c> instead of Keras 3's <c>lr*g/sqrt(v+eps)</c>.</summary>
+    public bool LegacyEpsilon { get; set; }
+
+    /// <summary>SGD only: momentum (0 = plain SGD).</summary>
+    public double Momentum { get; set; }
+}
+
+/// <summary>A fully connected layer: <c>activation(x · kernel + bias)</c>, kernel stored [in, out].</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DenseAttribute(int units, Activation activation = Activation.Linear) : Attribute
+{
+    public int Units { get; } = units;
+
+    public Activation Activation { get; } = activation;
+}

@@ -1,0 +1,34 @@
+using AotNet.Data;
+
+namespace AotNet.Training;
+
+/// <summary>
+/// A batch is a list of row indices into a data set: the trainer shuffles indices, never rows.
+/// Generated models read input row <c>Rows[i]</c> of <see cref="Inputs"/> and target row <c>Rows[i]</c> of <see cref="Targets"/>.
+/// </summary>
+public readonly ref struct Batch
+{
+    public Batch(Features inputs, DenseMatrix? targets, ReadOnlySpan<int> rows)
+    {
+        Inputs = inputs;
+        Targets = targets;
+        Rows = rows;
+    }
+
+    public Features Inputs { get; }
+
+    /// <summary>Targets, or null for prediction.</summary>
+    public DenseMatrix? Targets { get; }
+
+    public ReadOnlySpan<int> Rows { get; }
+
+    public int Count => Rows.Length;
+
+    public Batch Slice(int start, int count) => new(Inputs, Targets, Rows.Slice(start, count));
+}
+
+/// <summary>Sums over the rows of a batch: per-sample loss and per-sample metric (accuracy hit 0/1, or absolute error).</summary>
+public readonly record struct BatchStats(double LossSum, double MetricSum)
+{
+    public static BatchStats operator +(BatchStats a, BatchStats b) => new(a.LossSum + b.LossSum, a.MetricSum + b.MetricSum);
+}

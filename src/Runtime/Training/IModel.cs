@@ -1,0 +1,67 @@
+namespace AotNet.Training;
+
+/// <summary>
+/// Implemented by every generated model (a partial class declared with <see cref="SequentialAttribute"/>).
+/// The trainer drives models through these members only: no reflection, no virtual layer list.
+/// </summary>
+/// <remarks>
+/// Parameters, gradients and optimizer state share one layout:
+/// <c>dense_0.kernel [in0, out0], dense_0.bias [out0], dense_1.kernel, …</c>.
+/// Gradients are sums over rows (not means); the trainer passes the 1/batch scale to <see cref="Step"/>.
+/// </remarks>
+public interface IModel<TSelf>
+    where TSelf : class, IModel<TSelf>
+{
+    /// <summary>Topology, loss, optimizer and parameter layout.</summary>
+    static abstract ModelDescription Description { get; }
+
+    /// <summary>A model with glorot_uniform kernels drawn from <paramref name="seed"/> and zero biases.</summary>
+    static abstract TSelf Create(ulong seed);
+
+    /// <summary>All kernels and biases, in one block.</summary>
+    float[] Parameters { get; }
+
+    /// <summary>The gradient block (same layout as <see cref="Parameters"/>), consumed by <see cref="Step"/>.</summary>
+    float[] Gradients { get; }
+
+    /// <summary>Buffers for forward and backward passes over at most <paramref name="maxRows"/> rows.
+    /// A workspace belongs to one thread at a time.</summary>
+    Workspace CreateWorkspace(int maxRows);
+
+    /// <summary>
+    /// Forward and backward over the batch rows, in row order: adds the gradient of the summed per-sample loss to
+    /// <paramref name="gradient"/> (which the caller zeroes) and returns the sums of the per-sample loss and metric.
+    /// </summary>
+    BatchStats Backward(in Batch batch, Workspace workspace, Span<float> gradient);
+
+    /// <summary>One optimizer step with gradient <c>Gradients * scale</c>.</summary>
+    void Step(float scale);
+
+    /// <summary>Forward only: sums of the per-sample loss and metric over the batch (targets required).</summary>
+    BatchStats Evaluate(in Batch batch, Workspace workspace);
+
+    /// <summary>Forward only: writes <c>batch.Count x Outputs</c> values (probabilities for sigmoid/softmax outputs).</summary>
+    void Predict(in Batch batch, Workspace workspace, Span<float> outputs);
+
+    /// <summary>Zeroes the optimizer state (moments, step count).</summary>
+    void ResetOptimizer();
+}
+
+/// <summary>Per-thread scratch memory for a generated model: activations and deltas for up to <see cref="MaxRows"/> rows.</summary>
+public sealed class Workspace
+{
+    public Workspace(int maxRows, int floatsPerRow)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        MaxRows = maxRows;
+        FloatsPerRow = floatsPerRow;
+        Buffer = GC.AllocateArray<float>(checked(maxRows * floatsPerRow), pinned: true);
+    }
+
+    public int MaxRows { get; }
+
+    public int FloatsPerRow { get; }
+
+    /// <summary>Scratch floats; the model decides the layout.</summary>
+    public float[] Buffer { get; }
+}

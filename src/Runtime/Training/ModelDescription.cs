@@ -1,0 +1,33 @@
+namespace AotNet.Training;
+
+/// <summary>One dense layer of a generated model and where its tensors sit in the parameter block.</summary>
+public sealed record LayerDescription(int Index, int Inputs, int Units, Activation Activation, int KernelOffset, int BiasOffset)
+{
+    public string KernelName => $"dense_{Index}.kernel";
+
+    public string BiasName => $"dense_{Index}.bias";
+
+    public int KernelLength => Inputs * Units;
+}
+
+/// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
+public sealed record ModelDescription(
+    string Name,
+    int Inputs,
+    IReadOnlyList<LayerDescription> Layers,
+    Loss Loss,
+    Optimizer Optimizer,
+    double LearningRate,
+    Metric Metrics,
+    int ParameterCount)
+{
+    public int Outputs => Layers[^1].Units;
+
+    /// <summary>"accuracy", "mae" or null: the Keras history key of the model's metric.</summary>
+    public string? MetricName => Metrics.HasFlag(Metric.Accuracy) ? "accuracy" : Metrics.HasFlag(Metric.MeanAbsoluteError) ? "mae" : null;
+
+    /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
+    public string Topology =>
+        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + string.Concat(
+            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}"));
+}

@@ -1,0 +1,65 @@
+using AotNet.Data;
+using AotNet.Training;
+
+namespace AotNet.Tests.Training;
+
+public class CrossValidationTests
+{
+    private static LabeledData Data(int n)
+    {
+        var rng = new DeterministicRandom(8);
+        var x = new DenseMatrix(n, LinearTestModel.In);
+        var y = new DenseMatrix(n, 1);
+        for (int r = 0; r < n; r++)
+        {
+            var row = x.Row(r);
+            for (int c = 0; c < row.Length; c++)
+            {
+                row[c] = rng.NextSingle(-1, 1);
+            }
+
+            y.Row(r)[0] = row[0] - row[2] + 0.3f;
+        }
+
+        return new LabeledData(x, y);
+    }
+
+    [Fact]
+    public void FoldsAreIndependentOfTheThreadCount()
+    {
+        var options = new FitOptions { Epochs = 6, BatchSize = 1 };
+        var one = CrossValidation.Run<LinearTestModel>(Data(52), 4, options, seed: 3, threads: 1);
+        var three = CrossValidation.Run<LinearTestModel>(Data(52), 4, options, seed: 3, threads: 3);
+        Assert.Equal(4, one.Length);
+        for (int f = 0; f < 4; f++)
+        {
+            Assert.Equal(f, three[f].Fold);
+            Assert.Equal(one[f].History["val_mae"], three[f].History["val_mae"]);
+            Assert.Equal(one[f].Validation, three[f].Validation);
+        }
+
+        // different folds start from different weights and see different data
+        Assert.NotEqual(one[0].History["val_mae"], one[1].History["val_mae"]);
+    }
+
+    [Fact]
+    public void MeanCurveAveragesEpochByEpoch()
+    {
+        var folds = CrossValidation.Run<LinearTestModel>(Data(40), 2, new FitOptions { Epochs = 3, BatchSize = 4 }, seed: 1);
+        var mean = CrossValidation.MeanCurve(folds, "val_mae");
+        Assert.Equal(3, mean.Length);
+        for (int e = 0; e < 3; e++)
+        {
+            Assert.Equal((folds[0].History["val_mae"][e] + folds[1].History["val_mae"][e]) / 2, mean[e], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void AFailingFoldSurfacesItsException()
+    {
+        var data = Data(20);
+        data.Inputs.Dense!.Row(3)[0] = float.PositiveInfinity;
+        Assert.Throws<TrainingDivergedException>(() =>
+            CrossValidation.Run<LinearTestModel>(data, 2, new FitOptions { Epochs = 2, BatchSize = 2 }, seed: 1, threads: 2));
+    }
+}

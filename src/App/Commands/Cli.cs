@@ -1,0 +1,78 @@
+using System.CommandLine;
+using AotNet.IO;
+using AotNet.Training;
+
+namespace AotNet.App.Commands;
+
+/// <summary>
+/// How every command ends: exit code 0 on success; 1 with one or two clear lines on stderr for anything the user
+/// can fix (bad files, bad values, diverging training); 130 after Ctrl+C. Never a stack trace.
+/// </summary>
+internal static class Cli
+{
+    public const int Ok = 0, Failed = 1, Interrupted = 130;
+
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"aotnet: {message}");
+        return Failed;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT), mapping exceptions to exit codes.</summary>
+    public static int Run(Func<CancellationToken, int> action)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // stop between steps, leave no partial file
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return action(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("aotnet: interrupted; no partial output was written");
+            return Interrupted;
+        }
+        catch (AggregateException e) when (e.InnerException is OperationCanceledException)
+        {
+            Console.Error.WriteLine("aotnet: interrupted; no partial output was written");
+            return Interrupted;
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            return Fail(Message(e));
+        }
+        catch (Exception e)
+        {
+            return Fail($"internal error: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static bool IsUserFacing(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or TrainingDivergedException or InvalidDataException or HttpRequestException
+        || (e is AggregateException a && a.InnerException is { } inner && IsUserFacing(inner));
+
+    private static string Message(Exception e) => e is AggregateException { InnerException: { } inner } ? Message(inner) : e.Message;
+}
+
+/// <summary>The dataset options shared by every command.</summary>
+internal static class DataOptions
+{
+    public static Option<string?> DataDir() => new("--data-dir")
+    {
+        Description = "folder holding the Keras dataset files (default: $KERAS_HOME/datasets, else ~/.keras/datasets; missing files are downloaded)",
+    };
+
+    public static Option<bool> NoVerify() => new("--no-verify")
+    {
+        Description = "skip the sha256 check of dataset files already present (for your own copies)",
+    };
+}

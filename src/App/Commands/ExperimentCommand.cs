@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using AotNet.App.Experiments;
+using AotNet.App.Terminal;
+using AotNet.Reporting;
+
+namespace AotNet.App.Commands;
+
+/// <summary><c>aotnet all|imdb|reuters|boston [options]</c>: runs experiments and writes results.json, figures and report.html.</summary>
+internal static class ExperimentCommand
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Build("all", "run the three experiments of the seed, one after the other", Experiment.All);
+        yield return Build("imdb", "IMDB sentiment: 10000 multi-hot → 16 relu → 16 relu → 1 sigmoid, 20 epochs, batch 512", [Experiment.Imdb]);
+        yield return Build("reuters", "Reuters topics: 10000 multi-hot → 64 relu → 64 relu → 46 softmax, 20 epochs, batch 512", [Experiment.Reuters]);
+        yield return Build("boston", "Boston housing: 13 → 64 relu → 64 relu → 1, 5-fold cross-validation, 500 epochs, batch 1", [Experiment.Boston]);
+    }
+
+    private static Command Build(string name, string description, IReadOnlyList<Experiment> experiments)
+    {
+        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)");
+        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)");
+        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
+        folds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 2)
+            {
+                r.AddError("--folds must be at least 2");
+            }
+        });
+        var seed = new Option<ulong>("--seed") { Description = "seed of weight initialisation and shuffles", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        threads.Validators.Add(r =>
+        {
+            int t = r.GetValueOrDefault<int>();
+            if (t < 1 || t > 256)
+            {
+                r.AddError("--threads must be between 1 and 256");
+            }
+        });
+        var dataDir = DataOptions.DataDir();
+        var noVerify = DataOptions.NoVerify();
+        var outDir = new Option<string>("--out") { Description = "folder for results.json, the SVG figures and report.html", DefaultValueFactory = _ => "aotnet-out" };
+        var noShuffle = new Option<bool>("--no-shuffle") { Description = "train in data order instead of reshuffling every epoch" };
+        var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones" };
+        var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file" };
+        var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book-ema (Chollet's, default) or seed (the tutorial's own formula)", DefaultValueFactory = _ => "book-ema" };
+        smoothing.AcceptOnlyFromAmong("book-ema", "seed");
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
+
+        var command = new Command(name, description)
+        {
+            epochs, batchSize, folds, seed, threads, dataDir, noVerify, outDir, noShuffle, initialWeights, saveWeights, smoothing, quiet,
+        };
+        command.SetAction(parse =>
+        {
+            if (experiments.Count > 1 && (parse.GetValue(initialWeights) is not null || parse.GetValue(saveWeights) is not null))
+            {
+                return Cli.Fail("--initial-weights and --save-weights name one model's weights: use them with imdb, reuters or boston, not all");
+            }
+
+            var settings = new RunSettings
+            {
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batchSize),
+                Folds = parse.GetValue(folds),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                DataDir = parse.GetValue(dataDir),
+                NoVerify = parse.GetValue(noVerify),
+                OutDir = parse.GetValue(outDir)!,
+                Shuffle = !parse.GetValue(noShuffle),
+                InitialWeights = parse.GetValue(initialWeights),
+                SaveWeights = parse.GetValue(saveWeights),
+                Smoothing = parse.GetValue(smoothing) == "seed" ? SmoothingKind.Seed : SmoothingKind.BookEma,
+            };
+            var reporter = new ConsoleReporter(ConsoleReporter.Detect(parse.GetValue(quiet)));
+            return Cli.Run(cancellation => Runner.Run(experiments, settings, reporter, parse.Tokens.Count > 0 ? string.Join(' ', ["aotnet", .. Environment.GetCommandLineArgs().Skip(1)]) : "aotnet", cancellation));
+        });
+        return command;
+    }
+
+    private static Option<int?> PositiveInt(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int v && v <= 0)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive whole number (got {v})"));
+            }
+        });
+        return option;
+    }
+}

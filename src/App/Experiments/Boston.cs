@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using AotNet.App.Results;
+using AotNet.App.Terminal;
+using AotNet.Data;
+using AotNet.Reporting;
+using AotNet.Training;
+
+namespace AotNet.App.Experiments;
+
+/// <summary>Boston housing, normalised with the training mean and std, plus what the normaliser was.</summary>
+public sealed record BostonData(LabeledData Train, LabeledData Test, float[] Mean, float[] Std, double LoadSeconds);
+
+/// <summary>
+/// The seed's regression recipe: k-fold cross-validation (folds of n // k contiguous samples, 500 epochs, batch 1),
+/// the per-epoch mean of the folds' validation MAE, its smoothed curve and the best epoch; then what the seed leaves
+/// out: a final model trained on all training samples for the best epoch count, scored on the test set.
+/// </summary>
+public static class Boston
+{
+    public const int Epochs = 500, BatchSize = 1, SmoothingSkip = 10;
+
+    public static BostonResult Run(BostonData data, RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var options = new FitOptions
+        {
+            Epochs = settings.Epochs ?? Epochs,
+            BatchSize = settings.BatchSize ?? BatchSize,
+            Shuffle = settings.Shuffle,
+        };
+        int foldSize = KFold.FoldSize(data.Train.Count, settings.Folds);
+        reporter.Heading($"boston: {BostonNet.Description.Topology}, mse, {settings.Folds}-fold cross-validation (folds of {foldSize}), {options.Epochs} epochs, batch {options.BatchSize}, {Math.Min(settings.Threads, settings.Folds)} folds at a time");
+
+        var folds = CrossValidation.Run<BostonNet>(
+            data.Train,
+            settings.Folds,
+            options,
+            settings.Seed,
+            settings.Threads,
+            fold =>
+            {
+                var mae = fold.History["val_mae"];
+                int best = fold.History.BestEpoch("val_mae");
+                reporter.Line(string.Create(CultureInfo.InvariantCulture, $"fold {fold.Fold + 1}/{settings.Folds}: val_mae {mae[^1]:0.000} after {mae.Count} epochs (lowest {mae[best - 1]:0.000} at epoch {best}), {ConsoleReporter.FormatDuration(clock.Elapsed)}"));
+            },
+            cancellation);
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        var mean = CrossValidation.MeanCurve(folds, "val_mae");
+        var smoothed = Smoothing.Smooth(settings.Smoothing, mean, SmoothingSkip);
+        int bestEpoch = BestEpoch(mean, smoothed, SmoothingSkip, options.Epochs);
+        reporter.Line(string.Create(CultureInfo.InvariantCulture, $"boston mean val_mae: lowest {mean.Min():0.000} at epoch {Array.IndexOf(mean, mean.Min()) + 1}; smoothed ({Smoothing.Name(settings.Smoothing)}) lowest at epoch {bestEpoch}"));
+
+        // the final model: all training samples, the best epoch count, scored on the test set
+        var final = ModelFactory.Create<BostonNet>(settings, (ulong)settings.Folds);
+        using var trainer = new Trainer<BostonNet>(final, 1, Trainer<BostonNet>.DefaultChunkRows, options.BatchSize);
+        var finalHistory = trainer.Fit(data.Train, null, options with { Epochs = bestEpoch, Seed = Seeds.Derive(settings.Seed, Seeds.Shuffle, (ulong)settings.Folds) }, null, cancellation);
+        var test = trainer.Evaluate(data.Test);
+        double testSeconds = clock.Elapsed.TotalSeconds - trainSeconds;
+        reporter.Line(string.Create(CultureInfo.InvariantCulture, $"boston final model ({bestEpoch} epochs on all {data.Train.Count} samples) test: mae {test.Metric:0.000}, mse {test.Loss:0.000}"));
+
+        if (settings.SaveWeights is { } path)
+        {
+            ModelFactory.Save(final, path, new Dictionary<string, string>
+            {
+                ["dataset"] = "boston_housing",
+                ["preprocessing"] = "(x - mean) / std per feature, with the training set's mean and population std",
+                ["normalization_mean"] = string.Join(",", data.Mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                ["normalization_std"] = string.Join(",", data.Std.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+            });
+        }
+
+        long allocated = folds.Sum(f => f.History.AllocatedBytesAfterFirstEpoch) + finalHistory.AllocatedBytesAfterFirstEpoch;
+        return new BostonResult(
+            folds.Select(f => new FoldCurves(f.History["val_mae"].ToArray(), f.History["val_loss"].ToArray())).ToArray(),
+            mean,
+            smoothed,
+            Smoothing.Name(settings.Smoothing),
+            bestEpoch,
+            new Dictionary<string, double>(StringComparer.Ordinal) { ["mae"] = test.Metric, ["loss"] = test.Loss },
+            new Seconds(data.LoadSeconds, trainSeconds, testSeconds, data.LoadSeconds + clock.Elapsed.TotalSeconds),
+            allocated);
+    }
+
+    /// <summary>
+    /// The epoch (1-based) where the smoothed mean validation MAE is lowest — the curve the seed reads the best epoch
+    /// from; with fewer epochs than the smoothing skips, the raw mean curve's minimum.
+    /// </summary>
+    public static int BestEpoch(double[] mean, double[] smoothed, int skip, int epochs)
+    {
+        if (smoothed.Length == 0)
+        {
+            return Array.IndexOf(mean, mean.Min()) + 1;
+        }
+
+        int best = Array.IndexOf(smoothed, smoothed.Min());
+        return Math.Min(epochs, best + skip + 1);
+    }
+}

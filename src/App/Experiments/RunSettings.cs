@@ -1,0 +1,29 @@
+namespace AotNet.App.Experiments;
+
+/// <summary>Command-line settings shared by the experiments; null means "the seed's value for this experiment".</summary>
+public sealed record RunSettings
+{
+    public int? Epochs { get; init; }
+
+    public int? BatchSize { get; init; }
+
+    public int Folds { get; init; } = 5;
+
+    public ulong Seed { get; init; }
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    public string? DataDir { get; init; }
+
+    public bool NoVerify { get; init; }
+
+    public string OutDir { get; init; } = "aotnet-out";
+
+    public bool Shuffle { get; init; } = true;
+
+    public string? InitialWeights { get; init; }
+
+    public string? SaveWeights { get; init; }
+
+    public Reporting.SmoothingKind Smoothing { get; init; } = Reporting.SmoothingKind.BookEma;
+}

@@ -8,18 +8,20 @@ namespace AotNet.Reporting;
 /// </summary>
 public static class AxisTicks
 {
-    private static readonly double[] AllSteps = [1, 2, 2.5, 5, 10];
-    private static readonly double[] IntegerSteps = [1, 2, 5, 10];
+    // matplotlib's "extended" steps: one below and one above the 1, 2, 2.5, 5, 10 staircase
+    private static readonly double[] ExtendedSteps = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20];
+    private static readonly double[] ExtendedIntegerSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20];
 
     /// <summary>
-    /// The ticks inside <c>[min, max]</c>: the smallest nice step that gives at most <paramref name="maxBins"/> intervals,
-    /// all multiples of that step. A flat or reversed range is widened first (like matplotlib's <c>nonsingular</c>).
+    /// The ticks inside <c>[min, max]</c>, as matplotlib's <c>MaxNLocator</c> picks them: the smallest nice step
+    /// (1, 2, 2.5, 5 × 10^k) that gives at most <paramref name="maxBins"/> intervals, stepping down to a finer step
+    /// when fewer than two ticks would be visible. A flat or reversed range is widened first (matplotlib's <c>nonsingular</c>).
     /// Values are rounded so that e.g. 0.3 comes out as 0.3, not 0.30000000000000004.
     /// </summary>
     /// <param name="min">Lower view limit.</param>
     /// <param name="max">Upper view limit.</param>
     /// <param name="maxBins">Largest number of intervals (matplotlib uses at most 9).</param>
-    /// <param name="integer">Only whole-number ticks (steps 1, 2, 5, 10 × 10^k with k ≥ 0).</param>
+    /// <param name="integer">Only whole-number ticks (steps 1, 2, 5, 10 × 10^k with k ≥ 0), like <c>MaxNLocator(integer=True)</c>.</param>
     public static double[] Locate(double min, double max, int maxBins = 9, bool integer = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBins, 1);
@@ -31,28 +33,37 @@ public static class AxisTicks
         (min, max) = NonSingular(min, max);
         double raw = (max - min) / maxBins;
         double scale = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        double step = double.NaN;
-        foreach (double s in integer ? IntegerSteps : AllSteps)
+        if (integer)
         {
-            double candidate = s * scale;
-            if (integer && candidate < 1)
-            {
-                continue;
-            }
+            scale = Math.Max(scale, 1);
+        }
 
-            // a relative tolerance keeps e.g. raw = 0.1 (computed as 0.10000000000000002) on step 0.1
-            if (candidate >= raw * (1 - 1e-9))
+        // with scale ≥ 1 every integer step ≥ 1 is a whole number
+        var steps = (integer ? ExtendedIntegerSteps : ExtendedSteps).Select(s => s * scale).Where(s => !integer || s >= 1 - 1e-9).ToArray();
+
+        // first step not below the raw step (a relative tolerance keeps raw = 0.10000000000000002 on 0.1) …
+        int index = Array.FindIndex(steps, s => s >= raw * (1 - 1e-9));
+        if (index < 0)
+        {
+            index = steps.Length - 1;
+        }
+
+        // … then finer steps while fewer than two ticks would be visible
+        double[] ticks = [];
+        for (int i = index; i >= 0; i--)
+        {
+            ticks = Multiples(min, max, steps[i]);
+            if (ticks.Length >= 2)
             {
-                step = candidate;
                 break;
             }
         }
 
-        if (double.IsNaN(step))
-        {
-            step = integer ? Math.Max(1, 10 * scale) : 10 * scale;
-        }
+        return ticks;
+    }
 
+    private static double[] Multiples(double min, double max, double step)
+    {
         long first = (long)Math.Ceiling(min / step - 1e-9);
         long last = (long)Math.Floor(max / step + 1e-9);
         int decimals = Math.Clamp(12 - (int)Math.Floor(Math.Log10(step)), 0, 15);
@@ -133,5 +144,5 @@ public static class AxisTicks
         return (min, max);
     }
 
-    private static string Minus(string s) => s.StartsWith('-') ? "\u2212" + s[1..] : s;
+    private static string Minus(string s) => s.Replace('-', '\u2212');
 }

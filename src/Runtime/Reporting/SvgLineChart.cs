@@ -275,10 +275,11 @@ public static class SvgLineChart
             bool right = x + 4 + width <= l.Right - 4;
             double tx = right ? x + 4 : x - 4;
             double baseline = l.Top + 4 + Ascent * size;
-            svg.Append($"<text x=\"{Text.Num(tx)}\" y=\"{Text.Num(baseline)}\" font-size=\"{Text.Num(size)}\" fill=\"{color}\"")
-               .Append(right ? "" : " text-anchor=\"end\"")
-               .Append(" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">")
-               .Append(Text.Escape(m.Label)).Append("</text>\n");
+            // a white halo copy first (SVG 1.1 has no paint-order), then the label itself
+            string attributes = $"x=\"{Text.Num(tx)}\" y=\"{Text.Num(baseline)}\" font-size=\"{Text.Num(size)}\"" + (right ? "" : " text-anchor=\"end\"");
+            svg.Append($"<text {attributes} fill=\"#ffffff\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" aria-hidden=\"true\">")
+               .Append(Text.Escape(m.Label)).Append("</text>");
+            svg.Append($"<text {attributes} fill=\"{color}\">").Append(Text.Escape(m.Label)).Append("</text>\n");
             boxes.Add(new Box(right ? tx : tx - width, l.Top + 4, width, (Ascent + Descent) * size));
         }
 

@@ -154,7 +154,8 @@ public class SvgLineChartTests
         var root = Parse(SvgLineChart.Render(chart));
         var markers = root.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "markers");
         Assert.Single(markers.Elements(Svg + "line"));
-        Assert.Equal("best epoch 38", markers.Element(Svg + "text")!.Value);
+        Assert.All(markers.Elements(Svg + "text"), t => Assert.Equal("best epoch 38", t.Value)); // halo + label
+        Assert.Equal(2, markers.Elements(Svg + "text").Count());
     }
 
     [Fact]

@@ -45,8 +45,8 @@ internal static class ExperimentCommand
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "train in data order instead of reshuffling every epoch" };
         var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones" };
         var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file" };
-        var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book-ema (Chollet's, default) or seed (the tutorial's own formula)", DefaultValueFactory = _ => "book-ema" };
-        smoothing.AcceptOnlyFromAmong("book-ema", "seed");
+        var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book (Chollet's exponential moving average, default) or seed (the tutorial's own two-point formula)", DefaultValueFactory = _ => "book" };
+        smoothing.AcceptOnlyFromAmong("book", "seed");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
 
         var command = new Command(name, description)
@@ -73,7 +73,7 @@ internal static class ExperimentCommand
                 Shuffle = !parse.GetValue(noShuffle),
                 InitialWeights = parse.GetValue(initialWeights),
                 SaveWeights = parse.GetValue(saveWeights),
-                Smoothing = parse.GetValue(smoothing) == "seed" ? SmoothingKind.Seed : SmoothingKind.BookEma,
+                Smoothing = Smoothing.ParseKind(parse.GetValue(smoothing)!),
             };
             var reporter = new ConsoleReporter(ConsoleReporter.Detect(parse.GetValue(quiet)));
             return Cli.Run(cancellation => Runner.Run(experiments, settings, reporter, parse.Tokens.Count > 0 ? string.Join(' ', ["aotnet", .. Environment.GetCommandLineArgs().Skip(1)]) : "aotnet", cancellation));

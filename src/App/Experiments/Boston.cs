@@ -48,9 +48,9 @@ public static class Boston
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var mean = CrossValidation.MeanCurve(folds, "val_mae");
-        var smoothed = Smoothing.Smooth(settings.Smoothing, mean, SmoothingSkip);
+        var smoothed = Smoothing.Apply(settings.Smoothing, mean, SmoothingSkip);
         int bestEpoch = BestEpoch(mean, smoothed, SmoothingSkip, options.Epochs);
-        reporter.Line(string.Create(CultureInfo.InvariantCulture, $"boston mean val_mae: lowest {mean.Min():0.000} at epoch {Array.IndexOf(mean, mean.Min()) + 1}; smoothed ({Smoothing.Name(settings.Smoothing)}) lowest at epoch {bestEpoch}"));
+        reporter.Line(string.Create(CultureInfo.InvariantCulture, $"boston mean val_mae: lowest {mean.Min():0.000} at epoch {Array.IndexOf(mean, mean.Min()) + 1}; smoothed ({Smoothing.KindName(settings.Smoothing)}) lowest at epoch {bestEpoch}"));
 
         // the final model: all training samples, the best epoch count, scored on the test set
         var final = ModelFactory.Create<BostonNet>(settings, (ulong)settings.Folds);
@@ -76,7 +76,7 @@ public static class Boston
             folds.Select(f => new FoldCurves(f.History["val_mae"].ToArray(), f.History["val_loss"].ToArray())).ToArray(),
             mean,
             smoothed,
-            Smoothing.Name(settings.Smoothing),
+            Smoothing.KindName(settings.Smoothing),
             bestEpoch,
             new Dictionary<string, double>(StringComparer.Ordinal) { ["mae"] = test.Metric, ["loss"] = test.Loss },
             new Seconds(data.LoadSeconds, trainSeconds, testSeconds, data.LoadSeconds + clock.Elapsed.TotalSeconds),

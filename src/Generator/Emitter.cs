@@ -173,10 +173,10 @@ namespace AotNet.Generator
                 string p = "Dense" + I(i);
                 w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".kernel [" + I(m.FanIn[i]) + ", " + I(m.Layers[i].Units) + "], row-major.</summary>");
-                w.Line("public " + Span + " " + p + "Kernel => _parameters.AsSpan(" + p + "KernelOffset, " + p + "KernelLength);");
+                w.Line("public " + Span + " " + p + "Kernel => new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
                 w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".bias [" + I(m.Layers[i].Units) + "].</summary>");
-                w.Line("public " + Span + " " + p + "Bias => _parameters.AsSpan(" + p + "BiasOffset, " + p + "Units);");
+                w.Line("public " + Span + " " + p + "Bias => new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             }
 
             w.Line();
@@ -234,7 +234,7 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
             w.Close();
             w.Line();
-            w.Line(Span + " buffer = workspace.Buffer.AsSpan(0, WorkspaceFloatsPerRow);");
+            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
             w.Line("double lossSum = 0, metricSum = 0;");
             w.Open("foreach (int row in batch.Rows)");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
@@ -251,7 +251,7 @@ namespace AotNet.Generator
             w.Line("/// <summary>Forward only: sums of the per-sample loss and metric over the batch.</summary>");
             w.Open("public " + Training + "BatchStats Evaluate(" + batchParams + ")");
             w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Line(Span + " buffer = workspace.Buffer.AsSpan(0, WorkspaceFloatsPerRow);");
+            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
             w.Line("double lossSum = 0, metricSum = 0;");
             w.Open("foreach (int row in batch.Rows)");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
@@ -271,7 +271,7 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"the output span must hold batch.Count * OutputCount floats\", nameof(outputs));");
             w.Close();
             w.Line();
-            w.Line(Span + " buffer = workspace.Buffer.AsSpan(0, WorkspaceFloatsPerRow);");
+            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
             w.Open("for (int i = 0; i < batch.Rows.Length; i++)");
             w.Line("ForwardRow(batch.Inputs, batch.Rows[i], buffer);");
             w.Line("buffer.Slice(Activation" + I(m.Last) + "Offset, OutputCount).CopyTo(outputs.Slice(i * OutputCount, OutputCount));");

@@ -339,6 +339,18 @@ public sealed class ReferenceNetwork
     /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas).</summary>
     public void Step(ReadOnlySpan<float> gradient, double scale)
     {
+        var g = new double[gradient.Length];
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] = gradient[i];
+        }
+
+        Step(g, scale);
+    }
+
+    /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas).</summary>
+    public void Step(double[] gradient, double scale)
+    {
         _t++;
         double lr = Description.LearningRate;
         for (int i = 0; i < Parameters.Length; i++)

@@ -1,0 +1,94 @@
+using Microsoft.CodeAnalysis;
+
+namespace AotNet.Generator
+{
+    /// <summary>Every diagnostic the AotNet generator reports (listed in AnalyzerReleases.Unshipped.md).</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "AotNet";
+
+        public static readonly DiagnosticDescriptor NotPartial = Error(
+            "AOTNET001",
+            "Model class must be partial",
+            "Class '{0}' has [Sequential] but is not partial: declare it 'partial' so that the generator can add the model code");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            "AOTNET002",
+            "Model has no Dense layer",
+            "Model '{0}' declares no layer: add at least one [Dense(units, activation)] attribute after [Sequential]");
+
+        public static readonly DiagnosticDescriptor UnitsNotPositive = Error(
+            "AOTNET003",
+            "Dense units must be positive",
+            "Layer dense_{0} has {1} units: a Dense layer needs at least 1 unit");
+
+        public static readonly DiagnosticDescriptor InputsNotPositive = Error(
+            "AOTNET004",
+            "Model inputs must be positive",
+            "Model '{0}' declares {1} inputs: [Sequential(inputs)] needs at least 1 input feature");
+
+        public static readonly DiagnosticDescriptor BinaryCrossentropyNeedsSigmoid = Error(
+            "AOTNET005",
+            "Binary cross-entropy needs one sigmoid unit",
+            "Loss.BinaryCrossentropy needs a last layer of exactly 1 unit with Activation.Sigmoid, but the last layer is {0} {1}: use [Dense(1, Activation.Sigmoid)]");
+
+        public static readonly DiagnosticDescriptor CategoricalCrossentropyNeedsSoftmax = Error(
+            "AOTNET006",
+            "Categorical cross-entropy needs a softmax output",
+            "Loss.CategoricalCrossentropy needs a last layer with Activation.Softmax and at least 2 units, but the last layer is {0} {1}");
+
+        public static readonly DiagnosticDescriptor SquashedOutputUnderMeanSquaredError = new(
+            "AOTNET007",
+            "Sigmoid or softmax output trained with mean squared error",
+            "The last layer uses Activation.{0} under Loss.MeanSquaredError: gradients vanish when the output saturates; use Loss.{1} for classification, or a linear output for regression",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor NestedOrGeneric = Error(
+            "AOTNET008",
+            "Nested or generic model classes are not supported",
+            "Class '{0}' is {1}: declare the model as a non-generic top-level class");
+
+        public static readonly DiagnosticDescriptor HiddenSoftmax = Error(
+            "AOTNET009",
+            "Softmax is only supported on the last layer",
+            "Layer dense_{0} is hidden and uses Activation.Softmax: softmax is only supported on the output layer; use Relu, Tanh, Sigmoid or Linear here");
+
+        public static readonly DiagnosticDescriptor StaticOrAbstract = Error(
+            "AOTNET010",
+            "Model class must be instantiable",
+            "Class '{0}' is {1}: a model class must be a non-static, non-abstract class so that Create(seed) can construct it");
+
+        public static readonly DiagnosticDescriptor InvalidLearningRate = Error(
+            "AOTNET011",
+            "Invalid learning rate",
+            "LearningRate = {0} is invalid: use a finite positive value, or 0 for the optimizer's Keras default");
+
+        public static readonly DiagnosticDescriptor InvalidMomentum = Error(
+            "AOTNET012",
+            "Invalid momentum",
+            "Momentum = {0} is invalid: SGD momentum must be in [0, 1)");
+
+        public static readonly DiagnosticDescriptor IgnoredOption = new(
+            "AOTNET013",
+            "Optimizer option has no effect",
+            "{0} only applies to Optimizer.{1} and is ignored with Optimizer.{2}",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnknownEnumValue = Error(
+            "AOTNET014",
+            "Unknown enum value",
+            "{0} value {1} is not defined: use one of the named {0} members");
+
+        public static readonly DiagnosticDescriptor TooManyParameters = Error(
+            "AOTNET015",
+            "Model is too large",
+            "Model '{0}' needs {1} parameters (or workspace floats); at most {2} fit in one array");
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+    }
+}

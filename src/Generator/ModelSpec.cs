@@ -1,0 +1,67 @@
+namespace AotNet.Generator
+{
+    /// <summary>Mirror of AotNet.Activation (the generator does not reference the runtime).</summary>
+    internal enum ActivationKind
+    {
+        Linear = 0,
+        Relu = 1,
+        Sigmoid = 2,
+        Softmax = 3,
+        Tanh = 4,
+    }
+
+    /// <summary>Mirror of AotNet.Loss.</summary>
+    internal enum LossKind
+    {
+        MeanSquaredError = 0,
+        BinaryCrossentropy = 1,
+        CategoricalCrossentropy = 2,
+    }
+
+    /// <summary>Mirror of AotNet.Optimizer.</summary>
+    internal enum OptimizerKind
+    {
+        RmsProp = 0,
+        Adam = 1,
+        Sgd = 2,
+    }
+
+    /// <summary>Mirror of AotNet.Metric (flags).</summary>
+    internal enum MetricFlags
+    {
+        None = 0,
+        Accuracy = 1,
+        MeanAbsoluteError = 2,
+    }
+
+    /// <summary>One dense layer: units and activation.</summary>
+    internal readonly record struct LayerSpec(int Units, ActivationKind Activation);
+
+    /// <summary>Everything the emitter needs, with value equality (no symbols, syntax or locations).</summary>
+    /// <param name="Namespace">Containing namespace, or null for the global namespace.</param>
+    /// <param name="ClassName">The partial class's name.</param>
+    /// <param name="IsRecord">Whether the class is declared as a <c>record</c>.</param>
+    /// <param name="Inputs">Input features.</param>
+    /// <param name="Layers">Dense layers in declaration order.</param>
+    /// <param name="Loss">Training loss.</param>
+    /// <param name="Optimizer">Optimizer.</param>
+    /// <param name="LearningRate">Effective learning rate (the Keras default when the attribute says 0).</param>
+    /// <param name="Metrics">Declared metric flags.</param>
+    /// <param name="LegacyEpsilon">RMSprop: legacy epsilon placement.</param>
+    /// <param name="Momentum">SGD momentum.</param>
+    internal sealed record ModelSpec(
+        string? Namespace,
+        string ClassName,
+        bool IsRecord,
+        int Inputs,
+        EquatableArray<LayerSpec> Layers,
+        LossKind Loss,
+        OptimizerKind Optimizer,
+        double LearningRate,
+        MetricFlags Metrics,
+        bool LegacyEpsilon,
+        double Momentum);
+
+    /// <summary>What the parser found for one annotated class: a model (null when there are errors) and diagnostics.</summary>
+    internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+}

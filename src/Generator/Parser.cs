@@ -1,0 +1,246 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AotNet.Generator
+{
+    /// <summary>Turns a class with [Sequential] and [Dense] attributes into a <see cref="ModelSpec"/> plus diagnostics.</summary>
+    internal static class Parser
+    {
+        public const string SequentialAttributeName = "AotNet.SequentialAttribute";
+        private const string DenseAttributeName = "DenseAttribute";
+        private const string RootNamespace = "AotNet";
+
+        public static bool IsCandidate(SyntaxNode node) =>
+            node is ClassDeclarationSyntax || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            var classLocation = declaration.Identifier.GetLocation();
+            var diagnostics = new List<DiagnosticInfo>();
+            string name = type.Name;
+
+            if (type.ContainingType is not null || type.IsGenericType)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedOrGeneric, classLocation, name, type.ContainingType is not null ? "nested" : "generic"));
+                return Fail(diagnostics);
+            }
+
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, name));
+            }
+
+            if (type.IsStatic || type.IsAbstract)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticOrAbstract, classLocation, name, type.IsStatic ? "static" : "abstract"));
+            }
+
+            var sequential = context.Attributes[0];
+            if (sequential.ConstructorArguments.Length != 1 || sequential.ConstructorArguments[0].Value is not int inputs)
+            {
+                // The attribute does not bind (missing argument or type error): the compiler reports it.
+                return Fail(diagnostics);
+            }
+
+            var sequentialLocation = LocationOf(sequential, cancellationToken) ?? classLocation;
+            int loss = 0, optimizer = 0, metrics = 0;
+            double learningRate = 0, momentum = 0;
+            bool legacyEpsilon = false, momentumSet = false;
+            foreach (var argument in sequential.NamedArguments)
+            {
+                var value = argument.Value.Value;
+                switch (argument.Key)
+                {
+                    case "Loss" when value is int i:
+                        loss = i;
+                        break;
+                    case "Optimizer" when value is int i:
+                        optimizer = i;
+                        break;
+                    case "Metrics" when value is int i:
+                        metrics = i;
+                        break;
+                    case "LearningRate" when value is double d:
+                        learningRate = d;
+                        break;
+                    case "Momentum" when value is double d:
+                        momentum = d;
+                        momentumSet = true;
+                        break;
+                    case "LegacyEpsilon" when value is bool b:
+                        legacyEpsilon = b;
+                        break;
+                }
+            }
+
+            if (inputs <= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputsNotPositive, sequentialLocation, name, Format(inputs)));
+            }
+
+            CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 2);
+            CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 2);
+            if ((metrics & ~3) != 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, sequentialLocation, "Metric", Format(metrics)));
+            }
+
+            if (learningRate < 0 || double.IsNaN(learningRate) || double.IsInfinity(learningRate))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRate, sequentialLocation, Format(learningRate)));
+            }
+
+            if (momentum < 0 || !(momentum < 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMomentum, sequentialLocation, Format(momentum)));
+            }
+
+            var optimizerKind = (OptimizerKind)optimizer;
+            if (momentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
+            }
+
+            if (legacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "LegacyEpsilon", "RmsProp", optimizerKind.ToString()));
+            }
+
+            // Dense layers: Roslyn returns attributes in source order.
+            var layers = new List<LayerSpec>();
+            var layerLocations = new List<Location>();
+            foreach (var attribute in type.GetAttributes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsDense(attribute.AttributeClass))
+                {
+                    continue;
+                }
+
+                if (attribute.ConstructorArguments.Length != 2 ||
+                    attribute.ConstructorArguments[0].Value is not int units ||
+                    attribute.ConstructorArguments[1].Value is not int activation)
+                {
+                    return Fail(diagnostics); // does not bind: the compiler reports it
+                }
+
+                var location = LocationOf(attribute, cancellationToken) ?? classLocation;
+                int index = layers.Count;
+                if (units <= 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnitsNotPositive, location, Format(index), Format(units)));
+                }
+
+                CheckEnum(diagnostics, location, "Activation", activation, 4);
+                layers.Add(new LayerSpec(units, (ActivationKind)activation));
+                layerLocations.Add(location);
+            }
+
+            if (layers.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, name));
+                return Fail(diagnostics);
+            }
+
+            for (int i = 0; i < layers.Count - 1; i++)
+            {
+                if (layers[i].Activation == ActivationKind.Softmax)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenSoftmax, layerLocations[i], Format(i)));
+                }
+            }
+
+            var last = layers[layers.Count - 1];
+            var lastLocation = layerLocations[layers.Count - 1];
+            string lastUnits = Format(last.Units) + (last.Units == 1 ? " unit" : " units");
+            string lastActivation = last.Activation.ToString();
+            switch ((LossKind)loss)
+            {
+                case LossKind.BinaryCrossentropy when last.Units != 1 || last.Activation != ActivationKind.Sigmoid:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossentropyNeedsSigmoid, lastLocation, lastUnits, lastActivation));
+                    break;
+                case LossKind.CategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CategoricalCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
+                    break;
+                case LossKind.MeanSquaredError when last.Activation is ActivationKind.Sigmoid or ActivationKind.Softmax:
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.SquashedOutputUnderMeanSquaredError,
+                        lastLocation,
+                        lastActivation,
+                        last.Activation == ActivationKind.Sigmoid ? "BinaryCrossentropy" : "CategoricalCrossentropy"));
+                    break;
+            }
+
+            long parameters = 0, workspace = 0;
+            int fanIn = inputs;
+            foreach (var layer in layers)
+            {
+                parameters += ((long)fanIn * layer.Units) + layer.Units;
+                workspace += 3L * layer.Units;
+                fanIn = layer.Units;
+            }
+
+            if (parameters > Emitter.MaxArrayLength || workspace > Emitter.MaxArrayLength)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, classLocation, name, Format(parameters), Format(Emitter.MaxArrayLength)));
+            }
+
+            foreach (var diagnostic in diagnostics)
+            {
+                if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+                {
+                    return Fail(diagnostics);
+                }
+            }
+
+            if (learningRate == 0)
+            {
+                learningRate = optimizerKind == OptimizerKind.Sgd ? 0.01 : 0.001;
+            }
+
+            string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            var model = new ModelSpec(
+                ns,
+                name,
+                type.IsRecord,
+                inputs,
+                new EquatableArray<LayerSpec>(layers.ToArray()),
+                (LossKind)loss,
+                optimizerKind,
+                learningRate,
+                (MetricFlags)metrics,
+                legacyEpsilon,
+                momentum);
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
+        private static ParseResult Fail(List<DiagnosticInfo> diagnostics) =>
+            new(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+
+        private static bool IsDense(INamedTypeSymbol? attribute) =>
+            attribute is { Name: DenseAttributeName, ContainingType: null } &&
+            attribute.ContainingNamespace is { Name: RootNamespace } ns &&
+            ns.ContainingNamespace is { IsGlobalNamespace: true };
+
+        private static Location? LocationOf(AttributeData attribute, CancellationToken cancellationToken) =>
+            attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+        private static void CheckEnum(List<DiagnosticInfo> diagnostics, Location location, string enumName, int value, int max)
+        {
+            if (value < 0 || value > max)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, location, enumName, Format(value)));
+            }
+        }
+
+        private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

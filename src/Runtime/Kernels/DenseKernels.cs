@@ -1,0 +1,333 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AotNet.Kernels;
+
+/// <summary>
+/// Row kernels of a dense layer <c>y = x · W + b</c> with <c>W</c> stored [inputs, units] row-major.
+/// Generated models call these once per layer and row. All sums run in the same order on the vector body
+/// and on the scalar tail (bias first, then input rows in ascending order, fused multiply-adds), so a
+/// column's value does not depend on where it falls relative to the vector width, and a sparse multi-hot
+/// row gives bit-identical results to its dense 0/1 form.
+/// </summary>
+public static class DenseKernels
+{
+    private const int Width = 8; // Vector256<float>.Count
+
+    /// <summary><c>y = b + Σ_i x[i] · W[i, :]</c>, skipping zero inputs (and runs of eight zeros at once).</summary>
+    public static void Affine(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int inputs = x.Length, units = bias.Length;
+        CheckShapes(inputs, units, kernel.Length, y.Length);
+        bias.CopyTo(y);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float w = ref MemoryMarshal.GetReference(kernel);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + (4 * Width) <= units; j += 4 * Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                var a1 = Vector256.LoadUnsafe(ref yr, (nuint)(j + Width));
+                var a2 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (2 * Width)));
+                var a3 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (3 * Width)));
+                for (int i0 = 0; i0 < inputs; i0 += Width)
+                {
+                    int end = Math.Min(i0 + Width, inputs);
+                    if (end - i0 == Width && Vector256.EqualsAll(Vector256.LoadUnsafe(ref xr, (nuint)i0), Vector256<float>.Zero))
+                    {
+                        continue;
+                    }
+
+                    for (int i = i0; i < end; i++)
+                    {
+                        float xi = Unsafe.Add(ref xr, i);
+                        if (xi == 0f)
+                        {
+                            continue;
+                        }
+
+                        var v = Vector256.Create(xi);
+                        ref float row = ref Unsafe.Add(ref w, (nint)i * units + j);
+                        a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
+                        a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, Width), a1);
+                        a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 2 * Width), a2);
+                        a3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 3 * Width), a3);
+                    }
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+                a1.StoreUnsafe(ref yr, (nuint)(j + Width));
+                a2.StoreUnsafe(ref yr, (nuint)(j + (2 * Width)));
+                a3.StoreUnsafe(ref yr, (nuint)(j + (3 * Width)));
+            }
+
+            for (; j + (2 * Width) <= units; j += 2 * Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                var a1 = Vector256.LoadUnsafe(ref yr, (nuint)(j + Width));
+                for (int i0 = 0; i0 < inputs; i0 += Width)
+                {
+                    int end = Math.Min(i0 + Width, inputs);
+                    if (end - i0 == Width && Vector256.EqualsAll(Vector256.LoadUnsafe(ref xr, (nuint)i0), Vector256<float>.Zero))
+                    {
+                        continue;
+                    }
+
+                    for (int i = i0; i < end; i++)
+                    {
+                        float xi = Unsafe.Add(ref xr, i);
+                        if (xi == 0f)
+                        {
+                            continue;
+                        }
+
+                        var v = Vector256.Create(xi);
+                        ref float row = ref Unsafe.Add(ref w, (nint)i * units + j);
+                        a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
+                        a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, Width), a1);
+                    }
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+                a1.StoreUnsafe(ref yr, (nuint)(j + Width));
+            }
+
+            for (; j + Width <= units; j += Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                for (int i = 0; i < inputs; i++)
+                {
+                    float xi = Unsafe.Add(ref xr, i);
+                    if (xi != 0f)
+                    {
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(xi), Vector256.LoadUnsafe(ref Unsafe.Add(ref w, (nint)i * units + j)), a0);
+                    }
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+            }
+        }
+
+        for (; j < units; j++)
+        {
+            float s = Unsafe.Add(ref yr, j);
+            for (int i = 0; i < inputs; i++)
+            {
+                float xi = Unsafe.Add(ref xr, i);
+                if (xi != 0f)
+                {
+                    s = MathF.FusedMultiplyAdd(xi, Unsafe.Add(ref w, (nint)i * units + j), s);
+                }
+            }
+
+            Unsafe.Add(ref yr, j) = s;
+        }
+    }
+
+    /// <summary>Multi-hot input: <c>y = b + Σ_{c ∈ active} W[c, :]</c> (the dense form with ones at <paramref name="active"/>).</summary>
+    public static void SparseAffine(ReadOnlySpan<int> active, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int units = bias.Length;
+        if (units == 0 || kernel.Length % units != 0 || y.Length != units)
+        {
+            throw new ArgumentException("kernel, bias and output shapes do not match");
+        }
+
+        int inputs = kernel.Length / units;
+        CheckColumns(active, inputs);
+        bias.CopyTo(y);
+        ref int cr = ref MemoryMarshal.GetReference(active);
+        ref float w = ref MemoryMarshal.GetReference(kernel);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int count = active.Length;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + (2 * Width) <= units; j += 2 * Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                var a1 = Vector256.LoadUnsafe(ref yr, (nuint)(j + Width));
+                for (int k = 0; k < count; k++)
+                {
+                    ref float row = ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j);
+                    a0 += Vector256.LoadUnsafe(ref row);
+                    a1 += Vector256.LoadUnsafe(ref row, Width);
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+                a1.StoreUnsafe(ref yr, (nuint)(j + Width));
+            }
+
+            for (; j + Width <= units; j += Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                for (int k = 0; k < count; k++)
+                {
+                    a0 += Vector256.LoadUnsafe(ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j));
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+            }
+        }
+
+        for (; j < units; j++)
+        {
+            float s = Unsafe.Add(ref yr, j);
+            for (int k = 0; k < count; k++)
+            {
+                s += Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j);
+            }
+
+            Unsafe.Add(ref yr, j) = s;
+        }
+    }
+
+    /// <summary>Kernel gradient: <c>dW[i, :] += x[i] · dy</c> for every non-zero <c>x[i]</c>.</summary>
+    public static void AccumulateOuter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> kernelGradient)
+    {
+        int inputs = x.Length, units = dy.Length;
+        CheckShapes(inputs, units, kernelGradient.Length, units);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float g = ref MemoryMarshal.GetReference(kernelGradient);
+        for (int i0 = 0; i0 < inputs; i0 += Width)
+        {
+            int end = Math.Min(i0 + Width, inputs);
+            if (Vector256.IsHardwareAccelerated && end - i0 == Width &&
+                Vector256.EqualsAll(Vector256.LoadUnsafe(ref xr, (nuint)i0), Vector256<float>.Zero))
+            {
+                continue;
+            }
+
+            for (int i = i0; i < end; i++)
+            {
+                float xi = Unsafe.Add(ref xr, i);
+                if (xi != 0f)
+                {
+                    Axpy(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
+                }
+            }
+        }
+    }
+
+    /// <summary>Multi-hot kernel gradient: <c>dW[c, :] += dy</c> for every active column <c>c</c>.</summary>
+    public static void ScatterAddRows(ReadOnlySpan<int> active, ReadOnlySpan<float> dy, Span<float> kernelGradient)
+    {
+        int units = dy.Length;
+        if (units == 0 || kernelGradient.Length % units != 0)
+        {
+            throw new ArgumentException("kernel gradient and delta shapes do not match");
+        }
+
+        CheckColumns(active, kernelGradient.Length / units);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float g = ref MemoryMarshal.GetReference(kernelGradient);
+        foreach (int c in active)
+        {
+            Add(ref d, ref Unsafe.Add(ref g, (nint)c * units), units);
+        }
+    }
+
+    /// <summary>Input delta: <c>dx[i] = Σ_j W[i, j] · dy[j]</c> (<c>dx = W · dy</c>).</summary>
+    public static void BackpropInput(ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int inputs = dx.Length, units = dy.Length;
+        CheckShapes(inputs, units, kernel.Length, units);
+        ref float w = ref MemoryMarshal.GetReference(kernel);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float xr = ref MemoryMarshal.GetReference(dx);
+        for (int i = 0; i < inputs; i++)
+        {
+            ref float row = ref Unsafe.Add(ref w, (nint)i * units);
+            int j = 0;
+            float s = 0f;
+            if (Vector256.IsHardwareAccelerated && units >= Width)
+            {
+                var acc = Vector256<float>.Zero;
+                for (; j + Width <= units; j += Width)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)j), Vector256.LoadUnsafe(ref d, (nuint)j), acc);
+                }
+
+                s = Vector256.Sum(acc);
+            }
+
+            for (; j < units; j++)
+            {
+                s = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, j), Unsafe.Add(ref d, j), s);
+            }
+
+            Unsafe.Add(ref xr, i) = s;
+        }
+    }
+
+    /// <summary><c>sum += values</c> (bias gradients).</summary>
+    public static void Accumulate(ReadOnlySpan<float> values, Span<float> sum)
+    {
+        if (values.Length != sum.Length)
+        {
+            throw new ArgumentException("lengths differ");
+        }
+
+        Add(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float a, ref float x, ref float y, int n)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(a);
+            for (; j + Width <= n; j += Width)
+            {
+                Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref x, (nuint)j), Vector256.LoadUnsafe(ref y, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref y, j) = MathF.FusedMultiplyAdd(a, Unsafe.Add(ref x, j), Unsafe.Add(ref y, j));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref float x, ref float y, int n)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + Width <= n; j += Width)
+            {
+                (Vector256.LoadUnsafe(ref x, (nuint)j) + Vector256.LoadUnsafe(ref y, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref y, j) += Unsafe.Add(ref x, j);
+        }
+    }
+
+    private static void CheckShapes(int inputs, int units, int kernelLength, int outputLength)
+    {
+        if ((long)inputs * units != kernelLength || outputLength != units)
+        {
+            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {kernelLength} and output of {outputLength}");
+        }
+    }
+
+    private static void CheckColumns(ReadOnlySpan<int> active, int inputs)
+    {
+        foreach (int c in active)
+        {
+            if ((uint)c >= (uint)inputs)
+            {
+                throw new ArgumentOutOfRangeException(nameof(active), c, $"active column outside [0, {inputs})");
+            }
+        }
+    }
+}

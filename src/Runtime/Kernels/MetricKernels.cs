@@ -1,0 +1,45 @@
+namespace AotNet.Kernels;
+
+/// <summary>Per-sample metrics; the model sums them over the rows of a batch.</summary>
+public static class MetricKernels
+{
+    /// <summary>One output: 1 when <c>(p &gt; 0.5) == (y &gt; 0.5)</c>, else 0.</summary>
+    public static float BinaryAccuracy(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) =>
+        (predictions[0] > 0.5f) == (targets[0] > 0.5f) ? 1f : 0f;
+
+    /// <summary>1 when the first index of the largest prediction equals the first index of the largest target, else 0.</summary>
+    public static float CategoricalAccuracy(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) =>
+        ArgMax(predictions) == ArgMax(targets) ? 1f : 0f;
+
+    /// <summary><c>mean_j |p_j − y_j|</c>.</summary>
+    public static float MeanAbsoluteError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        if (predictions.Length != targets.Length)
+        {
+            throw new ArgumentException("lengths differ");
+        }
+
+        float sum = 0f;
+        for (int j = 0; j < predictions.Length; j++)
+        {
+            sum += MathF.Abs(predictions[j] - targets[j]);
+        }
+
+        return sum / predictions.Length;
+    }
+
+    /// <summary>Index of the first largest value (NaN never wins).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int j = 1; j < values.Length; j++)
+        {
+            if (values[j] > values[best])
+            {
+                best = j;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AotNet.Kernels;
+
+/// <summary>
+/// Keras 3 optimizer updates over a whole parameter block in one fused pass each. The gradient used is
+/// <c>g = gradients[i] * scale</c> (the trainer passes 1/batch because Keras minimises the batch-mean loss).
+/// The vector body and the scalar tail evaluate the same expression in the same order.
+/// </summary>
+public static class OptimizerKernels
+{
+    private const int Width = 8;
+
+    /// <summary>RMSprop (Keras 3): <c>v = ρ v + (1 − ρ) g²; w −= lr g / sqrt(v + ε)</c>.</summary>
+    public static void RmsProp(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
+    {
+        int n = CheckLengths(weights, gradients, velocity);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float v = ref MemoryMarshal.GetReference(velocity);
+        float decay = 1f - rho;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vRho = Vector256.Create(rho);
+            var vDecay = Vector256.Create(decay);
+            var vLr = Vector256.Create(learningRate);
+            var vEps = Vector256.Create(epsilon);
+            for (; i + Width <= n; i += Width)
+            {
+                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
+                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
+                vi.StoreUnsafe(ref v, (nuint)i);
+                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float gi = Unsafe.Add(ref g, i) * scale;
+            float vi = (rho * Unsafe.Add(ref v, i)) + (decay * (gi * gi));
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref w, i) -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
+        }
+    }
+
+    /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>.</summary>
+    public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
+    {
+        int n = CheckLengths(weights, gradients, velocity);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float v = ref MemoryMarshal.GetReference(velocity);
+        float decay = 1f - rho;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vRho = Vector256.Create(rho);
+            var vDecay = Vector256.Create(decay);
+            var vLr = Vector256.Create(learningRate);
+            var vEps = Vector256.Create(epsilon);
+            for (; i + Width <= n; i += Width)
+            {
+                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
+                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
+                vi.StoreUnsafe(ref v, (nuint)i);
+                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector256.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float gi = Unsafe.Add(ref g, i) * scale;
+            float vi = (rho * Unsafe.Add(ref v, i)) + (decay * (gi * gi));
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref w, i) -= (learningRate * gi) / (MathF.Sqrt(vi) + epsilon);
+        }
+    }
+
+    /// <summary>Adam's bias-corrected step size for step <paramref name="step"/> (1-based): <c>lr sqrt(1 − β2^t) / (1 − β1^t)</c>.</summary>
+    public static float AdamStepSize(float learningRate, float beta1, float beta2, long step) =>
+        (float)(learningRate * Math.Sqrt(1d - Math.Pow(beta2, step)) / (1d - Math.Pow(beta1, step)));
+
+    /// <summary>
+    /// Adam (Keras 3): <c>m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α m / (sqrt(v) + ε)</c>
+    /// with <paramref name="stepSize"/> α from <see cref="AdamStepSize"/>.
+    /// </summary>
+    public static void Adam(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, float scale, float stepSize, float beta1, float beta2, float epsilon)
+    {
+        int n = CheckLengths(weights, gradients, m);
+        if (v.Length != n)
+        {
+            throw new ArgumentException("optimizer state has the wrong length", nameof(v));
+        }
+
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        float d1 = 1f - beta1, d2 = 1f - beta2;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vD1 = Vector256.Create(d1);
+            var vD2 = Vector256.Create(d2);
+            var vAlpha = Vector256.Create(stepSize);
+            var vEps = Vector256.Create(epsilon);
+            for (; i + Width <= n; i += Width)
+            {
+                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
+                var mi = Vector256.LoadUnsafe(ref mr, (nuint)i);
+                mi += (gi - mi) * vD1;
+                var vi = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                vi += ((gi * gi) - vi) * vD2;
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((mi * vAlpha) / (Vector256.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float gi = Unsafe.Add(ref g, i) * scale;
+            float mi = Unsafe.Add(ref mr, i);
+            mi += (gi - mi) * d1;
+            float vi = Unsafe.Add(ref vr, i);
+            vi += ((gi * gi) - vi) * d2;
+            Unsafe.Add(ref mr, i) = mi;
+            Unsafe.Add(ref vr, i) = vi;
+            Unsafe.Add(ref w, i) -= (mi * stepSize) / (MathF.Sqrt(vi) + epsilon);
+        }
+    }
+
+    /// <summary>Plain SGD: <c>w −= lr g</c>.</summary>
+    public static void Sgd(Span<float> weights, ReadOnlySpan<float> gradients, float scale, float learningRate)
+    {
+        if (weights.Length != gradients.Length)
+        {
+            throw new ArgumentException("gradient block has the wrong length", nameof(gradients));
+        }
+
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        int n = weights.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vLr = Vector256.Create(learningRate);
+            for (; i + Width <= n; i += Width)
+            {
+                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((Vector256.LoadUnsafe(ref g, (nuint)i) * vs) * vLr)).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref w, i) -= (Unsafe.Add(ref g, i) * scale) * learningRate;
+        }
+    }
+
+    /// <summary>SGD with momentum (Keras 3): <c>u = μ u − lr g; w += u</c>.</summary>
+    public static void SgdMomentum(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float momentum)
+    {
+        int n = CheckLengths(weights, gradients, velocity);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float u = ref MemoryMarshal.GetReference(velocity);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vLr = Vector256.Create(learningRate);
+            var vMu = Vector256.Create(momentum);
+            for (; i + Width <= n; i += Width)
+            {
+                var ui = (Vector256.LoadUnsafe(ref u, (nuint)i) * vMu) - ((Vector256.LoadUnsafe(ref g, (nuint)i) * vs) * vLr);
+                ui.StoreUnsafe(ref u, (nuint)i);
+                (Vector256.LoadUnsafe(ref w, (nuint)i) + ui).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float ui = (Unsafe.Add(ref u, i) * momentum) - ((Unsafe.Add(ref g, i) * scale) * learningRate);
+            Unsafe.Add(ref u, i) = ui;
+            Unsafe.Add(ref w, i) += ui;
+        }
+    }
+
+    private static int CheckLengths(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> state)
+    {
+        if (weights.Length != gradients.Length || weights.Length != state.Length)
+        {
+            throw new ArgumentException($"parameter ({weights.Length}), gradient ({gradients.Length}) and state ({state.Length}) blocks differ in length");
+        }
+
+        return weights.Length;
+    }
+}

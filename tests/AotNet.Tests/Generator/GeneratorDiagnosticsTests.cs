@@ -1,0 +1,86 @@
+using Microsoft.CodeAnalysis;
+
+namespace AotNet.Tests.Generator;
+
+/// <summary>Every AOTNETxxx diagnostic: id, severity and the exact source text it points at.</summary>
+public class GeneratorDiagnosticsTests
+{
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        { "AOTNET001", "Net", "[Sequential(4)] [Dense(1)] public class Net;" },
+        { "AOTNET002", "Net", "[Sequential(4)] public partial class Net;" },
+        { "AOTNET003", "Dense(0, Activation.Relu)", "[Sequential(4)] [Dense(3)] [Dense(0, Activation.Relu)] [Dense(1)] public partial class Net;" },
+        { "AOTNET004", "Sequential(0)", "[Sequential(0)] [Dense(1)] public partial class Net;" },
+        { "AOTNET005", "Dense(2, Activation.Sigmoid)", "[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(8, Activation.Relu)] [Dense(2, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET005", "Dense(1)", "[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(1)] public partial class Net;" },
+        { "AOTNET006", "Dense(1, Activation.Softmax)", "[Sequential(4, Loss = Loss.CategoricalCrossentropy)] [Dense(1, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET006", "Dense(3, Activation.Sigmoid)", "[Sequential(4, Loss = Loss.CategoricalCrossentropy)] [Dense(3, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET007", "Dense(1, Activation.Sigmoid)", "[Sequential(4)] [Dense(1, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET007", "Dense(3, Activation.Softmax)", "[Sequential(4, Loss = Loss.MeanSquaredError)] [Dense(3, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET008", "Net", "public partial class Outer { [Sequential(4)] [Dense(1)] public partial class Net; }" },
+        { "AOTNET008", "Net", "[Sequential(4)] [Dense(1)] public partial class Net<T>;" },
+        { "AOTNET009", "Dense(5, Activation.Softmax)", "[Sequential(4)] [Dense(5, Activation.Softmax)] [Dense(1)] public partial class Net;" },
+        { "AOTNET010", "Net", "[Sequential(4)] [Dense(1)] public abstract partial class Net;" },
+        { "AOTNET010", "Net", "[Sequential(4)] [Dense(1)] public static partial class Net;" },
+        { "AOTNET011", "Sequential(4, LearningRate = -0.1)", "[Sequential(4, LearningRate = -0.1)] [Dense(1)] public partial class Net;" },
+        { "AOTNET012", "Sequential(4, Optimizer = Optimizer.Sgd, Momentum = 1.5)", "[Sequential(4, Optimizer = Optimizer.Sgd, Momentum = 1.5)] [Dense(1)] public partial class Net;" },
+        { "AOTNET013", "Sequential(4, Optimizer = Optimizer.Adam, Momentum = 0.9)", "[Sequential(4, Optimizer = Optimizer.Adam, Momentum = 0.9)] [Dense(1)] public partial class Net;" },
+        { "AOTNET013", "Sequential(4, Optimizer = Optimizer.Sgd, LegacyEpsilon = true)", "[Sequential(4, Optimizer = Optimizer.Sgd, LegacyEpsilon = true)] [Dense(1)] public partial class Net;" },
+        { "AOTNET014", "Dense(1, (Activation)7)", "[Sequential(4)] [Dense(1, (Activation)7)] public partial class Net;" },
+        { "AOTNET014", "Sequential(4, Loss = (Loss)5)", "[Sequential(4, Loss = (Loss)5)] [Dense(1)] public partial class Net;" },
+        { "AOTNET015", "Net", "[Sequential(100000)] [Dense(100000)] public partial class Net;" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReportsTheDiagnosticOnTheOffendingSyntax(string id, string located, string declaration)
+    {
+        string source = "using AotNet;\nnamespace Test;\n" + declaration + "\n";
+        var (result, output) = GeneratorHarness.Run(source);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.Equal(located, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.DoesNotContain("{0}", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            Assert.Empty(result.GeneratedSources);
+        }
+        else
+        {
+            // warnings still generate a model, and it compiles
+            Assert.Single(result.GeneratedSources);
+            Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        }
+    }
+
+    [Fact]
+    public void ValidModelsReportNothing()
+    {
+        var (result, output) = GeneratorHarness.Run("""
+            using AotNet;
+            [Sequential(8, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Sgd, Momentum = 0.5, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError)]
+            [Dense(4, Activation.Tanh)]
+            [Dense(2, Activation.Softmax)]
+            public partial record Net;
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void PragmaSuppressesTheWarning()
+    {
+        var compilation = GeneratorHarness.Compile("""
+            using AotNet;
+            #pragma warning disable AOTNET007
+            [Sequential(4)] [Dense(1, Activation.Sigmoid)] public partial class Net;
+            #pragma warning restore AOTNET007
+            """);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+        Assert.True(diagnostics.Single(d => d.Id == "AOTNET007").IsSuppressed);
+    }
+}

@@ -1,0 +1,149 @@
+using AotNet.Tests.Generator.Models;
+using AotNet.Training;
+
+namespace AotNet.Tests.Generator;
+
+/// <summary>Allocation-free hot paths, determinism and the Backward contract (sums, accumulation, chunking).</summary>
+public class TrainingPropertiesTests
+{
+    [Fact]
+    public void BackwardStepEvaluateAndPredictAllocateNothing()
+    {
+        AssertNoAllocations<ImdbNet>(sparse: true);
+        AssertNoAllocations<ImdbNet>(sparse: false);
+        AssertNoAllocations<BostonNet>(sparse: false);
+        AssertNoAllocations<SoftmaxAdamNet>(sparse: false);
+        AssertNoAllocations<SigmoidMseMomentumNet>(sparse: false);
+    }
+
+    [Fact]
+    public void SameSeedGivesIdenticalWeightsAfterTraining()
+    {
+        var a = Train(7, 5);
+        var b = Train(7, 5);
+        Assert.Equal(a.Parameters, b.Parameters);
+        Assert.NotEqual(Train(8, 5).Parameters, a.Parameters);
+    }
+
+    [Fact]
+    public void BackwardOverChunksEqualsBackwardOverTheWholeBatch()
+    {
+        var description = OddBinaryNet.Description;
+        var (inputs, targets) = ModelHarness.RealValued(description, 30, 4);
+        var model = OddBinaryNet.Create(4);
+        var workspace = model.CreateWorkspace(4);
+        int[] rows = ModelHarness.AllRows(30);
+
+        var whole = new float[description.ParameterCount];
+        var wholeStats = model.Backward(new Batch(inputs, targets, rows), workspace, whole);
+
+        var chunked = new float[description.ParameterCount];
+        var batch = new Batch(inputs, targets, rows);
+        var first = model.Backward(batch.Slice(0, 11), workspace, chunked);
+        var second = model.Backward(batch.Slice(11, 19), workspace, chunked);
+        Assert.Equal(whole, chunked);
+        Assert.Equal(wholeStats.LossSum, (first + second).LossSum, 12);
+        Assert.Equal(wholeStats.MetricSum, (first + second).MetricSum);
+    }
+
+    [Fact]
+    public void BackwardAddsToTheGradientAndSumsOverRows()
+    {
+        var description = BostonNet.Description;
+        var (inputs, targets) = ModelHarness.RealValued(description, 6, 2);
+        var model = BostonNet.Create(2);
+        var workspace = model.CreateWorkspace(1);
+        int[] rows = ModelHarness.AllRows(6);
+
+        var once = new float[description.ParameterCount];
+        model.Backward(new Batch(inputs, targets, rows), workspace, once);
+        var twice = new float[description.ParameterCount];
+        model.Backward(new Batch(inputs, targets, rows), workspace, twice);
+        model.Backward(new Batch(inputs, targets, rows), workspace, twice);
+        for (int i = 0; i < once.Length; i++)
+        {
+            Assert.Equal(2 * once[i], twice[i], 1e-5f * Math.Max(1f, Math.Abs(once[i])));
+        }
+
+        // the same row twice contributes twice its gradient
+        var single = new float[description.ParameterCount];
+        model.Backward(new Batch(inputs, targets, [3]), workspace, single);
+        var doubled = new float[description.ParameterCount];
+        var stats = model.Backward(new Batch(inputs, targets, [3, 3]), workspace, doubled);
+        Assert.Equal(2 * model.Evaluate(new Batch(inputs, targets, [3]), workspace).LossSum, stats.LossSum, 6);
+        Assert.Equal(single.Select(g => 2 * g), doubled);
+    }
+
+    [Fact]
+    public void MisuseThrowsClearErrors()
+    {
+        var model = BostonNet.Create(1);
+        var (inputs, targets) = ModelHarness.RealValued(BostonNet.Description, 3, 1);
+        var workspace = model.CreateWorkspace(3);
+        Assert.Throws<ArgumentException>(() => model.Backward(new Batch(inputs, null, [0]), workspace, model.Gradients));
+        Assert.Throws<ArgumentException>(() => model.Backward(new Batch(inputs, targets, [0]), workspace, new float[3]));
+        Assert.Throws<ArgumentException>(() => model.Evaluate(new Batch(inputs, targets, [0]), new Workspace(1, 2)));
+        var (wrongInputs, _) = ModelHarness.RealValued(ImdbNet.Description, 3, 1);
+        Assert.Throws<ArgumentException>(() => model.Predict(new Batch(wrongInputs, null, [0]), workspace, new float[3]));
+        Assert.Throws<ArgumentException>(() => model.Predict(new Batch(inputs, null, [0, 1]), workspace, new float[1]));
+    }
+
+    private static ImdbNet Train(ulong seed, int steps)
+    {
+        var (sparse, targets) = ModelHarness.MultiHot(ImdbNet.Description, 64, 0.012, 99);
+        var model = ImdbNet.Create(seed);
+        var workspace = model.CreateWorkspace(64);
+        int[] rows = ModelHarness.AllRows(64);
+        for (int s = 0; s < steps; s++)
+        {
+            Array.Clear(model.Gradients);
+            model.Backward(new Batch(sparse, targets, rows), workspace, model.Gradients);
+            model.Step(1f / rows.Length);
+        }
+
+        return model;
+    }
+
+    private static void AssertNoAllocations<T>(bool sparse)
+        where T : class, IModel<T>
+    {
+        var description = T.Description;
+        AotNet.Data.Features inputs;
+        AotNet.Data.DenseMatrix targets;
+        if (sparse)
+        {
+            var data = ModelHarness.MultiHot(description, 32, 0.012, 1);
+            (inputs, targets) = (data.Sparse, data.Targets);
+        }
+        else
+        {
+            var data = ModelHarness.RealValued(description, 32, 1);
+            (inputs, targets) = (data.Inputs, data.Targets);
+        }
+
+        var model = T.Create(1);
+        var workspace = model.CreateWorkspace(32);
+        int[] rows = ModelHarness.AllRows(32);
+        var outputs = new float[32 * description.Outputs];
+
+        void Round()
+        {
+            var batch = new Batch(inputs, targets, rows);
+            Array.Clear(model.Gradients);
+            model.Backward(batch, workspace, model.Gradients);
+            model.Step(1f / 32);
+            model.Evaluate(batch, workspace);
+            model.Predict(batch, workspace, outputs);
+        }
+
+        Round(); // JIT and static initialisation
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            Round();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{description.Name}: {allocated} bytes allocated in 5 rounds of Backward/Step/Evaluate/Predict");
+    }
+}

@@ -1,0 +1,328 @@
+using AotNet.Kernels;
+using AotNet.Training;
+
+namespace AotNet.Tests.Kernels;
+
+/// <summary>Runtime kernels against plain double loops, on sizes that exercise vector bodies and scalar tails.</summary>
+public class KernelTests
+{
+    private static readonly int[] Sizes = [1, 3, 7, 8, 9, 16, 17, 33, 64];
+
+    public static TheoryData<int, int> Shapes()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int inputs in new[] { 1, 7, 13, 37 })
+        {
+            foreach (int units in Sizes)
+            {
+                data.Add(inputs, units);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AffineMatchesTheDefinition(int inputs, int units)
+    {
+        var random = new DeterministicRandom((ulong)(inputs * 100 + units));
+        float[] x = Values(random, inputs, zeros: 0.4f), w = Values(random, inputs * units), b = Values(random, units);
+        var y = new float[units];
+        DenseKernels.Affine(x, w, b, y);
+        for (int j = 0; j < units; j++)
+        {
+            double expected = b[j];
+            for (int i = 0; i < inputs; i++)
+            {
+                expected += (double)x[i] * w[(i * units) + j];
+            }
+
+            Assert.Equal(expected, y[j], 1e-5);
+        }
+
+        // each column is computed in the same order wherever it falls relative to the vector width
+        for (int j = 0; j < units; j++)
+        {
+            var column = new float[inputs];
+            for (int i = 0; i < inputs; i++)
+            {
+                column[i] = w[(i * units) + j];
+            }
+
+            var single = new float[1];
+            DenseKernels.Affine(x, column, [b[j]], single);
+            Assert.Equal(single[0], y[j]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void SparsePathsAreBitIdenticalToTheDenseZeroOnePaths(int inputs, int units)
+    {
+        var random = new DeterministicRandom((ulong)(inputs * 7 + units));
+        float[] w = Values(random, inputs * units), b = Values(random, units), dy = Values(random, units);
+        var active = Enumerable.Range(0, inputs).Where(_ => random.NextSingle() < 0.4f).ToArray();
+        var x = new float[inputs];
+        foreach (int c in active)
+        {
+            x[c] = 1f;
+        }
+
+        float[] sparseY = new float[units], denseY = new float[units];
+        DenseKernels.SparseAffine(active, w, b, sparseY);
+        DenseKernels.Affine(x, w, b, denseY);
+        Assert.Equal(denseY, sparseY);
+
+        float[] sparseG = Values(random, inputs * units), denseG = (float[])sparseG.Clone();
+        DenseKernels.ScatterAddRows(active, dy, sparseG);
+        DenseKernels.AccumulateOuter(x, dy, denseG);
+        Assert.Equal(denseG, sparseG);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void BackwardKernelsMatchTheDefinition(int inputs, int units)
+    {
+        var random = new DeterministicRandom((ulong)(inputs * 31 + units));
+        float[] x = Values(random, inputs, zeros: 0.3f), w = Values(random, inputs * units), dy = Values(random, units);
+        float[] g = Values(random, inputs * units), expectedG = (float[])g.Clone();
+        DenseKernels.AccumulateOuter(x, dy, g);
+        var dx = new float[inputs];
+        DenseKernels.BackpropInput(w, dy, dx);
+        for (int i = 0; i < inputs; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < units; j++)
+            {
+                s += (double)w[(i * units) + j] * dy[j];
+                Assert.Equal(expectedG[(i * units) + j] + ((double)x[i] * dy[j]), g[(i * units) + j], 1e-6);
+            }
+
+            Assert.Equal(s, dx[i], 1e-5);
+        }
+
+        float[] sum = Values(random, units), expectedSum = (float[])sum.Clone();
+        DenseKernels.Accumulate(dy, sum);
+        Assert.Equal(expectedSum.Zip(dy, (a, d) => a + d), sum);
+    }
+
+    [Fact]
+    public void DenseKernelsRejectMismatchedShapesAndColumns()
+    {
+        Assert.Throws<ArgumentException>(() => DenseKernels.Affine(new float[3], new float[5], new float[2], new float[2]));
+        Assert.Throws<ArgumentException>(() => DenseKernels.BackpropInput(new float[6], new float[2], new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DenseKernels.SparseAffine([0, 3], new float[6], new float[2], new float[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DenseKernels.ScatterAddRows([-1], new float[2], new float[6]));
+    }
+
+    [Theory]
+    [MemberData(nameof(SizeData))]
+    public void ActivationsAndTheirBackwardPasses(int n)
+    {
+        var random = new DeterministicRandom((ulong)n);
+        float[] z = Values(random, n, zeros: 0.2f, scale: 4f), delta = Values(random, n);
+        var a = (float[])z.Clone();
+        ActivationKernels.Relu(a);
+        var d = (float[])delta.Clone();
+        ActivationKernels.ReluBackward(a, d);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(Math.Max(z[j], 0f), a[j]);
+            Assert.Equal(z[j] > 0 ? delta[j] : 0f, d[j]); // derivative at 0 is 0
+        }
+
+        CheckPointwise(z, delta, ActivationKernels.Sigmoid, ActivationKernels.SigmoidBackward, v => 1 / (1 + Math.Exp(-v)), (av, _) => av * (1 - av));
+        CheckPointwise(z, delta, ActivationKernels.Tanh, ActivationKernels.TanhBackward, Math.Tanh, (av, _) => 1 - (av * av));
+
+        // softmax: stable for large logits, and its backward is the Jacobian-vector product
+        var big = z.Select(v => v + 1000f).ToArray();
+        var p = new float[n];
+        ActivationKernels.Softmax(big, p);
+        double max = big.Max(), sum = big.Sum(v => Math.Exp(v - max));
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(Math.Exp(big[j] - max) / sum, p[j], 1e-6);
+        }
+
+        d = (float[])delta.Clone();
+        ActivationKernels.SoftmaxBackward(p, d);
+        for (int j = 0; j < n; j++)
+        {
+            double s = 0;
+            for (int k = 0; k < n; k++)
+            {
+                s += delta[k] * p[k] * ((k == j ? 1 : 0) - p[j]);
+            }
+
+            Assert.Equal(s, d[j], 1e-6);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SizeData))]
+    public void LossesAndGradients(int n)
+    {
+        var random = new DeterministicRandom((ulong)(n + 1000));
+        float[] z = Values(random, n, scale: 5f), y = Enumerable.Range(0, n).Select(_ => (float)random.NextInt(2)).ToArray();
+        z[0] = 60f; // large logits stay finite
+        if (n > 1)
+        {
+            z[1] = -60f;
+        }
+
+        // −y log σ(z) − (1 − y) log(1 − σ(z)) with log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)
+        static double Softplus(double t) => t > 30 ? t : Math.Log(1 + Math.Exp(t));
+        double bce = 0;
+        for (int j = 0; j < n; j++)
+        {
+            bce += (y[j] * Softplus(-z[j])) + ((1 - y[j]) * Softplus(z[j]));
+        }
+
+        Assert.Equal(bce / n, LossKernels.BinaryCrossentropyFromLogits(z, y), 1e-4 * Math.Max(1, bce / n));
+        var probabilities = new float[n];
+        ActivationKernels.Sigmoid(z, probabilities);
+        var delta = new float[n];
+        LossKernels.BinaryCrossentropyGradient(probabilities, y, delta);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal((probabilities[j] - y[j]) / n, delta[j], 1e-7);
+        }
+
+        var oneHot = new float[n];
+        oneHot[random.NextInt(n)] = 1f;
+        double max = z.Max(), lse = max + Math.Log(z.Sum(v => Math.Exp(v - max)));
+        double cce = lse - z.Zip(oneHot, (a, b) => (double)a * b).Sum();
+        Assert.Equal(cce, LossKernels.CategoricalCrossentropyFromLogits(z, oneHot), 1e-4 * Math.Max(1, cce));
+        ActivationKernels.Softmax(z, probabilities);
+        LossKernels.CategoricalCrossentropyGradient(probabilities, oneHot, delta);
+        Assert.Equal(probabilities.Zip(oneHot, (a, b) => a - b), delta);
+
+        float[] p2 = Values(random, n), t2 = Values(random, n);
+        double mse = p2.Zip(t2, (a, b) => (double)(a - b) * (a - b)).Sum() / n;
+        Assert.Equal(mse, LossKernels.MeanSquaredError(p2, t2), 1e-6);
+        LossKernels.MeanSquaredErrorGradient(p2, t2, delta);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(2.0 * (p2[j] - t2[j]) / n, delta[j], 1e-6);
+        }
+
+        Assert.Equal(p2.Zip(t2, (a, b) => (double)Math.Abs(a - b)).Sum() / n, MetricKernels.MeanAbsoluteError(p2, t2), 1e-6);
+    }
+
+    [Fact]
+    public void Metrics()
+    {
+        Assert.Equal(1f, MetricKernels.BinaryAccuracy([0.7f], [1f]));
+        Assert.Equal(0f, MetricKernels.BinaryAccuracy([0.5f], [1f]));
+        Assert.Equal(1f, MetricKernels.BinaryAccuracy([0.2f], [0f]));
+        Assert.Equal(1f, MetricKernels.CategoricalAccuracy([0.1f, 0.6f, 0.3f], [0f, 1f, 0f]));
+        Assert.Equal(0f, MetricKernels.CategoricalAccuracy([0.6f, 0.1f, 0.3f], [0f, 1f, 0f]));
+        Assert.Equal(0, MetricKernels.ArgMax([2f, 2f, 1f])); // first of ties
+    }
+
+    public static TheoryData<int> SizeData()
+    {
+        var data = new TheoryData<int>();
+        foreach (int n in Sizes.Append(1000))
+        {
+            data.Add(n);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SizeData))]
+    public void OptimizersMatchKeras3Formulas(int n)
+    {
+        var random = new DeterministicRandom((ulong)(n + 77));
+        float[] w0 = Values(random, n), g = Values(random, n, zeros: 0.1f), state0 = Values(random, n).Select(Math.Abs).ToArray();
+        const float Scale = 0.25f, Lr = 0.01f;
+
+        float[] w = (float[])w0.Clone(), v = (float[])state0.Clone();
+        OptimizerKernels.RmsProp(w, g, v, Scale, Lr, 0.9f, 1e-7f);
+        float[] wl = (float[])w0.Clone(), vl = (float[])state0.Clone();
+        OptimizerKernels.RmsPropLegacy(wl, g, vl, Scale, Lr, 0.9f, 1e-7f);
+        for (int i = 0; i < n; i++)
+        {
+            double gi = g[i] * Scale, vi = (0.9 * state0[i]) + (0.1 * gi * gi);
+            Assert.Equal(vi, v[i], 1e-6);
+            Assert.Equal(w0[i] - (Lr * gi / Math.Sqrt(vi + 1e-7)), w[i], 1e-6);
+            Assert.Equal(w0[i] - (Lr * gi / (Math.Sqrt(vi) + 1e-7)), wl[i], 1e-6);
+        }
+
+        float[] wa = (float[])w0.Clone(), m = (float[])state0.Clone(), va = state0.Select(s => s * s).ToArray();
+        float[] m0 = (float[])m.Clone(), va0 = (float[])va.Clone();
+        float alpha = OptimizerKernels.AdamStepSize(Lr, 0.9f, 0.999f, 3);
+        Assert.Equal(Lr * Math.Sqrt(1 - Math.Pow(0.999, 3)) / (1 - Math.Pow(0.9, 3)), alpha, 1e-7);
+        OptimizerKernels.Adam(wa, g, m, va, Scale, alpha, 0.9f, 0.999f, 1e-7f);
+        for (int i = 0; i < n; i++)
+        {
+            double gi = g[i] * Scale;
+            double mi = m0[i] + ((gi - m0[i]) * 0.1), vi = va0[i] + (((gi * gi) - va0[i]) * 0.001);
+            Assert.Equal(mi, m[i], 1e-6);
+            Assert.Equal(vi, va[i], 1e-6);
+            Assert.Equal(w0[i] - (alpha * mi / (Math.Sqrt(vi) + 1e-7)), wa[i], 1e-5);
+        }
+
+        float[] ws = (float[])w0.Clone();
+        OptimizerKernels.Sgd(ws, g, Scale, Lr);
+        float[] wm = (float[])w0.Clone(), u = (float[])state0.Clone();
+        OptimizerKernels.SgdMomentum(wm, g, u, Scale, Lr, 0.9f);
+        for (int i = 0; i < n; i++)
+        {
+            double gi = g[i] * Scale, ui = (0.9 * state0[i]) - (Lr * gi);
+            Assert.Equal(w0[i] - (Lr * gi), ws[i], 1e-6);
+            Assert.Equal(ui, u[i], 1e-6);
+            Assert.Equal(w0[i] + ui, wm[i], 1e-6);
+        }
+
+        // the scalar tail evaluates exactly what the vector body does
+        if (n > 8)
+        {
+            int last = n - 1;
+            float[] w1 = [w0[last]], v1 = [state0[last]];
+            OptimizerKernels.RmsProp(w1, [g[last]], v1, Scale, Lr, 0.9f, 1e-7f);
+            Assert.Equal(w[last], w1[0]);
+            float[] w2 = [w0[0]], v2 = [state0[0]];
+            OptimizerKernels.RmsProp(w2, [g[0]], v2, Scale, Lr, 0.9f, 1e-7f);
+            Assert.Equal(w[0], w2[0]);
+        }
+    }
+
+    [Fact]
+    public void GlorotUniformStaysWithinTheLimitAndFollowsTheStream()
+    {
+        var kernel = new float[30 * 20];
+        Initializers.GlorotUniform(new DeterministicRandom(5), kernel, 30, 20);
+        float limit = MathF.Sqrt(6f / 50f);
+        Assert.All(kernel, w => Assert.InRange(w, -limit, limit));
+        Assert.InRange(kernel.Average(), -0.05, 0.05);
+        var random = new DeterministicRandom(5);
+        Assert.Equal(random.NextSingle(-limit, limit), kernel[0]);
+        Assert.Throws<ArgumentException>(() => Initializers.GlorotUniform(new DeterministicRandom(5), new float[7], 2, 3));
+    }
+
+    private static void CheckPointwise(
+        float[] z,
+        float[] delta,
+        Action<ReadOnlySpan<float>, Span<float>> forward,
+        Action<ReadOnlySpan<float>, Span<float>> backward,
+        Func<double, double> f,
+        Func<double, double, double> derivative)
+    {
+        var a = new float[z.Length];
+        forward(z, a);
+        var d = (float[])delta.Clone();
+        backward(a, d);
+        for (int j = 0; j < z.Length; j++)
+        {
+            Assert.Equal(f(z[j]), a[j], 1e-6);
+            Assert.Equal(delta[j] * derivative(a[j], z[j]), d[j], 1e-6);
+        }
+    }
+
+    private static float[] Values(DeterministicRandom random, int n, float zeros = 0f, float scale = 1f) =>
+        Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-scale, scale)).ToArray();
+}

@@ -1,0 +1,386 @@
+using AotNet.Data;
+using AotNet.Training;
+
+namespace AotNet.Reference;
+
+/// <summary>
+/// A plain, scalar, double-precision implementation of the math generated models must reproduce: dense layers
+/// driven by a <see cref="ModelDescription"/>, textbook backpropagation, and the Keras 3 optimizer formulas.
+/// Shared (as a linked source file) by the tests and the benchmarks.
+/// </summary>
+public sealed class ReferenceNetwork
+{
+    private readonly double[] _m;
+    private readonly double[] _v;
+    private long _t;
+
+    public ReferenceNetwork(ModelDescription description, ReadOnlySpan<float> parameters, bool legacyEpsilon = false, double momentum = 0)
+    {
+        Description = description;
+        Parameters = new double[description.ParameterCount];
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            Parameters[i] = parameters[i];
+        }
+
+        _m = new double[Parameters.Length];
+        _v = new double[Parameters.Length];
+        LegacyEpsilon = legacyEpsilon;
+        Momentum = momentum;
+    }
+
+    public ModelDescription Description { get; }
+
+    public double[] Parameters { get; }
+
+    public bool LegacyEpsilon { get; }
+
+    public double Momentum { get; }
+
+    private bool FusedLoss => Description.Loss != Loss.MeanSquaredError;
+
+    /// <summary>Input row <paramref name="row"/> as dense doubles (a sparse row becomes its 0/1 form).</summary>
+    public static double[] InputRow(Features inputs, int row)
+    {
+        var x = new double[inputs.Cols];
+        if (inputs.Sparse is { } sparse)
+        {
+            foreach (int c in sparse.Row(row))
+            {
+                x[c] = 1;
+            }
+        }
+        else
+        {
+            var dense = inputs.Dense!.Row(row);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = dense[i];
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>Affine outputs z and activations a of every layer.</summary>
+    public (double[][] Z, double[][] A) Forward(double[] x)
+    {
+        var layers = Description.Layers;
+        var z = new double[layers.Count][];
+        var a = new double[layers.Count][];
+        double[] input = x;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            z[l] = new double[layer.Units];
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double s = Parameters[layer.BiasOffset + j];
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    s += input[i] * Parameters[layer.KernelOffset + (i * layer.Units) + j];
+                }
+
+                z[l][j] = s;
+            }
+
+            a[l] = Activate(layer.Activation, z[l]);
+            input = a[l];
+        }
+
+        return (z, a);
+    }
+
+    public static double[] Activate(Activation activation, double[] z)
+    {
+        var a = new double[z.Length];
+        switch (activation)
+        {
+            case Activation.Linear:
+                Array.Copy(z, a, z.Length);
+                break;
+            case Activation.Relu:
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = z[j] > 0 ? z[j] : 0;
+                }
+
+                break;
+            case Activation.Sigmoid:
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = 1 / (1 + Math.Exp(-z[j]));
+                }
+
+                break;
+            case Activation.Tanh:
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = Math.Tanh(z[j]);
+                }
+
+                break;
+            case Activation.Softmax:
+                double max = z.Max(), sum = 0;
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = Math.Exp(z[j] - max);
+                    sum += a[j];
+                }
+
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] /= sum;
+                }
+
+                break;
+        }
+
+        return a;
+    }
+
+    public double SampleLoss(double[] z, double[] p, ReadOnlySpan<float> y)
+    {
+        int n = p.Length;
+        double loss = 0;
+        switch (Description.Loss)
+        {
+            case Loss.MeanSquaredError:
+                for (int j = 0; j < n; j++)
+                {
+                    loss += (p[j] - y[j]) * (p[j] - y[j]);
+                }
+
+                return loss / n;
+            case Loss.BinaryCrossentropy:
+                for (int j = 0; j < n; j++)
+                {
+                    loss += Math.Max(z[j], 0) - (z[j] * y[j]) + Math.Log(1 + Math.Exp(-Math.Abs(z[j])));
+                }
+
+                return loss / n;
+            default:
+                double max = z.Max(), sumExp = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    sumExp += Math.Exp(z[j] - max);
+                    loss -= y[j] * z[j];
+                }
+
+                return loss + max + Math.Log(sumExp);
+        }
+    }
+
+    public double SampleMetric(double[] p, ReadOnlySpan<float> y)
+    {
+        if (Description.Metrics.HasFlag(Metric.Accuracy))
+        {
+            if (p.Length == 1)
+            {
+                return (p[0] > 0.5) == (y[0] > 0.5) ? 1 : 0;
+            }
+
+            int bestP = 0, bestY = 0;
+            for (int j = 1; j < p.Length; j++)
+            {
+                bestP = p[j] > p[bestP] ? j : bestP;
+                bestY = y[j] > y[bestY] ? j : bestY;
+            }
+
+            return bestP == bestY ? 1 : 0;
+        }
+
+        if (Description.Metrics.HasFlag(Metric.MeanAbsoluteError))
+        {
+            double sum = 0;
+            for (int j = 0; j < p.Length; j++)
+            {
+                sum += Math.Abs(p[j] - y[j]);
+            }
+
+            return sum / p.Length;
+        }
+
+        return 0;
+    }
+
+    public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
+    {
+        double loss = 0, metric = 0;
+        foreach (int row in rows)
+        {
+            var (z, a) = Forward(InputRow(inputs, row));
+            loss += SampleLoss(z[^1], a[^1], targets.Row(row));
+            metric += SampleMetric(a[^1], targets.Row(row));
+        }
+
+        return new BatchStats(loss, metric);
+    }
+
+    public double[] Predict(Features inputs, ReadOnlySpan<int> rows)
+    {
+        var outputs = new List<double>();
+        foreach (int row in rows)
+        {
+            outputs.AddRange(Forward(InputRow(inputs, row)).A[^1]);
+        }
+
+        return outputs.ToArray();
+    }
+
+    /// <summary>Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>.</summary>
+    public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
+    {
+        var layers = Description.Layers;
+        double loss = 0, metric = 0;
+        foreach (int row in rows)
+        {
+            var x = InputRow(inputs, row);
+            var y = targets.Row(row);
+            var (z, a) = Forward(x);
+            var p = a[^1];
+            loss += SampleLoss(z[^1], p, y);
+            metric += SampleMetric(p, y);
+
+            // dL/dz of the last layer
+            int n = p.Length;
+            var delta = new double[n];
+            if (Description.Loss == Loss.BinaryCrossentropy)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    delta[j] = (p[j] - y[j]) / n;
+                }
+            }
+            else if (Description.Loss == Loss.CategoricalCrossentropy)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    delta[j] = p[j] - y[j];
+                }
+            }
+            else
+            {
+                var dp = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    dp[j] = 2 * (p[j] - y[j]) / n;
+                }
+
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp);
+            }
+
+            for (int l = layers.Count - 1; l >= 0; l--)
+            {
+                var layer = layers[l];
+                double[] input = l == 0 ? x : a[l - 1];
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    for (int j = 0; j < layer.Units; j++)
+                    {
+                        gradient[layer.KernelOffset + (i * layer.Units) + j] += input[i] * delta[j];
+                    }
+                }
+
+                for (int j = 0; j < layer.Units; j++)
+                {
+                    gradient[layer.BiasOffset + j] += delta[j];
+                }
+
+                if (l > 0)
+                {
+                    var da = new double[layer.Inputs];
+                    for (int i = 0; i < layer.Inputs; i++)
+                    {
+                        for (int j = 0; j < layer.Units; j++)
+                        {
+                            da[i] += Parameters[layer.KernelOffset + (i * layer.Units) + j] * delta[j];
+                        }
+                    }
+
+                    delta = ActivationBackward(layers[l - 1].Activation, z[l - 1], a[l - 1], da);
+                }
+            }
+        }
+
+        return new BatchStats(loss, metric);
+    }
+
+    /// <summary>dL/dz from dL/da (full Jacobian for softmax).</summary>
+    public static double[] ActivationBackward(Activation activation, double[] z, double[] a, double[] da)
+    {
+        var dz = new double[da.Length];
+        for (int j = 0; j < da.Length; j++)
+        {
+            dz[j] = activation switch
+            {
+                Activation.Linear => da[j],
+                Activation.Relu => z[j] > 0 ? da[j] : 0,
+                Activation.Sigmoid => da[j] * a[j] * (1 - a[j]),
+                Activation.Tanh => da[j] * (1 - (a[j] * a[j])),
+                _ => SoftmaxJacobianRow(a, da, j),
+            };
+        }
+
+        return dz;
+    }
+
+    private static double SoftmaxJacobianRow(double[] a, double[] da, int j)
+    {
+        double s = 0;
+        for (int k = 0; k < a.Length; k++)
+        {
+            s += da[k] * a[k] * ((k == j ? 1 : 0) - a[j]);
+        }
+
+        return s;
+    }
+
+    /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas).</summary>
+    public void Step(ReadOnlySpan<float> gradient, double scale)
+    {
+        var g = new double[gradient.Length];
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] = gradient[i];
+        }
+
+        Step(g, scale);
+    }
+
+    /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas).</summary>
+    public void Step(double[] gradient, double scale)
+    {
+        _t++;
+        double lr = Description.LearningRate;
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            double g = gradient[i] * scale;
+            switch (Description.Optimizer)
+            {
+                case Optimizer.RmsProp:
+                    _v[i] = (0.9 * _v[i]) + (0.1 * g * g);
+                    Parameters[i] -= LegacyEpsilon ? lr * g / (Math.Sqrt(_v[i]) + 1e-7) : lr * g / Math.Sqrt(_v[i] + 1e-7);
+                    break;
+                case Optimizer.Adam:
+                    double alpha = lr * Math.Sqrt(1 - Math.Pow(0.999, _t)) / (1 - Math.Pow(0.9, _t));
+                    _m[i] += (g - _m[i]) * (1 - 0.9);
+                    _v[i] += ((g * g) - _v[i]) * (1 - 0.999);
+                    Parameters[i] -= alpha * _m[i] / (Math.Sqrt(_v[i]) + 1e-7);
+                    break;
+                default:
+                    if (Momentum > 0)
+                    {
+                        _m[i] = (Momentum * _m[i]) - (lr * g);
+                        Parameters[i] += _m[i];
+                    }
+                    else
+                    {
+                        Parameters[i] -= lr * g;
+                    }
+
+                    break;
+            }
+        }
+    }
+}

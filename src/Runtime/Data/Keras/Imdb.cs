@@ -1,0 +1,78 @@
+using AotNet.Data.Numpy;
+
+namespace AotNet.Data.Keras;
+
+/// <summary>
+/// The IMDB movie-review sentiment dataset exactly as <c>keras.datasets.imdb.load_data</c> returns it
+/// (keras/src/datasets/imdb.py): 25,000 training and 25,000 test reviews as word-id sequences, labels 1 = positive.
+/// </summary>
+public static class Imdb
+{
+    /// <summary>The data file name (in the Keras datasets folder).</summary>
+    public const string FileName = "imdb.npz";
+
+    /// <summary>The word-index file name.</summary>
+    public const string WordIndexFileName = "imdb_word_index.json";
+
+    /// <summary>
+    /// Loads <c>imdb.npz</c> from <paramref name="directory"/> and applies Keras's processing: shuffle train then test
+    /// with one <c>RandomState(seed)</c>, prepend <paramref name="startChar"/>, add <paramref name="indexFrom"/>,
+    /// drop sequences with <c>len ≥ maxLen</c> (when given), and replace ids outside
+    /// <c>[skipTop, numWords)</c> with <paramref name="oovChar"/> (or drop them when it is null).
+    /// <paramref name="numWords"/> defaults to 10000 as in the tutorial; null or 0 keeps every word (Keras's default).
+    /// </summary>
+    /// <exception cref="DataFormatException">The file is missing or not the expected npz.</exception>
+    public static TextDataset Load(
+        string directory,
+        int? numWords = 10000,
+        int skipTop = 0,
+        int? maxLen = null,
+        int? startChar = 1,
+        int? oovChar = 2,
+        int indexFrom = 3,
+        uint seed = 113)
+    {
+        string path = Path.Combine(directory, FileName);
+        IntSequences xTrain, xTest;
+        long[] yTrain, yTest;
+        using (NpzArchive npz = NpzArchive.Open(path))
+        {
+            NpyArray a = npz.Read("x_train"), b = npz.Read("y_train"), c = npz.Read("x_test"), d = npz.Read("y_test");
+            foreach (NpyArray array in new[] { a, b, c, d })
+            {
+                KerasSequenceRules.RequireVector(array);
+            }
+
+            (xTrain, yTrain, xTest, yTest) = (a.ToSequences(), b.ToInt64Array(), c.ToSequences(), d.ToInt64Array());
+        }
+
+        if (xTrain.Count != yTrain.Length || xTest.Count != yTest.Length)
+        {
+            throw new DataFormatException($"{path}: sequence and label counts differ");
+        }
+
+        var rng = new NumpyRandomState(seed);
+        int[] trainOrder = rng.ShuffledRange(xTrain.Count);
+        int[] testOrder = rng.ShuffledRange(xTest.Count);
+
+        IntSequences train = KerasSequenceRules.ReorderAndShift(xTrain, trainOrder, startChar, indexFrom, path);
+        IntSequences test = KerasSequenceRules.ReorderAndShift(xTest, testOrder, startChar, indexFrom, path);
+        int[] trainLabels = KerasSequenceRules.Labels(Array.ConvertAll(trainOrder, i => yTrain[i]), path);
+        int[] testLabels = KerasSequenceRules.Labels(Array.ConvertAll(testOrder, i => yTest[i]), path);
+
+        if (maxLen is int max && max != 0)
+        {
+            (train, trainLabels) = KerasSequenceRules.RemoveLongSequences(train, trainLabels, max);
+            (test, testLabels) = KerasSequenceRules.RemoveLongSequences(test, testLabels, max);
+            if (train.Count == 0 || test.Count == 0)
+            {
+                throw new ArgumentException($"After filtering for sequences shorter than maxlen={max}, no sequence was kept. Increase maxlen.", nameof(maxLen));
+            }
+        }
+
+        int words = numWords is int n && n != 0 ? n : KerasSequenceRules.MaxId(train, test);
+        train = KerasSequenceRules.LimitVocabulary(train, words, skipTop, oovChar);
+        test = KerasSequenceRules.LimitVocabulary(test, words, skipTop, oovChar);
+        return new TextDataset(new TextSplit(train, trainLabels), new TextSplit(test, testLabels));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AotNet.Data.Keras;
+
+/// <summary>
+/// A Keras word index (<c>imdb_word_index.json</c>, <c>reuters_word_index.json</c>): word → rank (1 = most frequent),
+/// with the reverse lookup used to turn a <c>load_data</c> sequence back into text.
+/// </summary>
+public sealed class WordIndex
+{
+    private readonly Dictionary<int, string> _reverse;
+
+    private WordIndex(Dictionary<string, int> words)
+    {
+        Words = words;
+        _reverse = new Dictionary<int, string>(words.Count);
+        foreach (var (word, index) in words)
+        {
+            _reverse[index] = word; // like Python's dict((v, k) for k, v in items()): the last word with an index wins
+        }
+    }
+
+    /// <summary>Word → index, as in the JSON file.</summary>
+    public IReadOnlyDictionary<string, int> Words { get; }
+
+    /// <summary>The number of words.</summary>
+    public int Count => Words.Count;
+
+    /// <summary>
+    /// Loads and checks a word-index file: it must be one JSON object whose values are positive integers
+    /// (no duplicate keys, nothing else).
+    /// </summary>
+    /// <exception cref="DataFormatException">The file cannot be read or has another structure.</exception>
+    public static WordIndex Load(string path)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return Parse(stream, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataFormatException)
+        {
+            throw new DataFormatException($"{path}: cannot read word index ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Parses a word index from <paramref name="json"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="DataFormatException">The content is not a JSON object of word → positive int.</exception>
+    public static WordIndex Parse(Stream json, string source)
+    {
+        Dictionary<string, int>? words;
+        try
+        {
+            words = JsonSerializer.Deserialize(json, WordIndexJsonContext.Default.DictionaryStringInt32);
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException($"{source}: not a JSON object of word -> integer index ({e.Message})", e);
+        }
+
+        if (words is null)
+        {
+            throw new DataFormatException($"{source}: the word index is null, expected a JSON object");
+        }
+
+        foreach (var (word, index) in words)
+        {
+            if (index <= 0)
+            {
+                throw new DataFormatException($"{source}: word '{word}' has index {index}; indices must be positive");
+            }
+        }
+
+        return new WordIndex(words);
+    }
+
+    /// <summary>The word with index <paramref name="index"/>, if any.</summary>
+    public bool TryGetWord(int index, out string word) => _reverse.TryGetValue(index, out word!);
+
+    /// <summary>
+    /// <c>' '.join(reverse_word_index.get(i - offset, unknown) for i in ids)</c>: the tutorial's decoding of a
+    /// <c>load_data</c> sequence (offset 3 undoes <c>index_from</c>; the start and out-of-vocabulary chars and
+    /// anything unknown become <paramref name="unknown"/>).
+    /// </summary>
+    public string Decode(ReadOnlySpan<int> ids, int offset = 3, string unknown = "?")
+    {
+        var parts = new string[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            parts[i] = _reverse.TryGetValue(ids[i] - offset, out string? word) ? word : unknown;
+        }
+
+        return string.Join(' ', parts);
+    }
+}
+
+/// <summary>Source-generated (AOT-safe) JSON metadata for word-index files.</summary>
+[JsonSourceGenerationOptions(AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+internal sealed partial class WordIndexJsonContext : JsonSerializerContext
+{
+}

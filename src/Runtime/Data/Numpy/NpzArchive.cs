@@ -1,0 +1,121 @@
+using System.IO.Compression;
+
+namespace AotNet.Data.Numpy;
+
+/// <summary>
+/// An npz file (what <c>np.savez</c>/<c>np.savez_compressed</c> write): a zip archive of npy members, stored or
+/// deflated. Members are read by name, with or without the <c>.npy</c> suffix (<c>"x_train"</c> or <c>"x_train.npy"</c>).
+/// Every problem (not a zip, truncated, missing member, bad member) raises <see cref="DataFormatException"/>.
+/// </summary>
+public sealed class NpzArchive : IDisposable
+{
+    /// <summary>Largest uncompressed member accepted (1 GiB); bigger members are refused instead of being buffered.</summary>
+    public const long MaxMemberBytes = 1L << 30;
+
+    private readonly ZipArchive _zip;
+    private readonly string _source;
+
+    private NpzArchive(ZipArchive zip, string source)
+    {
+        _zip = zip;
+        _source = source;
+    }
+
+    /// <summary>The member names without the <c>.npy</c> suffix, in archive order.</summary>
+    public IReadOnlyList<string> Names =>
+        _zip.Entries.Select(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal) ? e.FullName[..^4] : e.FullName).ToArray();
+
+    /// <summary>Opens the npz file at <paramref name="path"/>.</summary>
+    public static NpzArchive Open(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException($"{path}: cannot open ({e.Message})", e);
+        }
+
+        return Open(stream, path);
+    }
+
+    /// <summary>Opens an npz image from a seekable stream (the archive takes ownership of it); <paramref name="source"/> names it in errors.</summary>
+    public static NpzArchive Open(Stream stream, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            return new NpzArchive(new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false), source);
+        }
+        catch (InvalidDataException e)
+        {
+            stream.Dispose();
+            throw new DataFormatException($"{source}: not a valid npz (zip) file, or truncated ({e.Message})", e);
+        }
+    }
+
+    /// <summary>True when the archive has member <paramref name="name"/> (with or without <c>.npy</c>).</summary>
+    public bool Contains(string name) => Find(name) is not null;
+
+    /// <summary>Reads and decodes member <paramref name="name"/> (with or without <c>.npy</c>).</summary>
+    public NpyArray Read(string name)
+    {
+        ZipArchiveEntry entry = Find(name)
+            ?? throw new DataFormatException($"{_source}: no member '{name}' (members: {string.Join(", ", Names)})");
+        string source = $"{_source}[{entry.FullName}]";
+        byte[] bytes = ReadMember(entry, source);
+        return NpyReader.Read(bytes, source);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _zip.Dispose();
+
+    private ZipArchiveEntry? Find(string name) =>
+        _zip.GetEntry(name.EndsWith(".npy", StringComparison.Ordinal) ? name : name + ".npy") ?? _zip.GetEntry(name);
+
+    private static byte[] ReadMember(ZipArchiveEntry entry, string source)
+    {
+        long declared = entry.Length;
+        if (declared < 0 || declared > MaxMemberBytes)
+        {
+            throw new DataFormatException($"{source}: member size {declared} is outside 0..{MaxMemberBytes}");
+        }
+
+        try
+        {
+            using Stream input = entry.Open();
+
+            // Grow with the bytes actually decompressed: a lying size field cannot make us allocate more than
+            // a small initial buffer ahead of real data.
+            using var buffer = new MemoryStream((int)Math.Min(declared, 1 << 24));
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = input.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > declared)
+                {
+                    throw new DataFormatException($"{source}: member holds more than the {declared} bytes its zip entry declares");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            if (buffer.Length != declared)
+            {
+                throw new DataFormatException($"{source}: member truncated ({buffer.Length} of {declared} bytes)");
+            }
+
+            return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException($"{source}: corrupt zip member ({e.Message})", e);
+        }
+        catch (IOException e) when (e is not DataFormatException)
+        {
+            throw new DataFormatException($"{source}: cannot read member ({e.Message})", e);
+        }
+    }
+}

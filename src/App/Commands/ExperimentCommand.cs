@@ -11,7 +11,7 @@ internal static class ExperimentCommand
 {
     public static IEnumerable<Command> Create()
     {
-        yield return Build("all", "run the three experiments of the seed, one after the other", Experiment.All);
+        yield return Build("all", "run the three experiments of the seed, one after the other", Runner.All);
         yield return Build("imdb", "IMDB sentiment: 10000 multi-hot → 16 relu → 16 relu → 1 sigmoid, 20 epochs, batch 512", [Experiment.Imdb]);
         yield return Build("reuters", "Reuters topics: 10000 multi-hot → 64 relu → 64 relu → 46 softmax, 20 epochs, batch 512", [Experiment.Reuters]);
         yield return Build("boston", "Boston housing: 13 → 64 relu → 64 relu → 1, 5-fold cross-validation, 500 epochs, batch 1", [Experiment.Boston]);

@@ -227,13 +227,15 @@ namespace AotNet.Generator
         private static void EmitPublicPasses(CodeWriter w, Layout m)
         {
             string batchParams = "in " + Training + "Batch batch, " + Training + "Workspace workspace";
-            w.Line("/// <summary>Forward and backward over the rows in order: adds the gradient of the summed loss to <paramref name=\"gradient\"/>.</summary>");
+            w.Line("/// <summary>Forward and backward over the rows in order: adds the gradient of the summed loss to <paramref name=\"gradient\"/>.");
+            w.Line("/// Reads the parameters only, so threads may run it concurrently with their own workspaces and gradient blocks.</summary>");
             w.Open("public " + Training + "BatchStats Backward(" + batchParams + ", " + Span + " gradient)");
             w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Open("if (gradient.Length != ParameterCount)");
+            w.Open("if (gradient.Length < ParameterCount)");
             w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
             w.Close();
             w.Line();
+            w.Line("gradient = gradient.Slice(0, ParameterCount);");
             w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
             w.Line("double lossSum = 0, metricSum = 0;");
             w.Open("foreach (int row in batch.Rows)");

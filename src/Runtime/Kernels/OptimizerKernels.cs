@@ -7,7 +7,8 @@ namespace AotNet.Kernels;
 /// <summary>
 /// Keras 3 optimizer updates over a whole parameter block in one fused pass each. The gradient used is
 /// <c>g = gradients[i] * scale</c> (the trainer passes 1/batch because Keras minimises the batch-mean loss).
-/// The vector body and the scalar tail evaluate the same expression in the same order.
+/// The 512-bit and 256-bit vector bodies and the scalar tail evaluate the same element-wise expression, so results
+/// do not depend on the vector width or on where an element falls.
 /// </summary>
 public static class OptimizerKernels
 {
@@ -22,6 +23,22 @@ public static class OptimizerKernels
         ref float v = ref MemoryMarshal.GetReference(velocity);
         float decay = 1f - rho;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vRho = Vector512.Create(rho);
+            var vDecay = Vector512.Create(decay);
+            var vLr = Vector512.Create(learningRate);
+            var vEps = Vector512.Create(epsilon);
+            for (; i + (2 * Width) <= n; i += 2 * Width)
+            {
+                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
+                var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
+                vi.StoreUnsafe(ref v, (nuint)i);
+                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector512.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(scale);
@@ -56,6 +73,22 @@ public static class OptimizerKernels
         ref float v = ref MemoryMarshal.GetReference(velocity);
         float decay = 1f - rho;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vRho = Vector512.Create(rho);
+            var vDecay = Vector512.Create(decay);
+            var vLr = Vector512.Create(learningRate);
+            var vEps = Vector512.Create(epsilon);
+            for (; i + (2 * Width) <= n; i += 2 * Width)
+            {
+                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
+                var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
+                vi.StoreUnsafe(ref v, (nuint)i);
+                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector512.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(scale);
@@ -103,6 +136,26 @@ public static class OptimizerKernels
         ref float vr = ref MemoryMarshal.GetReference(v);
         float d1 = 1f - beta1, d2 = 1f - beta2;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vD1 = Vector512.Create(d1);
+            var vD2 = Vector512.Create(d2);
+            var vAlpha = Vector512.Create(stepSize);
+            var vEps = Vector512.Create(epsilon);
+            for (; i + (2 * Width) <= n; i += 2 * Width)
+            {
+                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
+                var mi = Vector512.LoadUnsafe(ref mr, (nuint)i);
+                mi += (gi - mi) * vD1;
+                var vi = Vector512.LoadUnsafe(ref vr, (nuint)i);
+                vi += ((gi * gi) - vi) * vD2;
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((mi * vAlpha) / (Vector512.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(scale);
@@ -147,6 +200,16 @@ public static class OptimizerKernels
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float g = ref MemoryMarshal.GetReference(gradients);
         int n = weights.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vLr = Vector512.Create(learningRate);
+            for (; i + (2 * Width) <= n; i += 2 * Width)
+            {
+                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((Vector512.LoadUnsafe(ref g, (nuint)i) * vs) * vLr)).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(scale);
@@ -171,6 +234,19 @@ public static class OptimizerKernels
         ref float g = ref MemoryMarshal.GetReference(gradients);
         ref float u = ref MemoryMarshal.GetReference(velocity);
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vLr = Vector512.Create(learningRate);
+            var vMu = Vector512.Create(momentum);
+            for (; i + (2 * Width) <= n; i += 2 * Width)
+            {
+                var ui = (Vector512.LoadUnsafe(ref u, (nuint)i) * vMu) - ((Vector512.LoadUnsafe(ref g, (nuint)i) * vs) * vLr);
+                ui.StoreUnsafe(ref u, (nuint)i);
+                (Vector512.LoadUnsafe(ref w, (nuint)i) + ui).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(scale);

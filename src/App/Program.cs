@@ -13,7 +13,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
-        // root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -38,7 +38,7 @@ public sealed class NpyHeader
     /// <summary>Largest header accepted, in bytes (numpy itself refuses headers above 10000 bytes by default).</summary>
     public const int MaxHeaderLength = 65536;
 
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     private NpyHeader(int majorVersion, NpyDType dtype, int[] shape, long elementCount, int dataOffset)
     {

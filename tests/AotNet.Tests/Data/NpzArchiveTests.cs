@@ -1,0 +1,69 @@
+using System.IO.Compression;
+using AotNet.Data;
+using AotNet.Data.Numpy;
+
+namespace AotNet.Tests.Data;
+
+public class NpzArchiveTests
+{
+    private static byte[] Sample(CompressionLevel level) => NumpyFiles.Npz(
+        [
+            ("y.npy", NumpyFiles.Npy("<i8", "(2,)", NumpyFiles.Int64s(5, 6))),
+            ("x.npy", NumpyFiles.ObjectNpy([[1, 2], [3]])),
+        ],
+        level);
+
+    [Theory]
+    [InlineData(CompressionLevel.NoCompression)]
+    [InlineData(CompressionLevel.Optimal)]
+    public void Reads_stored_and_deflated_members_by_name(CompressionLevel level)
+    {
+        using NpzArchive npz = NpzArchive.Open(new MemoryStream(Sample(level)), "s.npz");
+        Assert.Equal(["y", "x"], npz.Names);
+        Assert.True(npz.Contains("x.npy"));
+        Assert.Equal([5L, 6], npz.Read("y").ToInt64Array());
+        Assert.Equal([5L, 6], npz.Read("y.npy").ToInt64Array());
+        Assert.Equal([3], npz.Read("x").ToSequences()[1].ToArray());
+    }
+
+    [Fact]
+    public void Missing_member_is_named()
+    {
+        using NpzArchive npz = NpzArchive.Open(new MemoryStream(Sample(CompressionLevel.Optimal)), "s.npz");
+        var e = Assert.Throws<DataFormatException>(() => npz.Read("x_train"));
+        Assert.Contains("no member 'x_train'", e.Message);
+        Assert.Contains("s.npz", e.Message);
+    }
+
+    [Fact]
+    public void Not_a_zip_and_truncated_zip_are_refused()
+    {
+        Assert.Throws<DataFormatException>(() => NpzArchive.Open(new MemoryStream("just text"u8.ToArray()), "t.npz"));
+        byte[] zip = Sample(CompressionLevel.Optimal);
+        var e = Assert.Throws<DataFormatException>(() => NpzArchive.Open(new MemoryStream(zip[..(zip.Length / 2)]), "half.npz"));
+        Assert.Contains("half.npz", e.Message);
+    }
+
+    [Fact]
+    public void Corrupt_deflate_data_is_refused()
+    {
+        byte[] npy = NumpyFiles.Npy("<f8", "(512,)", NumpyFiles.Doubles(Enumerable.Range(0, 512).Select(i => (double)i).ToArray()));
+        byte[] zip = NumpyFiles.Npz([("x.npy", npy)], CompressionLevel.Optimal);
+
+        // damage the middle of the compressed stream (the local header is ~36 bytes, the central directory at the end)
+        for (int i = 60; i < 90; i++)
+        {
+            zip[i] ^= 0x5a;
+        }
+
+        using NpzArchive npz = NpzArchive.Open(new MemoryStream(zip), "c.npz");
+        Assert.Throws<DataFormatException>(() => npz.Read("x"));
+    }
+
+    [Fact]
+    public void Missing_file_is_a_data_error()
+    {
+        var e = Assert.Throws<DataFormatException>(() => NpzArchive.Open(Path.Combine(Path.GetTempPath(), "no-such-dir-aotnet", "x.npz")));
+        Assert.Contains("x.npz", e.Message);
+    }
+}

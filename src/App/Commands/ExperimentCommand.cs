@@ -21,24 +21,9 @@ internal static class ExperimentCommand
     {
         var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)");
         var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)");
-        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
-        folds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 2)
-            {
-                r.AddError("--folds must be at least 2");
-            }
-        });
+        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5, CustomParser = r => ParseInt(r, "--folds", min: 2) };
         var seed = new Option<ulong>("--seed") { Description = "seed of weight initialisation and shuffles", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        threads.Validators.Add(r =>
-        {
-            int t = r.GetValueOrDefault<int>();
-            if (t < 1 || t > 256)
-            {
-                r.AddError("--threads must be between 1 and 256");
-            }
-        });
+        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount, CustomParser = r => Math.Min(ParseInt(r, "--threads", min: 1), 256) };
         var dataDir = DataOptions.DataDir();
         var noVerify = DataOptions.NoVerify();
         var outDir = new Option<string>("--out") { Description = "folder for results.json, the SVG figures and report.html", DefaultValueFactory = _ => "aotnet-out" };
@@ -81,16 +66,21 @@ internal static class ExperimentCommand
         return command;
     }
 
-    private static Option<int?> PositiveInt(string name, string description)
+    private static Option<int?> PositiveInt(string name, string description) => new(name)
     {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(r =>
+        Description = description,
+        CustomParser = r => ParseInt(r, name, min: 1),
+    };
+
+    /// <summary>Parses a whole number of at least <paramref name="min"/>, with an error that names the option.</summary>
+    private static int ParseInt(System.CommandLine.Parsing.ArgumentResult result, string name, int min)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min)
         {
-            if (r.GetValueOrDefault<int?>() is int v && v <= 0)
-            {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive whole number (got {v})"));
-            }
-        });
-        return option;
+            result.AddError($"{name} must be a whole number of at least {min} (got '{text}')");
+        }
+
+        return value;
     }
 }

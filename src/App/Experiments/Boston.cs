@@ -44,7 +44,8 @@ public static class Boston
                 int best = fold.History.BestEpoch("val_mae");
                 reporter.Line(string.Create(CultureInfo.InvariantCulture, $"fold {fold.Fold + 1}/{settings.Folds}: val_mae {mae[^1]:0.000} after {mae.Count} epochs (lowest {mae[best - 1]:0.000} at epoch {best}), {ConsoleReporter.FormatDuration(clock.Elapsed)}"));
             },
-            cancellation);
+            cancellation,
+            fold => ModelFactory.Create<BostonNet>(settings, (ulong)fold));
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var mean = CrossValidation.MeanCurve(folds, "val_mae");

@@ -8,7 +8,8 @@ public sealed record FoldResult(int Fold, History History, Evaluation Validation
 /// <summary>
 /// The seed's k-fold cross-validation: for each fold a fresh model (own seed), trained on the other folds with the
 /// fold as validation data. Folds are independent, so they run in parallel, one thread each; every fold's result
-/// depends only on its index and the seed, never on the thread count.
+/// depends only on its index and the seed, never on the thread count. <c>createModel(fold)</c>, when given, makes each
+/// fold's starting model (e.g. from saved weights); by default it is <c>TModel.Create</c> with a seed derived from the fold.
 /// </summary>
 public static class CrossValidation
 {
@@ -19,7 +20,8 @@ public static class CrossValidation
         ulong seed,
         int threads = 1,
         Action<FoldResult>? onFoldDone = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Func<int, TModel>? createModel = null)
         where TModel : class, IModel<TModel>
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -39,7 +41,7 @@ public static class CrossValidation
                 try
                 {
                     var (train, validation) = KFold.Split(data, folds, fold);
-                    var model = TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
+                    var model = createModel?.Invoke(fold) ?? TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
                     using var trainer = new Trainer<TModel>(model, 1, Trainer<TModel>.DefaultChunkRows, options.BatchSize);
                     var history = trainer.Fit(train, validation, options with { Seed = Seeds.Derive(seed, Seeds.Shuffle, (ulong)fold) }, null, cancellation);
                     results[fold] = new FoldResult(fold, history, trainer.Evaluate(validation));

@@ -14,8 +14,8 @@ public interface IParallelJob
 public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim _done = new(false);
+    private readonly Signal[] _start;
+    private readonly Signal _done = new();
     private readonly long[] _allocated;
     private IParallelJob? _job;
     private int _jobCount;
@@ -29,12 +29,12 @@ public sealed class WorkerPool : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         Threads = threads;
         _threads = new Thread[threads - 1];
-        _start = new ManualResetEventSlim[threads - 1];
+        _start = new Signal[threads - 1];
         _allocated = new long[threads];
         for (int i = 0; i < _threads.Length; i++)
         {
             int worker = i + 1;
-            _start[i] = new ManualResetEventSlim(false);
+            _start[i] = new Signal();
             _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"aotnet-worker-{worker}" };
             _threads[i].Start();
         }
@@ -77,14 +77,13 @@ public sealed class WorkerPool : IDisposable
         _next = 0;
         _error = null;
         _pending = _threads.Length;
-        _done.Reset();
         foreach (var start in _start)
         {
             start.Set();
         }
 
         Work(0);
-        _done.Wait();
+        _done.WaitAndReset();
         _job = null;
         if (_error is { } error)
         {
@@ -110,12 +109,6 @@ public sealed class WorkerPool : IDisposable
             thread.Join();
         }
 
-        foreach (var start in _start)
-        {
-            start.Dispose();
-        }
-
-        _done.Dispose();
     }
 
     private void WorkerLoop(int worker)
@@ -123,8 +116,7 @@ public sealed class WorkerPool : IDisposable
         var start = _start[worker - 1];
         while (true)
         {
-            start.Wait();
-            start.Reset();
+            start.WaitAndReset();
             if (_disposed)
             {
                 return;
@@ -155,6 +147,44 @@ public sealed class WorkerPool : IDisposable
         while ((i = Interlocked.Increment(ref _next) - 1) < _jobCount)
         {
             job.Execute(i, worker);
+        }
+    }
+
+    /// <summary>
+    /// An auto-reset signal that never allocates: spins briefly, then blocks on a monitor. (ManualResetEventSlim
+    /// allocates its lock object on its first blocking wait, which can happen in the middle of training.)
+    /// </summary>
+    private sealed class Signal
+    {
+        private readonly object _gate = new();
+        private bool _set;
+
+        public void Set()
+        {
+            lock (_gate)
+            {
+                _set = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        public void WaitAndReset()
+        {
+            var spinner = default(SpinWait);
+            while (!Volatile.Read(ref _set) && !spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce();
+            }
+
+            lock (_gate)
+            {
+                while (!_set)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                _set = false;
+            }
         }
     }
 }

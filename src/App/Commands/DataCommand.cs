@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AotNet.Data;
@@ -16,6 +17,13 @@ public static class DataCommand
 {
     /// <summary>The datasets the command knows.</summary>
     public static IReadOnlyList<string> Datasets { get; } = ["imdb", "reuters", "boston"];
+
+    // readable text in the JSON (apostrophes etc. unescaped); still valid JSON
+    private static readonly DataCommandJsonContext JsonContext = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
 
     /// <summary>The tutorial's vocabulary size for IMDB and Reuters.</summary>
     public const int NumWords = 10000;
@@ -74,7 +82,7 @@ public static class DataCommand
                 : TextSample(request, cache, progress);
             if (request.Json)
             {
-                output.WriteLine(JsonSerializer.Serialize(sample, DataCommandJsonContext.Default.DataSample));
+                output.WriteLine(JsonSerializer.Serialize(sample, JsonContext.DataSample));
             }
             else
             {

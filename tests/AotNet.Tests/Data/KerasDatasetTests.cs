@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using AotNet.Data;
 using AotNet.Data.Keras;
 
@@ -104,6 +106,33 @@ public class KerasDatasetTests
         Assert.Equal(29.1, d.Train.Targets[403]);
     }
 
+    /// <summary>
+    /// Every id, every length and every label of both splits, compared through sha256 of their int32 little-endian
+    /// bytes (numpy: <c>np.concatenate(xs).astype('&lt;i4').tobytes()</c>, lengths and labels likewise).
+    /// </summary>
+    [RealDataTheory]
+    [InlineData("imdb", "train", "092cd3b8c48a2d83c346ef781d034f8d5b3c103832a6bf852668a54d7fce3f10", "b5061c12c300d233e82f0201027caceb64c29a721228a0c6a1de7974a1ac3505", "8ed78785766d97ca4c009daba7dc464867337af59c8eff6f29ef66533cceed2a")]
+    [InlineData("imdb", "test", "13cb293a750020a16890481dea0810c5a9e81c2762cbb3ccef72314c3bfc44cb", "10d94806d65e48b9c2f7187c7c540ef1e0fb1c561d88ba2ebd71a1f70cd2f24c", "df5f45502b64b1c74d437c03a4b7445bb3142ac81ad89b731efbc510f6a95742")]
+    [InlineData("reuters", "train", "95afb99d16535c41a9be164f85cd6c9dab76c629418e22655f2e036ea935186f", "c73b788725d847ada844db0d84ae01e85e3e0ebab47ca87c6511389618aa6220", "cddb0d27b4500c4b919d581b2c377adb5f72a8717bd1d405638d5bac110c9942")]
+    [InlineData("reuters", "test", "adba488349a7fb2e1b28f3dce9ac3a7f1ec817b3645d49d3ae333725a409013d", "ae08234ee13aff239d276217214326ff03d1568d1fa4e36f552332d123bc8ba8", "fa58c954cade925b380c216a0486a33068aa74ba26520698101af719bb710fa1")]
+    public void Whole_splits_match_numpy_byte_for_byte(string dataset, string split, string valuesSha, string lengthsSha, string labelsSha)
+    {
+        TextDataset d = dataset == "imdb" ? ImdbData.Value : ReutersData.Value;
+        TextSplit s = split == "train" ? d.Train : d.Test;
+        int[] lengths = Enumerable.Range(0, s.Count).Select(i => s.Sequences[i].Length).ToArray();
+        Assert.Equal(valuesSha, Sha(s.Sequences.Values));
+        Assert.Equal(lengthsSha, Sha(lengths));
+        Assert.Equal(labelsSha, Sha(s.Labels));
+    }
+
+    [RealDataFact]
+    public void Boston_splits_match_numpy_byte_for_byte()
+    {
+        BostonDataset d = BostonHousing.Load(TestData.Require());
+        Assert.Equal("4319b7bc86939499d59f38ad10c6463cc3c6898031c193ad6a53bd36f46f80e5", Sha(d.Train.Features));
+        Assert.Equal("d70628b797476cf4c264ad5d5ff31acaeeb861ab34defdeec1e5da25fd335bef", Sha(d.Test.Targets));
+    }
+
     [Fact]
     public void Loads_a_small_synthetic_reuters_file_with_keras_rules()
     {
@@ -136,6 +165,9 @@ public class KerasDatasetTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    private static string Sha<T>(T[] values)
+        where T : unmanaged => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan())));
 
     private static void AssertSample(TextSplit s, int index, int length, long sum, int label, int[] head)
     {

@@ -60,6 +60,41 @@ public class NpzArchiveTests
         Assert.Throws<DataFormatException>(() => npz.Read("x"));
     }
 
+    [Theory]
+    [InlineData(CompressionLevel.NoCompression)]
+    [InlineData(CompressionLevel.Optimal)]
+    public void A_lying_member_size_is_refused_without_allocating_for_it(CompressionLevel level)
+    {
+        byte[] zip = NumpyFiles.Npz([("x.npy", NumpyFiles.Npy("<f8", "(4,)", NumpyFiles.Doubles(1, 2, 3, 4)))], level);
+        const uint claimed = 0x3FFF_FFFF; // ~1 GiB
+        PatchUInt32(zip, 0x04034b50, 22, claimed); // local header: uncompressed size
+        PatchUInt32(zip, 0x02014b50, 24, claimed); // central directory: uncompressed size
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DataFormatException>(() =>
+        {
+            using NpzArchive npz = NpzArchive.Open(new MemoryStream(zip), "lie.npz");
+            npz.Read("x");
+        });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("lie.npz", e.Message);
+        Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes for a member claiming {claimed}");
+    }
+
+    private static void PatchUInt32(byte[] zip, uint signature, int offset, uint value)
+    {
+        for (int i = 0; i + 4 <= zip.Length; i++)
+        {
+            if (BitConverter.ToUInt32(zip, i) == signature)
+            {
+                BitConverter.GetBytes(value).CopyTo(zip, i + offset);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("signature not found");
+    }
+
     [Fact]
     public void Missing_file_is_a_data_error()
     {

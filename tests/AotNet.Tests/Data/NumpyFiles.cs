@@ -84,24 +84,28 @@ internal sealed class PickleBuilder
     private readonly MemoryStream _s = new();
     private int _memo = 1;
 
-    public static byte[] NumpyObjectArray(int[][] lists, int? pickledCount = null, bool fortran = false, string reconstructModule = "numpy.core.multiarray")
+    public static byte[] NumpyObjectArray(int[][] lists, int? pickledCount = null, bool fortran = false, string reconstructModule = "numpy.core.multiarray") =>
+        NumpyObjectArray(pickledCount ?? lists.Length, b => b.Appends(lists.Length, i =>
+        {
+            b.Op(']').Put();
+            int[] items = lists[i];
+            b.Appends(items.Length, k => b.Int(items[k]));
+        }), fortran, reconstructModule);
+
+    /// <summary>numpy's prelude and state tuple around a custom body that fills the outer list (on the stack top).</summary>
+    public static byte[] NumpyObjectArray(int count, Action<PickleBuilder> fillOuterList, bool fortran = false, string reconstructModule = "numpy.core.multiarray")
     {
         var b = new PickleBuilder();
         b.Op(0x80).Byte(2);
         b.Global(reconstructModule, "_reconstruct").Put();
         b.Global("numpy", "ndarray").Put();
         b.Int(0).Op(0x85).ShortString("b").Op(0x87).Op('R').Put();
-        b.Op('(').Int(1).Int(pickledCount ?? lists.Length).Op(0x85);
+        b.Op('(').Int(1).Int(count).Op(0x85);
         b.Global("numpy", "dtype").Put().ShortString("O8").Int(0).Int(1).Op(0x87).Op('R').Put();
         b.Op('(').Int(3).ShortString("|").Op('N').Op('N').Op('N').Int(-1).Int(-1).Int(63).Op('t').Op('b');
         b.Op(fortran ? 0x88 : 0x89);
         b.Op(']').Put();
-        b.Appends(lists.Length, i =>
-        {
-            b.Op(']').Put();
-            int[] items = lists[i];
-            b.Appends(items.Length, k => b.Int(items[k]));
-        });
+        fillOuterList(b);
         b.Op('t').Op('b').Op('.');
         return b.ToArray();
     }
@@ -146,6 +150,8 @@ internal sealed class PickleBuilder
         _s.Write(BitConverter.GetBytes(value));
         return this;
     }
+
+    public int LastMemo => _memo - 1;
 
     public PickleBuilder Put()
     {

@@ -22,6 +22,24 @@ public class PickleObjectArrayReaderTests
     }
 
     [Fact]
+    public void Interleaved_appends_aliases_and_memo_puts_between_ints_decode_like_python()
+    {
+        byte[] p = PickleBuilder.NumpyObjectArray(3, b =>
+        {
+            b.Op('(');
+            b.Op(']').Put().Int(1).Op('a'); // A = [1]
+            int a = b.LastMemo;
+            b.Op(']').Put().Op('(').Int(7).Op('q').Byte(200).Int(8).Op('e'); // B = [7, 8], a memo put between the ints
+            b.Op('h').Byte(a).Op('(').Int(2).Int(3).Op('e'); // A += [2, 3] after B wrote: A moves to its own storage
+            b.Op('e'); // outer = [A, B, A]
+        });
+        IntSequences seqs = PickleObjectArrayReader.Read(p, 3, "p");
+        Assert.Equal([1, 2, 3], seqs[0].ToArray());
+        Assert.Equal([7, 8], seqs[1].ToArray());
+        Assert.Equal([1, 2, 3], seqs[2].ToArray());
+    }
+
+    [Fact]
     public void Accepts_the_numpy2_module_name()
     {
         byte[] p = PickleBuilder.NumpyObjectArray([[1]], reconstructModule: "numpy._core.multiarray");

@@ -87,9 +87,11 @@ public sealed class NpzArchive : IDisposable
         {
             using Stream input = entry.Open();
 
-            // Grow with the bytes actually decompressed: a lying size field cannot make us allocate more than
-            // a small initial buffer ahead of real data.
-            using var buffer = new MemoryStream((int)Math.Min(declared, 1 << 24));
+            // Start with the declared size only as far as the compressed bytes can back it (deflate expands at most
+            // ~1032:1), then grow with the bytes actually decompressed: a lying size field cannot make us allocate
+            // much ahead of real data.
+            long plausible = (entry.CompressedLength * 1032) + 4096;
+            using var buffer = new MemoryStream((int)Math.Min(declared, Math.Min(plausible, MaxMemberBytes)));
             var chunk = new byte[1 << 16];
             int read;
             while ((read = input.Read(chunk, 0, chunk.Length)) > 0)

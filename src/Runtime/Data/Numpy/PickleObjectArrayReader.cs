@@ -80,16 +80,77 @@ public static class PickleObjectArrayReader
         public int Depth { get; set; } = 1 + args.Depth;
     }
 
-    /// <summary>A Python list holding either only ints or only lists (numpy's object arrays of int lists need nothing else).</summary>
-    private sealed class ListValue
+    /// <summary>
+    /// One flat buffer shared by all int lists: numpy writes each list's ints in one stretch, so a list keeps its ints
+    /// in place at the buffer's tail and nothing is copied or regrown per list. Sized from the stream length (every
+    /// int opcode takes at least 2 bytes), so it is bounded by the data actually present.
+    /// </summary>
+    private sealed class FlatInts(int capacity)
     {
-        public int[] Ints { get; private set; } = [];
+        public int[] Buffer { get; } = new int[capacity];
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>A Python list holding either only ints or only lists (numpy's object arrays of int lists need nothing else).</summary>
+    private sealed class ListValue(FlatInts flat)
+    {
+        private int[]? _own;
+        private int _start = -1;
 
         public int IntCount { get; private set; }
 
         public List<ListValue>? Lists { get; private set; }
 
         public int Depth { get; private set; } = 1;
+
+        public ReadOnlySpan<int> Ints => _own is not null
+            ? _own.AsSpan(0, IntCount)
+            : IntCount == 0 ? default : flat.Buffer.AsSpan(_start, IntCount);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void AddInt(int value)
+        {
+            if (_own is null)
+            {
+                if (IntCount == 0)
+                {
+                    _start = flat.Count;
+                }
+
+                if (_start + IntCount == flat.Count && flat.Count < flat.Buffer.Length)
+                {
+                    flat.Buffer[flat.Count++] = value;
+                    IntCount++;
+                    return;
+                }
+
+                // another list has written after this one (or the buffer is full): continue in own storage
+                var own = new int[Math.Max(8, IntCount * 2)];
+                Ints.CopyTo(own);
+                _own = own;
+            }
+
+            if (IntCount == _own.Length)
+            {
+                var grown = new int[_own.Length * 2];
+                _own.CopyTo(grown, 0);
+                _own = grown;
+            }
+
+            _own[IntCount++] = value;
+        }
+
+        /// <summary>Drops the ints after the first <paramref name="count"/> (used only right after this list appended at the buffer's tail).</summary>
+        public void Truncate(int count)
+        {
+            if (_own is null && IntCount > 0)
+            {
+                flat.Count = _start + count;
+            }
+
+            IntCount = count;
+        }
 
         public void Append(Value item, Machine m)
         {
@@ -100,14 +161,7 @@ public static class PickleObjectArrayReader
                     throw m.Fail("a list mixes ints and other values");
                 }
 
-                if (IntCount == Ints.Length)
-                {
-                    var grown = new int[Math.Max(8, Ints.Length * 2)];
-                    Ints.CopyTo(grown, 0);
-                    Ints = grown;
-                }
-
-                Ints[IntCount++] = item.Int;
+                AddInt(item.Int);
             }
             else if (item.Ref is ListValue list)
             {
@@ -133,6 +187,7 @@ public static class PickleObjectArrayReader
 
     private sealed class Machine(string source)
     {
+        private FlatInts _flat = new(0);
         private readonly Dictionary<uint, Value> _memo = [];
         private readonly Stack<int> _marks = new();
         private Value[] _stack = new Value[256];
@@ -143,6 +198,7 @@ public static class PickleObjectArrayReader
         public Value Run(ReadOnlySpan<byte> p)
         {
             _pos = 0;
+            _flat = new FlatInts((p.Length / 2) + 1);
             while (true)
             {
                 if (_pos >= p.Length)
@@ -184,6 +240,7 @@ public static class PickleObjectArrayReader
                         }
 
                         _marks.Push(_count);
+                        AppendIntRunFast(p);
                         break;
                     case (byte)'.': // STOP
                         if (_pos != p.Length)
@@ -234,7 +291,7 @@ public static class PickleObjectArrayReader
                         Build();
                         break;
                     case (byte)']': // EMPTY_LIST
-                        Push(new Value(Kind.List, 0, new ListValue()));
+                        Push(new Value(Kind.List, 0, new ListValue(_flat)));
                         break;
                     case (byte)'a': // APPEND
                         Value item = Pop();
@@ -261,6 +318,58 @@ public static class PickleObjectArrayReader
                             $"{source}: pickle opcode 0x{_opcode:x2} ('{(char)_opcode}') at byte {at} is not in the accepted subset");
                 }
             }
+        }
+
+        /// <summary>
+        /// Fast path for the bulk of the stream, <c>MARK int int … APPENDS</c> onto an int list: the ints go straight
+        /// into the list instead of through the stack. Anything else after the run (or a cut-off argument) puts the
+        /// ints back on the stack, so the general interpreter sees exactly what it would have seen.
+        /// </summary>
+        private void AppendIntRunFast(ReadOnlySpan<byte> p)
+        {
+            if (_count == 0 || _stack[_count - 1].Ref is not ListValue { Lists: null } list)
+            {
+                return;
+            }
+
+            int first = list.IntCount;
+            while (_pos < p.Length)
+            {
+                byte op = p[_pos];
+                if (op == (byte)'K' && _pos + 1 < p.Length)
+                {
+                    list.AddInt(p[_pos + 1]);
+                    _pos += 2;
+                }
+                else if (op == (byte)'M' && _pos + 2 < p.Length)
+                {
+                    list.AddInt(BinaryPrimitives.ReadUInt16LittleEndian(p.Slice(_pos + 1, 2)));
+                    _pos += 3;
+                }
+                else if (op == (byte)'J' && _pos + 4 < p.Length)
+                {
+                    list.AddInt(BinaryPrimitives.ReadInt32LittleEndian(p.Slice(_pos + 1, 4)));
+                    _pos += 5;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            if (_pos < p.Length && p[_pos] == (byte)'e' && list.IntCount > first)
+            {
+                _pos++;
+                _marks.Pop();
+                return;
+            }
+
+            for (int i = first; i < list.IntCount; i++)
+            {
+                Push(new Value(Kind.Int, list.Ints[i], null));
+            }
+
+            list.Truncate(first);
         }
 
         public IntSequences ToSequences(Value result, long expectedCount)
@@ -346,7 +455,7 @@ public static class PickleObjectArrayReader
             for (int i = 0; i < items; i++)
             {
                 ListValue inner = outer.Lists![i];
-                inner.Ints.AsSpan(0, inner.IntCount).CopyTo(values.AsSpan(offsets[i]));
+                inner.Ints.CopyTo(values.AsSpan(offsets[i]));
             }
 
             return new IntSequences(offsets, values);

@@ -27,6 +27,26 @@ public class NpzArchiveTests
     }
 
     [Fact]
+    public void Read_many_decodes_members_in_parallel_and_reports_errors_unwrapped()
+    {
+        byte[] good = NumpyFiles.Npz(
+            [
+                ("a.npy", NumpyFiles.ObjectNpy([[1, 2], [3]])),
+                ("b.npy", NumpyFiles.Npy("<i8", "(2,)", NumpyFiles.Int64s(5, 6))),
+                ("bad.npy", NumpyFiles.Npy("<f8", "(3,)", NumpyFiles.Doubles(1, double.NaN, 2))),
+            ],
+            CompressionLevel.Optimal);
+        using NpzArchive npz = NpzArchive.Open(new MemoryStream(good), "m.npz");
+        NpyArray[] arrays = npz.ReadMany("b", "a");
+        Assert.Equal([5L, 6], arrays[0].ToInt64Array());
+        Assert.Equal([3], arrays[1].ToSequences()[1].ToArray());
+
+        var e = Assert.Throws<DataFormatException>(() => npz.ReadMany("a", "bad", "b"));
+        Assert.Contains("m.npz[bad.npy]: non-finite", e.Message);
+        Assert.Throws<DataFormatException>(() => npz.ReadMany("a", "missing"));
+    }
+
+    [Fact]
     public void Missing_member_is_named()
     {
         using NpzArchive npz = NpzArchive.Open(new MemoryStream(Sample(CompressionLevel.Optimal)), "s.npz");

@@ -37,13 +37,13 @@ public static class Imdb
         long[] yTrain, yTest;
         using (NpzArchive npz = NpzArchive.Open(path))
         {
-            NpyArray a = npz.Read("x_train"), b = npz.Read("y_train"), c = npz.Read("x_test"), d = npz.Read("y_test");
-            foreach (NpyArray array in new[] { a, b, c, d })
+            NpyArray[] arrays = npz.ReadMany("x_train", "y_train", "x_test", "y_test");
+            foreach (NpyArray array in arrays)
             {
                 KerasSequenceRules.RequireVector(array);
             }
 
-            (xTrain, yTrain, xTest, yTest) = (a.ToSequences(), b.ToInt64Array(), c.ToSequences(), d.ToInt64Array());
+            (xTrain, yTrain, xTest, yTest) = (arrays[0].ToSequences(), arrays[1].ToInt64Array(), arrays[2].ToSequences(), arrays[3].ToInt64Array());
         }
 
         if (xTrain.Count != yTrain.Length || xTest.Count != yTest.Length)

@@ -84,14 +84,14 @@ internal static class KerasSequenceRules
     }
 
     /// <summary>
-    /// <c>[w if skip_top &lt;= w &lt; num_words else oov_char for w in x]</c>, or with <paramref name="oovChar"/> null
-    /// <c>[w for w in x if skip_top &lt;= w &lt; num_words]</c>.
+    /// <c>[w if skip_top &lt;= w &lt; num_words else oov_char for w in x]</c> (in place: the loaders own these
+    /// sequences), or with <paramref name="oovChar"/> null <c>[w for w in x if skip_top &lt;= w &lt; num_words]</c>.
     /// </summary>
     public static IntSequences LimitVocabulary(IntSequences sequences, int numWords, int skipTop, int? oovChar)
     {
         if (oovChar is int oov)
         {
-            int[] values = (int[])sequences.Values.Clone();
+            int[] values = sequences.Values;
             for (int i = 0; i < values.Length; i++)
             {
                 int w = values[i];
@@ -101,7 +101,7 @@ internal static class KerasSequenceRules
                 }
             }
 
-            return new IntSequences((int[])sequences.Offsets.Clone(), values);
+            return sequences;
         }
 
         var offsets = new int[sequences.Offsets.Length];

@@ -69,6 +69,48 @@ public sealed class NpzArchive : IDisposable
         return NpyReader.Read(bytes, source);
     }
 
+    /// <summary>
+    /// Reads several members: they are decompressed one after another (the zip stream is sequential) while the ones
+    /// already decompressed are decoded on other threads. Same results and errors as calling <see cref="Read"/> for each.
+    /// </summary>
+    public NpyArray[] ReadMany(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var decoding = new Task<NpyArray>[names.Length];
+        try
+        {
+            for (int i = 0; i < names.Length; i++)
+            {
+                ZipArchiveEntry entry = Find(names[i])
+                    ?? throw new DataFormatException($"{_source}: no member '{names[i]}' (members: {string.Join(", ", Names)})");
+                string source = $"{_source}[{entry.FullName}]";
+                byte[] bytes = ReadMember(entry, source);
+                decoding[i] = Task.Run(() => NpyReader.Read(bytes, source));
+            }
+
+            Task.WaitAll(decoding);
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+        finally
+        {
+            foreach (Task<NpyArray>? task in decoding)
+            {
+                try
+                {
+                    task?.Wait(); // never leave a decode running past the archive's lifetime
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+        }
+
+        return Array.ConvertAll(decoding, t => t.Result);
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _zip.Dispose();
 

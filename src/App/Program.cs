@@ -14,6 +14,19 @@ public static class Program
         }
 
         root.Subcommands.Add(DataCommand.Create());
-        return root.Parse(args).Invoke();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // the errors on stderr, one per line, and where to find the usage; not the whole help text
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"aotnet: {error.Message}");
+            }
+
+            Console.Error.WriteLine($"usage: {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "aotnet" : "aotnet " + parse.CommandResult.Command.Name)} --help");
+            return Cli.Failed;
+        }
+
+        return parse.Invoke();
     }
 }

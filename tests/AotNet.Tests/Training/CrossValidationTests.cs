@@ -5,24 +5,7 @@ namespace AotNet.Tests.Training;
 
 public class CrossValidationTests
 {
-    private static LabeledData Data(int n)
-    {
-        var rng = new DeterministicRandom(8);
-        var x = new DenseMatrix(n, LinearTestModel.In);
-        var y = new DenseMatrix(n, 1);
-        for (int r = 0; r < n; r++)
-        {
-            var row = x.Row(r);
-            for (int c = 0; c < row.Length; c++)
-            {
-                row[c] = rng.NextSingle(-1, 1);
-            }
-
-            y.Row(r)[0] = row[0] - row[2] + 0.3f;
-        }
-
-        return new LabeledData(x, y);
-    }
+    private static LabeledData Data(int n) => LinearTestModel.MakeData(n, seed: 8);
 
     [Fact]
     public void FoldsAreIndependentOfTheThreadCount()

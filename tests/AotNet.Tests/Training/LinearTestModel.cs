@@ -1,3 +1,4 @@
+using AotNet.Data;
 using AotNet.Training;
 
 namespace AotNet.Tests.Training;
@@ -30,6 +31,26 @@ public sealed class LinearTestModel : IModel<LinearTestModel>
 
     /// <summary>Rows passed to Backward, in order, when recording is on (recording allocates; off by default).</summary>
     public List<int>? RowsSeen { get; set; }
+
+    /// <summary>y = 2·x0 − x1 + 0.5·x2 + 1 plus a little noise, x uniform in [−1, 1), from a fixed seed.</summary>
+    public static LabeledData MakeData(int n, ulong seed)
+    {
+        var rng = new DeterministicRandom(seed);
+        var x = new DenseMatrix(n, In);
+        var y = new DenseMatrix(n, 1);
+        for (int r = 0; r < n; r++)
+        {
+            var row = x.Row(r);
+            for (int c = 0; c < row.Length; c++)
+            {
+                row[c] = rng.NextSingle(-1, 1);
+            }
+
+            y.Row(r)[0] = (2 * row[0]) - row[1] + (0.5f * row[2]) + 1 + (0.01f * rng.NextSingle(-1, 1));
+        }
+
+        return new LabeledData(x, y);
+    }
 
     public static LinearTestModel Create(ulong seed)
     {

@@ -5,25 +5,7 @@ namespace AotNet.Tests.Training;
 
 public class TrainerTests
 {
-    /// <summary>y = 2·x0 − x1 + 0.5·x2 + 1 plus a little noise, from a fixed seed.</summary>
-    private static LabeledData MakeData(int n, ulong seed = 3)
-    {
-        var rng = new DeterministicRandom(seed);
-        var x = new DenseMatrix(n, LinearTestModel.In);
-        var y = new DenseMatrix(n, 1);
-        for (int r = 0; r < n; r++)
-        {
-            var row = x.Row(r);
-            for (int c = 0; c < row.Length; c++)
-            {
-                row[c] = rng.NextSingle(-1, 1);
-            }
-
-            y.Row(r)[0] = (2 * row[0]) - row[1] + (0.5f * row[2]) + 1 + (0.01f * rng.NextSingle(-1, 1));
-        }
-
-        return new LabeledData(x, y);
-    }
+    private static LabeledData MakeData(int n, ulong seed = 3) => LinearTestModel.MakeData(n, seed);
 
     private static (History History, float[] Weights) Train(int threads, int chunkRows, FitOptions options, int n = 103)
     {

@@ -14,6 +14,7 @@ public static class Program
         }
 
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -8,9 +8,8 @@ namespace AotNet.Data.Keras;
 /// out-of-vocabulary id for unknown words and for ids at or above <c>numWords</c>.
 /// </summary>
 /// <remarks>
-/// Keras splits on the space character only (after <c>\t</c> and <c>\n</c> became spaces); this tokenizer splits on
-/// any Unicode white space, so a <c>\r</c> or a non-breaking space also separates words instead of gluing them into an
-/// unknown token.
+/// Like Keras, words are split on the space character only (tab and newline are filter characters, so they separate
+/// too); other white space such as <c>\r</c> or U+0085 stays part of a word: the IMDB index even ranks U+0085 as a word.
 /// </remarks>
 public sealed class KerasTokenizer
 {
@@ -70,7 +69,7 @@ public sealed class KerasTokenizer
         int start = -1;
         for (int i = 0; i <= lower.Length; i++)
         {
-            bool separator = i == lower.Length || char.IsWhiteSpace(lower[i]) || filters.Contains(lower[i]);
+            bool separator = i == lower.Length || lower[i] == ' ' || filters.Contains(lower[i]);
             if (!separator)
             {
                 if (start < 0)

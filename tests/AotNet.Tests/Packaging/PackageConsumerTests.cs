@@ -27,6 +27,12 @@ public sealed class PackageConsumerTests : IDisposable
         {
             Directory.Delete(cached, recursive: true);
         }
+
+        string id = Path.GetDirectoryName(cached)!;
+        if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
+        {
+            Directory.Delete(id);
+        }
     }
 
     [Fact]

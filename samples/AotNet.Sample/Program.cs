@@ -1,12 +1,16 @@
 using System.Globalization;
 using AotNet;
 using AotNet.Data;
+using AotNet.IO;
 using AotNet.Training;
 
-// Three noisy clusters in 8 dimensions, classified by a generated model trained with the model API only.
-const int Classes = 3, Features = 8, TrainRows = 900, TestRows = 300, BatchSize = 32, Epochs = 15;
-
+// The public API end to end, on data made here: three noisy clusters in 8 dimensions.
+// 1. declare a model (bottom of the file)  2. Trainer<T>.Fit with validation  3. Evaluate  4. Predict
+// 5. save the weights as safetensors, load them into a fresh model, and check it predicts the same.
+const int Classes = 3, Features = 8;
+var inv = CultureInfo.InvariantCulture;
 var random = new DeterministicRandom(7);
+
 var centers = new float[Classes, Features];
 for (int c = 0; c < Classes; c++)
 {
@@ -19,14 +23,14 @@ for (int c = 0; c < Classes; c++)
 LabeledData MakeData(int rows)
 {
     var inputs = new DenseMatrix(rows, Features);
-    var targets = new DenseMatrix(rows, Classes);
+    var targets = new DenseMatrix(rows, Classes); // one-hot
     for (int r = 0; r < rows; r++)
     {
         int label = random.NextInt(Classes);
         targets.Row(r)[label] = 1f;
         for (int f = 0; f < Features; f++)
         {
-            // sum of three uniforms: a cheap bell-shaped noise
+            // a sum of three uniforms: cheap bell-shaped noise
             float noise = random.NextSingle(-1f, 1f) + random.NextSingle(-1f, 1f) + random.NextSingle(-1f, 1f);
             inputs.Row(r)[f] = centers[label, f] + (0.6f * noise);
         }
@@ -35,42 +39,47 @@ LabeledData MakeData(int rows)
     return new LabeledData(inputs, targets);
 }
 
-var train = MakeData(TrainRows);
-var test = MakeData(TestRows);
+var train = MakeData(900);
+var validation = MakeData(300);
+var test = MakeData(300);
 
+// 2. fit: Keras's model.fit(x, y, epochs, batch_size, validation_data)
 var model = ClusterNet.Create(seed: 42);
-var workspace = model.CreateWorkspace(BatchSize);
-var order = Enumerable.Range(0, TrainRows).ToArray();
-Console.WriteLine($"{ClusterNet.Description.Name}: {ClusterNet.Description.Topology}, {ClusterNet.ParameterCount} parameters, Adam");
-
-for (int epoch = 1; epoch <= Epochs; epoch++)
+Console.WriteLine($"{ClusterNet.Description.Name}: {ClusterNet.Description.Topology}, {ClusterNet.Description.ParameterCount} parameters, {ClusterNet.Description.Optimizer}");
+using var trainer = new Trainer<ClusterNet>(model);
+History history = trainer.Fit(train, validation, new FitOptions { Epochs = 15, BatchSize = 32, Seed = 1 });
+for (int e = 0; e < history.Epochs; e++)
 {
-    random.Shuffle<int>(order);
-    var stats = new BatchStats(0, 0);
-    for (int start = 0; start < TrainRows; start += BatchSize)
-    {
-        int count = Math.Min(BatchSize, TrainRows - start);
-        Array.Clear(model.Gradients);
-        stats += model.Backward(new Batch(train.Inputs, train.Targets, order.AsSpan(start, count)), workspace, model.Gradients);
-        model.Step(1f / count);
-    }
-
-    var all = Enumerable.Range(0, TestRows).ToArray();
-    var held = model.Evaluate(new Batch(test.Inputs, test.Targets, all), workspace);
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"epoch {epoch,2}: loss {stats.LossSum / TrainRows:F4}  accuracy {stats.MetricSum / TrainRows:F4}  test loss {held.LossSum / TestRows:F4}  test accuracy {held.MetricSum / TestRows:F4}"));
+    Console.WriteLine(string.Create(inv,
+        $"epoch {e + 1,2}: loss {history.Loss[e]:F4}  accuracy {history["accuracy"][e]:F4}  val_loss {history.ValLoss[e]:F4}  val_accuracy {history["val_accuracy"][e]:F4}"));
 }
 
-var probabilities = new float[3 * Classes];
-model.Predict(new Batch(test.Inputs, null, [0, 1, 2]), workspace, probabilities);
-for (int r = 0; r < 3; r++)
+// 3. evaluate on data the model never saw
+Evaluation score = trainer.Evaluate(test);
+Console.WriteLine(string.Create(inv, $"test: loss {score.Loss:F4}, accuracy {score.Metric:F4}"));
+
+// 4. predict: class probabilities, one row per input
+DenseMatrix probabilities = trainer.Predict(test.Inputs.SliceRows(0, 3));
+for (int r = 0; r < probabilities.Rows; r++)
 {
-    var p = probabilities.AsSpan(r * Classes, Classes).ToArray().Select(v => v.ToString("F3", CultureInfo.InvariantCulture));
-    Console.WriteLine($"test row {r}: p = [{string.Join(", ", p)}], label {test.Targets.Row(r).IndexOf(1f)}");
+    string p = string.Join(", ", probabilities.Row(r).ToArray().Select(v => v.ToString("F3", inv)));
+    Console.WriteLine($"test row {r}: p = [{p}], label {test.Targets.Row(r).IndexOf(1f)}");
 }
 
-/// <summary>8 inputs → 32 tanh → 16 relu → 3 softmax, categorical cross-entropy, Adam.</summary>
+// 5. save as safetensors (dense_{i}.kernel [in, out], dense_{i}.bias [out], F32) with metadata, then load
+string path = Path.Combine(Path.GetTempPath(), "aotnet-sample.safetensors");
+var metadata = new Dictionary<string, string> { ["model"] = ClusterNet.Description.Name, ["topology"] = ClusterNet.Description.Topology };
+File.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(ClusterNet.Description, model.Parameters), metadata));
+
+var (tensors, savedMetadata) = SafeTensors.Deserialize(File.ReadAllBytes(path), path);
+var loaded = ClusterNet.Create(seed: 0); // different random weights, replaced by the file's
+SafeTensors.ToModel(ClusterNet.Description, tensors, loaded.Parameters, path); // refuses missing, extra or misshapen tensors
+using var loadedTrainer = new Trainer<ClusterNet>(loaded);
+bool same = loadedTrainer.Predict(test.Inputs).Data.AsSpan().SequenceEqual(trainer.Predict(test.Inputs).Data);
+Console.WriteLine($"saved {new FileInfo(path).Length} bytes ({savedMetadata["topology"]}); reloaded model predicts the same: {same}");
+File.Delete(path);
+
+/// <summary>8 inputs → 32 tanh → 16 relu → 3 softmax, categorical cross-entropy, Adam. The generator writes the rest.</summary>
 [Sequential(8, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
 [Dense(32, Activation.Tanh)]
 [Dense(16, Activation.Relu)]

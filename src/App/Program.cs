@@ -14,6 +14,7 @@ public static class Program
         }
 
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

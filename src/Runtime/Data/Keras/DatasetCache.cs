@@ -188,7 +188,7 @@ public sealed class DatasetCache
                 DataFormatException or DatasetDownloadException => null,
                 OperationCanceledException when !cancellationToken.IsCancellationRequested =>
                     new DatasetDownloadException($"{url}: download timed out after {Timeout}", e),
-                HttpRequestException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
+                HttpRequestException or HttpIOException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
                 IOException or UnauthorizedAccessException => new DatasetDownloadException($"{path}: cannot store the download ({e.Message})", e),
                 _ => null,
             };

@@ -14,6 +14,14 @@ public static class Program
         }
 
         root.Subcommands.Add(DataCommand.Create());
-        return root.Parse(args).Invoke();
+        try
+        {
+            // our commands report their own errors (Cli.Run); anything that still escapes gets one line, not a stack trace
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return Cli.Fail($"internal error: {e.GetType().Name}: {e.Message}");
+        }
     }
 }

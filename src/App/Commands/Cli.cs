@@ -1,4 +1,6 @@
 using System.CommandLine;
+using AotNet.Data;
+using AotNet.Data.Keras;
 using AotNet.IO;
 using AotNet.Training;
 
@@ -12,11 +14,27 @@ internal static class Cli
 {
     public const int Ok = 0, Failed = 1, Interrupted = 130;
 
-    public static int Fail(string message)
+    public static int Fail(string message, string? hint = null)
     {
         Console.Error.WriteLine($"aotnet: {message}");
+        if (hint is not null)
+        {
+            Console.Error.WriteLine($"aotnet: {hint}");
+        }
+
         return Failed;
     }
+
+    /// <summary>What the user can do about <paramref name="e"/>, when its message does not already say it.</summary>
+    public static string? Hint(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Hint(inner),
+        DatasetDownloadException => $"check the network or {DatasetCache.OriginVariable}, or copy the file into the datasets folder yourself (see --data-dir)",
+        DataFormatException when !e.Message.Contains("sha256", StringComparison.Ordinal) =>
+            "the file is damaged or is not the Keras original: delete it to download it again, or point --data-dir at a good copy",
+        SafeTensorsException => "pass a safetensors file written by --save-weights for the same experiment",
+        _ => null,
+    };
 
     /// <summary>Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT), mapping exceptions to exit codes.</summary>
     public static int Run(Func<CancellationToken, int> action)
@@ -44,7 +62,7 @@ internal static class Cli
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            return Fail(Message(e));
+            return Fail(Message(e), Hint(e));
         }
         catch (Exception e)
         {

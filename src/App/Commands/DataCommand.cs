@@ -85,7 +85,17 @@ public static class DataCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
+            if (Cli.Hint(e) is { } hint)
+            {
+                error.WriteLine($"aotnet data: {e.Message}");
+                return Fail(error, hint);
+            }
+
             return Fail(error, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(error, $"internal error: {e.GetType().Name}: {e.Message}");
         }
     }
 

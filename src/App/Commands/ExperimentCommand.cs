@@ -24,7 +24,7 @@ internal static class ExperimentCommand
         var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
         folds.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 2)
+            if (TokenValue(r) is int k && k < 2)
             {
                 r.AddError("--folds must be at least 2");
             }
@@ -33,8 +33,7 @@ internal static class ExperimentCommand
         var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount };
         threads.Validators.Add(r =>
         {
-            int t = r.GetValueOrDefault<int>();
-            if (t < 1 || t > 256)
+            if (TokenValue(r) is int t && (t < 1 || t > 256))
             {
                 r.AddError("--threads must be between 1 and 256");
             }
@@ -46,7 +45,14 @@ internal static class ExperimentCommand
         var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones" };
         var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file" };
         var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book (Chollet's exponential moving average, default) or seed (the tutorial's own two-point formula)", DefaultValueFactory = _ => "book" };
-        smoothing.AcceptOnlyFromAmong("book", "seed");
+        smoothing.HelpName = "book|seed";
+        smoothing.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && token.Value is not ("book" or "seed"))
+            {
+                r.AddError($"--smoothing must be book or seed (got '{token.Value}')"); // one line, unlike AcceptOnlyFromAmong's list
+            }
+        });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
 
         var command = new Command(name, description)
@@ -86,11 +92,18 @@ internal static class ExperimentCommand
         var option = new Option<int?>(name) { Description = description };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is int v && v <= 0)
+            if (TokenValue(r) is int v && v <= 0)
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive whole number (got {v})"));
             }
         });
         return option;
     }
+
+    /// <summary>
+    /// The option's value when its token is a whole number; null otherwise (the parser then reports
+    /// "Cannot parse argument" itself). Validators must not call GetValueOrDefault: on a token like "abc" it throws.
+    /// </summary>
+    private static int? TokenValue(System.CommandLine.Parsing.OptionResult result) =>
+        result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
 }

@@ -57,6 +57,63 @@ internal static class AppProcess
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>
+    /// Starts aotnet, waits for an output line (stdout or stderr) that satisfies <paramref name="ready"/>, waits
+    /// <paramref name="delayMilliseconds"/> more, sends SIGINT with <c>kill -INT</c> and waits for the exit.
+    /// </summary>
+    public static async Task<Result> RunAndInterrupt(IEnumerable<string> args, Func<string, bool> ready, IReadOnlyDictionary<string, string>? environment = null, int delayMilliseconds = 300)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        process.StandardInput.Close();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var error = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Watch(System.Collections.Concurrent.ConcurrentQueue<string> lines, string? line)
+        {
+            if (line is not null)
+            {
+                lines.Enqueue(line);
+                if (ready(line))
+                {
+                    started.TrySetResult();
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Watch(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Watch(error, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(delayMilliseconds);
+            Assert.False(process.HasExited, "the run finished before it could be interrupted");
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(limit.Token); // no exit within 20 s of SIGINT fails the test
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("never became ready; output:\n" + string.Join('\n', output) + "\n" + string.Join('\n', error));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit(); // flushes the redirected streams
+        return new Result(process.ExitCode, string.Join('\n', output), string.Join('\n', error));
+    }
+
     /// <summary>An http origin on a loopback port that refuses connections (a listener was bound there and closed).</summary>
     public static string RefusedOrigin()
     {

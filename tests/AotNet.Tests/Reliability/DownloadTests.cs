@@ -97,6 +97,33 @@ public sealed class DownloadTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
+    [Theory]
+    [InlineData("data")]
+    [InlineData("experiment")]
+    public async Task Sigint_during_a_stalled_download_exits_130_and_leaves_nothing(string command)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGINT via kill is POSIX only
+        }
+
+        _server.ServeRaw(BostonHousing.FileName, Respond("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", new byte[1000], stallAfter: true));
+        string output = Path.Combine(_dir, "out");
+        string[] args = command == "data"
+            ? ["data", "boston", "--data-dir", _dir]
+            : ["boston", "--data-dir", _dir, "--out", output, "--epochs", "1"];
+        var result = await AppProcess.RunAndInterrupt(
+            args,
+            line => line.Contains($"downloading {BostonHousing.FileName}", StringComparison.Ordinal),
+            new Dictionary<string, string> { ["AOTNET_DATASETS_ORIGIN"] = _server.BaseUrl });
+        Assert.Equal(130, result.Code);
+        Assert.Contains("interrupted", result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
+        string[] left = [.. Directory.EnumerateFileSystemEntries(_dir).Where(f => f != output)];
+        Assert.True(left.Length == 0, "left in the datasets folder: " + string.Join(", ", left)); // no .part file, no boston_housing.npz
+        Assert.Empty(Directory.Exists(output) ? Directory.EnumerateFileSystemEntries(output) : []);
+    }
+
     [Fact]
     public void End_to_end_the_origin_variable_is_used_a_good_file_is_stored_and_a_corrupt_one_refused()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AotNet.IO;
 
 namespace AotNet.Tests.Reliability;
@@ -25,50 +24,12 @@ public sealed class InterruptAndDivergenceTests : IDisposable
 
         File.WriteAllBytes(Path.Combine(_dir, HostileInputs.Boston), HostileInputs.BostonNpz(rows: 200));
         string weights = Path.Combine(_dir, "weights.safetensors");
-        var info = AppProcess.StartInfo(["boston", "--epochs", "500", "--data-dir", _dir, "--no-verify", "--out", Out, "--save-weights", weights, "--threads", "2"]);
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var started = new ManualResetEventSlim();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                stdout.Enqueue(line);
-                if (line.StartsWith("boston:", StringComparison.Ordinal))
-                {
-                    started.Set(); // the heading is printed right before the folds start training
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "training did not start; output: " + string.Join('\n', stdout));
-            Thread.Sleep(300); // well inside the first folds' epochs
-            Assert.False(process.HasExited, "the run finished before it could be interrupted");
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                kill.WaitForExit();
-                Assert.Equal(0, kill.ExitCode);
-            }
-
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "no exit within 20 s of SIGINT");
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        process.WaitForExit();
-        Assert.Equal(130, process.ExitCode);
-        string error = await stderr;
-        Assert.Contains("interrupted", error);
-        Assert.DoesNotContain("   at ", error);
+        var result = await AppProcess.RunAndInterrupt(
+            ["boston", "--epochs", "500", "--data-dir", _dir, "--no-verify", "--out", Out, "--save-weights", weights, "--threads", "2"],
+            line => line.StartsWith("boston:", StringComparison.Ordinal)); // the heading is printed right before the folds start training
+        Assert.Equal(130, result.Code);
+        Assert.Contains("interrupted", result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Out)); // no results.json, SVG, report, nor a .tmp
         Assert.Equal([HostileInputs.Boston, "out"], Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }

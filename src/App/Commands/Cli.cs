@@ -78,7 +78,12 @@ internal static class Cli
         e is IOException or UnauthorizedAccessException or ArgumentException or TrainingDivergedException or InvalidDataException or HttpRequestException
         || (e is AggregateException a && a.InnerException is { } inner && IsUserFacing(inner));
 
-    private static string Message(Exception e) => e is AggregateException { InnerException: { } inner } ? Message(inner) : e.Message;
+    private static string Message(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Message(inner),
+        ArgumentException { ParamName: { } name } a => a.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal),
+        _ => e.Message,
+    };
 }
 
 /// <summary>The dataset options shared by every command.</summary>

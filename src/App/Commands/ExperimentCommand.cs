@@ -19,8 +19,8 @@ internal static class ExperimentCommand
 
     private static Command Build(string name, string description, IReadOnlyList<Experiment> experiments)
     {
-        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)");
-        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)");
+        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)", MaxEpochs);
+        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)", int.MaxValue);
         var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
         folds.Validators.Add(r =>
         {
@@ -66,6 +66,11 @@ internal static class ExperimentCommand
                 return Cli.Fail("--initial-weights and --save-weights name one model's weights: use them with imdb, reuters or boston, not all");
             }
 
+            if (SaveWeightsProblem(parse.GetValue(saveWeights)) is { } problem)
+            {
+                return Cli.Fail(problem);
+            }
+
             var settings = new RunSettings
             {
                 Epochs = parse.GetValue(epochs),
@@ -87,7 +92,10 @@ internal static class ExperimentCommand
         return command;
     }
 
-    private static Option<int?> PositiveInt(string name, string description)
+    /// <summary>Largest --epochs accepted: the histories hold one value per epoch, so 2^31 epochs cannot even be recorded.</summary>
+    public const int MaxEpochs = 1_000_000;
+
+    private static Option<int?> PositiveInt(string name, string description, int max)
     {
         var option = new Option<int?>(name) { Description = description };
         option.Validators.Add(r =>
@@ -96,8 +104,31 @@ internal static class ExperimentCommand
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive whole number (got {v})"));
             }
+            else if (TokenValue(r) is int big && big > max)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be at most {max} (got {big})"));
+            }
         });
         return option;
+    }
+
+    /// <summary>Refuses a --save-weights target that cannot be written before hours of training, not after.</summary>
+    private static string? SaveWeightsProblem(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (path.Length == 0 || Directory.Exists(path))
+        {
+            return $"--save-weights '{path}' is not a file name; give the file to write, e.g. weights.safetensors";
+        }
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is not null && !Directory.Exists(folder)
+            ? $"--save-weights {path}: the folder {folder} does not exist; create it first"
+            : null;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--epochs", "abc", "abc")]
     [InlineData("--epochs", "1e3", "1e3")]
     [InlineData("--epochs", "99999999999", "99999999999")]
+    [InlineData("--epochs", "2147483647", "--epochs must be at most 1000000")]
     [InlineData("--batch-size", "0", "--batch-size must be a positive whole number")]
     [InlineData("--batch-size", "many", "many")]
     [InlineData("--folds", "1", "--folds must be at least 2")]
@@ -44,7 +45,8 @@ public sealed class CommandLineTests : IDisposable
     public void More_folds_than_samples_is_refused()
     {
         var result = Boston("--folds", "1000", "--epochs", "1");
-        AppProcess.AssertCleanFailure(result.Code, result.Err, "1000 folds", "samples");
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "1000 folds need at least 1000 samples, there are 32");
+        Assert.DoesNotContain("(Parameter", result.Err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Out));
     }
 
@@ -88,11 +90,31 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Save_weights_into_a_missing_folder_fails_cleanly()
+    public void Empty_out_is_refused()
     {
-        var result = Boston("--epochs", "1", "--folds", "2", "--save-weights", Path.Combine(_dir, "no", "such", "folder", "w.safetensors"));
-        AppProcess.AssertCleanFailure(result.Code, result.Err, "w.safetensors");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Out));
+        var result = AppProcess.Run(["boston", "--data-dir", _dir, "--no-verify", "--out", string.Empty, "--epochs", "1", "-q"]);
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "--out ''", "cannot be written");
+    }
+
+    [Fact]
+    public void Data_dir_that_is_a_file_is_refused()
+    {
+        string file = Path.Combine(_dir, "plain-file");
+        File.WriteAllText(file, "x");
+        var result = AppProcess.Run(["boston", "--data-dir", file, "--out", Out, "--epochs", "1", "-q"]);
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "plain-file", "cannot store the download");
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("no/such/folder/w.safetensors", "does not exist")]
+    [InlineData("", "is not a file name")]
+    [InlineData(".", "is not a file name")]
+    public void Unwritable_save_weights_is_refused_before_training(string target, string expected)
+    {
+        var result = Boston("--epochs", "1", "--folds", "2", "--save-weights", target.Length == 0 ? target : Path.Combine(_dir, target));
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "--save-weights", expected);
+        Assert.False(Directory.Exists(Out), "the run started although --save-weights cannot be written");
     }
 
     public static TheoryData<string, byte[]?, string> BadWeights()

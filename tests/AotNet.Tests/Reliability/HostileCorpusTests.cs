@@ -27,6 +27,12 @@ public class HostileCorpusTests
 
     private static HostileCase Case(string name) => HostileInputs.Corpus.Single(c => c.Name == name);
 
+    /// <summary>Every refusal also says what to do about it.</summary>
+    private static void AssertAdvice(string stderr) =>
+        Assert.True(
+            new[] { "delete it to download it again", "--no-verify", "check the network" }.Any(a => stderr.Contains(a, StringComparison.Ordinal)),
+            "no advice on what to do:\n" + stderr);
+
     [Fact]
     public void Corpus_has_at_least_thirty_distinct_cases()
     {
@@ -52,6 +58,7 @@ public class HostileCorpusTests
             Assert.Equal(1, code);
             Assert.Equal(string.Empty, output.ToString());
             AppProcess.AssertCleanFailure(code, error.ToString(), c.Expected);
+            AssertAdvice(error.ToString());
             Assert.True(allocated < 256L << 20, $"{allocated} bytes allocated to refuse a {c.Files.Values.Sum(f => f?.Length ?? 0)}-byte input");
             Assert.Equal(
                 c.Files.Where(f => f.Value is not null).Select(f => f.Key).Order(StringComparer.Ordinal),
@@ -79,6 +86,7 @@ public class HostileCorpusTests
             ];
             var result = AppProcess.Run(args);
             AppProcess.AssertCleanFailure(result.Code, result.Err, c.Expected);
+            AssertAdvice(result.Err);
             Assert.Equal(1, result.Code);
             Assert.Empty(Directory.Exists(output) ? Directory.EnumerateFileSystemEntries(output) : []);
             Assert.Equal(

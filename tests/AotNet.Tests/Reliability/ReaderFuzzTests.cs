@@ -16,7 +16,7 @@ namespace AotNet.Tests.Reliability;
 /// </summary>
 public class ReaderFuzzTests
 {
-    private const int Iterations = 1500;
+    private const int Iterations = 1000;
     private const long AllocationBudget = 48L << 20; // generous for a few-KB input, far below any header-driven allocation
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(5);
 
@@ -71,25 +71,21 @@ public class ReaderFuzzTests
         where TDocumented : Exception
     {
         long allocated = 0;
-        var task = Task.Factory.StartNew(
-            () =>
+        var task = Task.Run(() =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
             {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                try
-                {
-                    read(input);
-                }
-                catch (TDocumented)
-                {
-                }
-                finally
-                {
-                    allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+                read(input);
+            }
+            catch (TDocumented)
+            {
+            }
+            finally
+            {
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        });
         if (!task.Wait(CaseTimeout))
         {
             throw new TimeoutException($"reader still busy after {CaseTimeout} on a {input.Length}-byte input");

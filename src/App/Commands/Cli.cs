@@ -29,6 +29,8 @@ internal static class Cli
     public static string? Hint(Exception e) => e switch
     {
         AggregateException { InnerException: { } inner } => Hint(inner),
+        DatasetDownloadException when e.Message.Contains("cannot store the download", StringComparison.Ordinal) =>
+            "the datasets folder must be a folder you can write to (see --data-dir)",
         DatasetDownloadException => $"check the network or {DatasetCache.OriginVariable}, or copy the file into the datasets folder yourself (see --data-dir)",
         DataFormatException when !e.Message.Contains("sha256", StringComparison.Ordinal) =>
             "the file is damaged or is not the Keras original: delete it to download it again, or point --data-dir at a good copy",

@@ -102,7 +102,7 @@ public sealed class CommandLineTests : IDisposable
         string file = Path.Combine(_dir, "plain-file");
         File.WriteAllText(file, "x");
         var result = AppProcess.Run(["boston", "--data-dir", file, "--out", Out, "--epochs", "1", "-q"]);
-        AppProcess.AssertCleanFailure(result.Code, result.Err, "plain-file", "cannot store the download");
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "plain-file", "cannot store the download", "must be a folder you can write to");
         Assert.Equal("x", File.ReadAllText(file));
     }
 

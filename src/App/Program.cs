@@ -28,6 +28,14 @@ public static class Program
             return Cli.Failed;
         }
 
-        return parse.Invoke();
+        try
+        {
+            // our commands report their own errors (Cli.Run); anything that still escapes gets one line, not a stack trace
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return Cli.Fail($"internal error: {e.GetType().Name}: {e.Message}");
+        }
     }
 }

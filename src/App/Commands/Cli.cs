@@ -1,4 +1,6 @@
 using System.CommandLine;
+using AotNet.Data;
+using AotNet.Data.Keras;
 using AotNet.IO;
 using AotNet.Training;
 
@@ -12,11 +14,29 @@ internal static class Cli
 {
     public const int Ok = 0, Failed = 1, Interrupted = 130;
 
-    public static int Fail(string message)
+    public static int Fail(string message, string? hint = null)
     {
         Console.Error.WriteLine($"aotnet: {message}");
+        if (hint is not null)
+        {
+            Console.Error.WriteLine($"aotnet: {hint}");
+        }
+
         return Failed;
     }
+
+    /// <summary>What the user can do about <paramref name="e"/>, when its message does not already say it.</summary>
+    public static string? Hint(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Hint(inner),
+        DatasetDownloadException when e.Message.Contains("cannot store the download", StringComparison.Ordinal) =>
+            "the datasets folder must be a folder you can write to (see --data-dir)",
+        DatasetDownloadException => $"check the network or {DatasetCache.OriginVariable}, or copy the file into the datasets folder yourself (see --data-dir)",
+        DataFormatException when !e.Message.Contains("sha256", StringComparison.Ordinal) =>
+            "the file is damaged or is not the Keras original: delete it to download it again, or point --data-dir at a good copy",
+        SafeTensorsException => "pass a safetensors file written by --save-weights for the same experiment",
+        _ => null,
+    };
 
     /// <summary>Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT), mapping exceptions to exit codes.</summary>
     public static int Run(Func<CancellationToken, int> action)
@@ -44,7 +64,7 @@ internal static class Cli
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            return Fail(Message(e));
+            return Fail(Message(e), Hint(e));
         }
         catch (Exception e)
         {
@@ -60,7 +80,12 @@ internal static class Cli
         e is IOException or UnauthorizedAccessException or ArgumentException or TrainingDivergedException or InvalidDataException or HttpRequestException
         || (e is AggregateException a && a.InnerException is { } inner && IsUserFacing(inner));
 
-    private static string Message(Exception e) => e is AggregateException { InnerException: { } inner } ? Message(inner) : e.Message;
+    private static string Message(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Message(inner),
+        ArgumentException { ParamName: { } name } a => a.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal),
+        _ => e.Message,
+    };
 }
 
 /// <summary>The dataset options shared by every command.</summary>

@@ -54,13 +54,27 @@ public static class DataCommand
                 parseResult.GetValue(json),
                 parseResult.GetValue(dataDir),
                 !parseResult.GetValue(noVerify));
-            return Run(request, Console.Out, Console.Error);
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true; // stop the download cleanly: its temporary file is deleted
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return Run(request, Console.Out, Console.Error, null, interrupt.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         });
         return command;
     }
 
     /// <summary>Runs the command: writes the sample to <paramref name="output"/>, errors and download progress to <paramref name="error"/>; returns the exit code.</summary>
-    public static int Run(DataRequest request, TextWriter output, TextWriter error, DatasetCache? cache = null)
+    public static int Run(DataRequest request, TextWriter output, TextWriter error, DatasetCache? cache = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -78,8 +92,8 @@ public static class DataCommand
             cache ??= DatasetCache.FromEnvironment(request.DataDirectory, request.Verify);
             var progress = new ProgressLines(error);
             DataSample sample = request.Dataset == "boston"
-                ? BostonSample(request, cache, progress)
-                : TextSample(request, cache, progress);
+                ? BostonSample(request, cache, progress, cancellation)
+                : TextSample(request, cache, progress, cancellation);
             if (request.Json)
             {
                 output.WriteLine(JsonSerializer.Serialize(sample, JsonContext.DataSample));
@@ -91,17 +105,32 @@ public static class DataCommand
 
             return 0;
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            error.WriteLine("aotnet data: interrupted; nothing was left in the datasets folder");
+            return Cli.Interrupted;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
+            if (Cli.Hint(e) is { } hint)
+            {
+                error.WriteLine($"aotnet data: {e.Message}");
+                return Fail(error, hint);
+            }
+
             return Fail(error, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(error, $"internal error: {e.GetType().Name}: {e.Message}");
         }
     }
 
-    private static DataSample TextSample(DataRequest request, DatasetCache cache, ProgressLines progress)
+    private static DataSample TextSample(DataRequest request, DatasetCache cache, ProgressLines progress, CancellationToken cancellation)
     {
         bool imdb = request.Dataset == "imdb";
-        string npz = cache.Ensure(imdb ? Imdb.FileName : Reuters.FileName, progress.Report);
-        string words = cache.Ensure(imdb ? Imdb.WordIndexFileName : Reuters.WordIndexFileName, progress.Report);
+        string npz = cache.EnsureAsync(imdb ? Imdb.FileName : Reuters.FileName, progress.Report, cancellation).GetAwaiter().GetResult();
+        string words = cache.EnsureAsync(imdb ? Imdb.WordIndexFileName : Reuters.WordIndexFileName, progress.Report, cancellation).GetAwaiter().GetResult();
         string folder = Path.GetDirectoryName(npz)!;
         TextDataset data = imdb ? Imdb.Load(folder, NumWords) : Reuters.Load(folder, NumWords);
         TextSplit split = request.Split == "train" ? data.Train : data.Test;
@@ -125,9 +154,9 @@ public static class DataCommand
         };
     }
 
-    private static DataSample BostonSample(DataRequest request, DatasetCache cache, ProgressLines progress)
+    private static DataSample BostonSample(DataRequest request, DatasetCache cache, ProgressLines progress, CancellationToken cancellation)
     {
-        string npz = cache.Ensure(BostonHousing.FileName, progress.Report);
+        string npz = cache.EnsureAsync(BostonHousing.FileName, progress.Report, cancellation).GetAwaiter().GetResult();
         BostonDataset data = BostonHousing.Load(Path.GetDirectoryName(npz)!);
         BostonSplit split = request.Split == "train" ? data.Train : data.Test;
         CheckIndex(request, split.Count);

@@ -19,11 +19,25 @@ internal static class ExperimentCommand
 
     private static Command Build(string name, string description, IReadOnlyList<Experiment> experiments)
     {
-        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)");
-        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)");
-        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5, CustomParser = r => ParseInt(r, "--folds", min: 2) };
+        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)", MaxEpochs);
+        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)", int.MaxValue);
+        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
+        folds.Validators.Add(r =>
+        {
+            if (TokenValue(r) is int k && k < 2)
+            {
+                r.AddError("--folds must be at least 2");
+            }
+        });
         var seed = new Option<ulong>("--seed") { Description = "seed of weight initialisation and shuffles", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount, CustomParser = r => Math.Min(ParseInt(r, "--threads", min: 1), 256) };
+        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        threads.Validators.Add(r =>
+        {
+            if (TokenValue(r) is int t && (t < 1 || t > 256))
+            {
+                r.AddError("--threads must be between 1 and 256");
+            }
+        });
         var dataDir = DataOptions.DataDir();
         var noVerify = DataOptions.NoVerify();
         var outDir = new Option<string>("--out") { Description = "folder for results.json, the SVG figures and report.html", DefaultValueFactory = _ => "aotnet-out" };
@@ -31,7 +45,14 @@ internal static class ExperimentCommand
         var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones" };
         var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file" };
         var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book (Chollet's exponential moving average, default) or seed (the tutorial's own two-point formula)", DefaultValueFactory = _ => "book" };
-        smoothing.AcceptOnlyFromAmong("book", "seed");
+        smoothing.HelpName = "book|seed";
+        smoothing.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && token.Value is not ("book" or "seed"))
+            {
+                r.AddError($"--smoothing must be book or seed (got '{token.Value}')"); // one line, unlike AcceptOnlyFromAmong's list
+            }
+        });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
 
         var command = new Command(name, description)
@@ -43,6 +64,11 @@ internal static class ExperimentCommand
             if (experiments.Count > 1 && (parse.GetValue(initialWeights) is not null || parse.GetValue(saveWeights) is not null))
             {
                 return Cli.Fail("--initial-weights and --save-weights name one model's weights: use them with imdb, reuters or boston, not all");
+            }
+
+            if (SaveWeightsProblem(parse.GetValue(saveWeights)) is { } problem)
+            {
+                return Cli.Fail(problem);
             }
 
             var settings = new RunSettings
@@ -66,21 +92,49 @@ internal static class ExperimentCommand
         return command;
     }
 
-    private static Option<int?> PositiveInt(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = r => ParseInt(r, name, min: 1),
-    };
+    /// <summary>Largest --epochs accepted: the histories hold one value per epoch, so 2^31 epochs cannot even be recorded.</summary>
+    public const int MaxEpochs = 1_000_000;
 
-    /// <summary>Parses a whole number of at least <paramref name="min"/>, with an error that names the option.</summary>
-    private static int ParseInt(System.CommandLine.Parsing.ArgumentResult result, string name, int min)
+    private static Option<int?> PositiveInt(string name, string description, int max)
     {
-        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min)
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(r =>
         {
-            result.AddError($"{name} must be a whole number of at least {min} (got '{text}')");
+            if (TokenValue(r) is int v && v <= 0)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive whole number (got {v})"));
+            }
+            else if (TokenValue(r) is int big && big > max)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be at most {max} (got {big})"));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses a --save-weights target that cannot be written before hours of training, not after.</summary>
+    private static string? SaveWeightsProblem(string? path)
+    {
+        if (path is null)
+        {
+            return null;
         }
 
-        return value;
+        if (path.Length == 0 || Directory.Exists(path))
+        {
+            return $"--save-weights '{path}' is not a file name; give the file to write, e.g. weights.safetensors";
+        }
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is not null && !Directory.Exists(folder)
+            ? $"--save-weights {path}: the folder {folder} does not exist; create it first"
+            : null;
     }
+
+    /// <summary>
+    /// The option's value when its token is a whole number; null otherwise (the parser then reports
+    /// "Cannot parse argument" itself). Validators must not call GetValueOrDefault: on a token like "abc" it throws.
+    /// </summary>
+    private static int? TokenValue(System.CommandLine.Parsing.OptionResult result) =>
+        result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
 }

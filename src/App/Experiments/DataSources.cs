@@ -11,34 +11,38 @@ internal static class DataSources
 {
     public const int NumWords = 10000;
 
-    public static TextData Imdb(RunSettings settings, ConsoleReporter reporter)
+    public static TextData Imdb(RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
-        var data = Data.Keras.Imdb.Load(Path.GetDirectoryName(cache.Ensure(Data.Keras.Imdb.FileName, Progress(reporter)))!, NumWords);
+        var data = Data.Keras.Imdb.Load(Path.GetDirectoryName(Ensure(cache, Data.Keras.Imdb.FileName, reporter, cancellation))!, NumWords);
         var train = KerasTensors.Binary(data.Train, NumWords);
         var test = KerasTensors.Binary(data.Test, NumWords);
         return new TextData("imdb", train, test, 10000, clock.Elapsed.TotalSeconds);
     }
 
-    public static TextData Reuters(RunSettings settings, ConsoleReporter reporter)
+    public static TextData Reuters(RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
-        var data = Data.Keras.Reuters.Load(Path.GetDirectoryName(cache.Ensure(Data.Keras.Reuters.FileName, Progress(reporter)))!, NumWords);
+        var data = Data.Keras.Reuters.Load(Path.GetDirectoryName(Ensure(cache, Data.Keras.Reuters.FileName, reporter, cancellation))!, NumWords);
         var train = KerasTensors.Categorical(data.Train, NumWords, ReutersNet.Description.Outputs);
         var test = KerasTensors.Categorical(data.Test, NumWords, ReutersNet.Description.Outputs);
         return new TextData("reuters", train, test, 1000, clock.Elapsed.TotalSeconds);
     }
 
-    public static BostonData Boston(RunSettings settings, ConsoleReporter reporter)
+    public static BostonData Boston(RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
-        var data = BostonHousing.Load(Path.GetDirectoryName(cache.Ensure(BostonHousing.FileName, Progress(reporter)))!);
+        var data = BostonHousing.Load(Path.GetDirectoryName(Ensure(cache, BostonHousing.FileName, reporter, cancellation))!);
         var (train, test, normalizer) = KerasTensors.Standardized(data);
         return new BostonData(train, test, normalizer.Mean.Select(v => (float)v).ToArray(), normalizer.Std.Select(v => (float)v).ToArray(), clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The file's path, downloading it first if needed; Ctrl+C stops a download (and leaves nothing in the cache).</summary>
+    private static string Ensure(DatasetCache cache, string fileName, ConsoleReporter reporter, CancellationToken cancellation) =>
+        cache.EnsureAsync(fileName, Progress(reporter), cancellation).GetAwaiter().GetResult();
 
     private static DatasetCache Cache(RunSettings settings) => DatasetCache.FromEnvironment(settings.DataDir, !settings.NoVerify);
 

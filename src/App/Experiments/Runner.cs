@@ -27,13 +27,13 @@ internal static class Runner
             switch (experiment)
             {
                 case Experiment.Imdb:
-                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter), settings, reporter, cancellation);
+                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
                 case Experiment.Reuters:
-                    results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter), settings, reporter, cancellation);
+                    results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
                 case Experiment.Boston:
-                    results.Boston = Boston.Run(DataSources.Boston(settings, reporter), settings, reporter, cancellation);
+                    results.Boston = Boston.Run(DataSources.Boston(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
             }
         }

@@ -13,16 +13,16 @@ internal sealed class OutputFolder
 {
     public OutputFolder(string path)
     {
-        Path = System.IO.Path.GetFullPath(path);
         try
         {
+            Path = System.IO.Path.GetFullPath(path);
             Directory.CreateDirectory(Path);
             AtomicFile.WriteAllText(System.IO.Path.Combine(Path, ".aotnet-write-check"), "ok");
             File.Delete(System.IO.Path.Combine(Path, ".aotnet-write-check"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new IOException($"--out {path}: the folder cannot be written ({e.Message})", e);
+            throw new IOException($"--out '{path}': the folder cannot be written ({e.Message})", e);
         }
     }
 

@@ -9,6 +9,7 @@ internal sealed class LoopbackHttpServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Dictionary<string, (int Status, byte[] Body)> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<NetworkStream, CancellationToken, Task>> _raw = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -23,6 +24,9 @@ internal sealed class LoopbackHttpServer : IDisposable
     public int Requests { get; private set; }
 
     public void Serve(string path, int status, byte[] body) => _routes["/" + path] = (status, body);
+
+    /// <summary>Answers <paramref name="path"/> by writing whatever <paramref name="respond"/> writes (truncated or stalled responses).</summary>
+    public void ServeRaw(string path, Func<NetworkStream, CancellationToken, Task> respond) => _raw["/" + path] = respond;
 
     public void Dispose()
     {
@@ -75,6 +79,19 @@ internal sealed class LoopbackHttpServer : IDisposable
 
         Requests++;
         string path = request.ToString().Split(' ')[1];
+        if (_raw.TryGetValue(path, out var respond))
+        {
+            try
+            {
+                await respond(stream, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
+
+            return;
+        }
+
         (int status, byte[] body) = _routes.TryGetValue(path, out var route) ? route : (404, "not found"u8.ToArray());
         string head = $"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);

@@ -129,13 +129,13 @@ public sealed class DatasetCache
 
     private async Task DownloadAsync(string fileName, string path, string? sha256, Action<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         string url = Origin + fileName;
         string temp = Path.Combine(Directory, $".{fileName}.{Guid.NewGuid():N}.part");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
+            System.IO.Directory.CreateDirectory(Directory); // a file in the way is reported below as "cannot store the download"
             using (HttpResponseMessage response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false))
             {
                 if (!response.IsSuccessStatusCode)
@@ -188,7 +188,7 @@ public sealed class DatasetCache
                 DataFormatException or DatasetDownloadException => null,
                 OperationCanceledException when !cancellationToken.IsCancellationRequested =>
                     new DatasetDownloadException($"{url}: download timed out after {Timeout}", e),
-                HttpRequestException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
+                HttpRequestException or HttpIOException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
                 IOException or UnauthorizedAccessException => new DatasetDownloadException($"{path}: cannot store the download ({e.Message})", e),
                 _ => null,
             };

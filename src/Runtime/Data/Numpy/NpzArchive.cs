@@ -47,7 +47,9 @@ public sealed class NpzArchive : IDisposable
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            return new NpzArchive(new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false), source);
+            var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
+            _ = zip.Entries.Count; // the central directory is read lazily: a corrupt one must fail here, as a DataFormatException
+            return new NpzArchive(zip, source);
         }
         catch (InvalidDataException e)
         {

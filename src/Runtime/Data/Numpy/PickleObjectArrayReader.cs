@@ -31,7 +31,7 @@ public static class PickleObjectArrayReader
     {
         var machine = new Machine(source);
         Value result = machine.Run(pickle);
-        return machine.ToSequences(result, expectedCount);
+        return machine.ToSequences(result, expectedCount, pickle.Length);
     }
 
     private enum Kind : byte
@@ -372,7 +372,9 @@ public static class PickleObjectArrayReader
             list.Truncate(first);
         }
 
-        public IntSequences ToSequences(Value result, long expectedCount)
+        // streamLength is the pickle's size: every int costs at least two bytes of stream, so more ints than bytes
+        // means lists shared through the memo (a few KB that would expand to gigabytes); such streams are refused.
+        public IntSequences ToSequences(Value result, long expectedCount, long streamLength)
         {
             if (result.Ref is not ReducedValue array || !IsReconstruct(array.Callable))
             {
@@ -446,6 +448,11 @@ public static class PickleObjectArrayReader
                 if (total > int.MaxValue)
                 {
                     throw Fail("more than 2^31-1 ints in total");
+                }
+
+                if (total > streamLength)
+                {
+                    throw Fail($"the lists hold more ints than the {streamLength}-byte stream can encode (lists shared by memo reference)");
                 }
 
                 offsets[i + 1] = (int)total;

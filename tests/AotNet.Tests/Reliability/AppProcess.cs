@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AotNet.Tests.Reliability;
+
+/// <summary>
+/// Runs the real <c>aotnet</c> as a child process: the published binary when <c>AOTNET_BINARY</c> is set, else
+/// <c>dotnet aotnet.dll</c> from the test output folder (the App project is referenced, so the dll sits next to ours).
+/// Downloads go to a loopback port nobody listens on unless a test says otherwise, so no test can reach the network.
+/// </summary>
+internal static class AppProcess
+{
+    public sealed record Result(int Code, string Out, string Err);
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        string? binary = Environment.GetEnvironmentVariable("AOTNET_BINARY");
+        var info = string.IsNullOrEmpty(binary)
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "aotnet.dll") } }
+            : new ProcessStartInfo(binary);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
+        info.WorkingDirectory = Path.GetTempPath();
+        info.Environment["AOTNET_DATASETS_ORIGIN"] = RefusedOrigin();
+        info.Environment["KERAS_HOME"] = Path.Combine(Path.GetTempPath(), "aotnet-tests-no-keras-home");
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    /// <summary>Runs to the end (at most <paramref name="timeoutSeconds"/>; a hang fails the test).</summary>
+    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, int timeoutSeconds = 60)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"aotnet {string.Join(' ', args)} did not finish within {timeoutSeconds} s (hang)");
+        }
+
+        process.WaitForExit();
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>
+    /// Starts aotnet, waits for an output line (stdout or stderr) that satisfies <paramref name="ready"/>, waits
+    /// <paramref name="delayMilliseconds"/> more, sends SIGINT with <c>kill -INT</c> and waits for the exit.
+    /// </summary>
+    public static async Task<Result> RunAndInterrupt(IEnumerable<string> args, Func<string, bool> ready, IReadOnlyDictionary<string, string>? environment = null, int delayMilliseconds = 300)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        process.StandardInput.Close();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var error = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Watch(System.Collections.Concurrent.ConcurrentQueue<string> lines, string? line)
+        {
+            if (line is not null)
+            {
+                lines.Enqueue(line);
+                if (ready(line))
+                {
+                    started.TrySetResult();
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Watch(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Watch(error, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(delayMilliseconds);
+            Assert.False(process.HasExited, "the run finished before it could be interrupted");
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(limit.Token); // no exit within 20 s of SIGINT fails the test
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("never became ready; output:\n" + string.Join('\n', output) + "\n" + string.Join('\n', error));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit(); // flushes the redirected streams
+        return new Result(process.ExitCode, string.Join('\n', output), string.Join('\n', error));
+    }
+
+    /// <summary>An http origin on a loopback port that refuses connections (a listener was bound there and closed).</summary>
+    public static string RefusedOrigin()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/";
+    }
+
+    /// <summary>
+    /// The failure contract of issue 6: a non-zero exit code, one or two lines on stderr saying what
+    /// went wrong, no stack trace and no "internal error".
+    /// </summary>
+    public static void AssertCleanFailure(int code, string stderr, params string[] expected)
+    {
+        Assert.True(code != 0, $"exit code 0 on failure; stderr: {stderr}");
+        Assert.NotEqual(134, code); // abort (unhandled exception)
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("downloading ", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(lines.Length is 1 or 2, $"expected one or two error lines, got {lines.Length}:\n{stderr}");
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        foreach (string e in expected)
+        {
+            Assert.Contains(e, stderr, StringComparison.Ordinal);
+        }
+    }
+}

@@ -18,11 +18,14 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // the errors on stderr, one per line, and where to find the usage; not the whole help text
-            foreach (var error in parse.Errors)
+            // two lines on stderr: what is wrong and where to find the usage; not the whole help text
+            var messages = parse.Errors.Select(e => e.Message).ToList();
+            if (messages.Count > 1)
             {
-                Console.Error.WriteLine($"aotnet: {error.Message}");
+                messages.Remove("Required command was not provided.");
             }
+
+            Console.Error.WriteLine($"aotnet: {string.Join(" ", messages)}");
 
             Console.Error.WriteLine($"usage: {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "aotnet" : "aotnet " + parse.CommandResult.Command.Name)} --help");
             return Cli.Failed;

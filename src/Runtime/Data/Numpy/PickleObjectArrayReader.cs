@@ -83,13 +83,88 @@ public static class PickleObjectArrayReader
     /// <summary>A Python list holding either only ints or only lists (numpy's object arrays of int lists need nothing else).</summary>
     private sealed class ListValue
     {
-        public int[] Ints { get; private set; } = [];
+        /// <summary>Storage of the ints: the list's own array, or the machine's shared arena (see <see cref="InArena"/>).</summary>
+        private int[] _ints = [];
+
+        /// <summary>Where the ints start in <see cref="_ints"/>.</summary>
+        private int _start;
 
         public int IntCount { get; private set; }
+
+        /// <summary>True while the ints live in the machine's arena (written by the fast path, contiguous).</summary>
+        public bool InArena { get; private set; }
+
+        public int ArenaStart => _start;
+
+        public ReadOnlySpan<int> Ints => _ints.AsSpan(_start, IntCount);
 
         public List<ListValue>? Lists { get; private set; }
 
         public int Depth { get; private set; } = 1;
+
+        /// <summary>
+        /// Appends <paramref name="n"/> ints encoded as BININT1/BININT2/BININT opcodes (already validated). They go to
+        /// the end of the arena when this list's ints are the arena's last ones (or it has none yet), else to the
+        /// list's own array.
+        /// </summary>
+        public void AppendInts(ReadOnlySpan<byte> ops, int n, Arena arena)
+        {
+            Span<int> target;
+            if (IntCount == 0 && !InArena)
+            {
+                _ints = arena.Ints;
+                _start = arena.Length;
+                InArena = true;
+            }
+
+            if (InArena && _start + IntCount == arena.Length && arena.Length + n <= arena.Ints.Length)
+            {
+                target = arena.Ints.AsSpan(arena.Length, n);
+                arena.Length += n;
+            }
+            else
+            {
+                EnsureOwnCapacity(IntCount + n);
+                target = _ints.AsSpan(IntCount, n);
+            }
+
+            int at = 0;
+            for (int i = 0; i < target.Length; i++)
+            {
+                switch (ops[at])
+                {
+                    case (byte)'K':
+                        target[i] = ops[at + 1];
+                        at += 2;
+                        break;
+                    case (byte)'M':
+                        target[i] = BinaryPrimitives.ReadUInt16LittleEndian(ops.Slice(at + 1, 2));
+                        at += 3;
+                        break;
+                    default:
+                        target[i] = BinaryPrimitives.ReadInt32LittleEndian(ops.Slice(at + 1, 4));
+                        at += 5;
+                        break;
+                }
+            }
+
+            IntCount += n;
+        }
+
+        /// <summary>Moves the ints into the list's own array (out of the arena) with room for <paramref name="needed"/>.</summary>
+        private void EnsureOwnCapacity(int needed)
+        {
+            if (!InArena && needed <= _ints.Length)
+            {
+                return;
+            }
+
+            var grown = new int[Math.Max(Math.Max(8, needed), InArena ? IntCount : _ints.Length * 2)];
+            Ints.CopyTo(grown);
+            _ints = grown;
+            _start = 0;
+            InArena = false;
+        }
 
         public void Append(Value item, Machine m)
         {
@@ -100,14 +175,8 @@ public static class PickleObjectArrayReader
                     throw m.Fail("a list mixes ints and other values");
                 }
 
-                if (IntCount == Ints.Length)
-                {
-                    var grown = new int[Math.Max(8, Ints.Length * 2)];
-                    Ints.CopyTo(grown, 0);
-                    Ints = grown;
-                }
-
-                Ints[IntCount++] = item.Int;
+                EnsureOwnCapacity(IntCount + 1);
+                _ints[IntCount++] = item.Int;
             }
             else if (item.Ref is ListValue list)
             {
@@ -131,9 +200,21 @@ public static class PickleObjectArrayReader
         }
     }
 
+    /// <summary>
+    /// One int array for the lists the fast path fills, sized once for the most ints the stream can hold (every int
+    /// opcode takes at least two bytes), so that numpy's list-after-list layout needs no per-list arrays.
+    /// </summary>
+    private sealed class Arena(int capacity)
+    {
+        public int[] Ints { get; } = new int[capacity];
+
+        public int Length { get; set; }
+    }
+
     private sealed class Machine(string source)
     {
         private readonly Dictionary<uint, Value> _memo = [];
+        private Arena? _arena;
         private readonly Stack<int> _marks = new();
         private Value[] _stack = new Value[256];
         private int _count;
@@ -184,6 +265,7 @@ public static class PickleObjectArrayReader
                         }
 
                         _marks.Push(_count);
+                        TryAppendIntRun(p);
                         break;
                     case (byte)'.': // STOP
                         if (_pos != p.Length)
@@ -261,6 +343,49 @@ public static class PickleObjectArrayReader
                             $"{source}: pickle opcode 0x{_opcode:x2} ('{(char)_opcode}') at byte {at} is not in the accepted subset");
                 }
             }
+        }
+
+        /// <summary>
+        /// The fast path for what numpy writes for each list of ints: <c>MARK int int … APPENDS</c> right after the list.
+        /// When the bytes after the MARK just pushed are only BININT1/BININT2/BININT opcodes followed by APPENDS, and the
+        /// value below the MARK is a list of ints, the ints go straight into the list (exactly what the general path
+        /// would do, without a stack round trip per int). Anything else is left to the general path.
+        /// </summary>
+        private void TryAppendIntRun(ReadOnlySpan<byte> p)
+        {
+            int mark = _marks.Peek();
+            if (mark == 0 || _stack[mark - 1].Ref is not ListValue { Lists: null } list)
+            {
+                return;
+            }
+
+            int scan = _pos, n = 0;
+            while (scan < p.Length)
+            {
+                int size = p[scan] switch
+                {
+                    (byte)'K' => 2,
+                    (byte)'M' => 3,
+                    (byte)'J' => 5,
+                    _ => 0,
+                };
+                if (size == 0 || p.Length - scan < size)
+                {
+                    break;
+                }
+
+                scan += size;
+                n++;
+            }
+
+            if (scan >= p.Length || p[scan] != (byte)'e')
+            {
+                return;
+            }
+
+            list.AppendInts(p[_pos..scan], n, _arena ??= new Arena(p.Length / 2));
+            _marks.Pop();
+            _pos = scan + 1;
         }
 
         public IntSequences ToSequences(Value result, long expectedCount)
@@ -342,11 +467,26 @@ public static class PickleObjectArrayReader
                 offsets[i + 1] = (int)total;
             }
 
-            var values = new int[total];
-            for (int i = 0; i < items; i++)
+            // numpy's layout: every list's ints one after another in the arena, so one copy takes them all
+            bool contiguous = _arena is not null;
+            for (int i = 0; i < items && contiguous; i++)
             {
                 ListValue inner = outer.Lists![i];
-                inner.Ints.AsSpan(0, inner.IntCount).CopyTo(values.AsSpan(offsets[i]));
+                contiguous = inner.IntCount == 0 || (inner.InArena && inner.ArenaStart == offsets[i]);
+            }
+
+            int[] values;
+            if (contiguous)
+            {
+                values = _arena!.Ints.AsSpan(0, (int)total).ToArray();
+            }
+            else
+            {
+                values = new int[total];
+                for (int i = 0; i < items; i++)
+                {
+                    outer.Lists![i].Ints.CopyTo(values.AsSpan(offsets[i]));
+                }
             }
 
             return new IntSequences(offsets, values);

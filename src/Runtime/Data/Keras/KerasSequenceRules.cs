@@ -85,13 +85,15 @@ internal static class KerasSequenceRules
 
     /// <summary>
     /// <c>[w if skip_top &lt;= w &lt; num_words else oov_char for w in x]</c>, or with <paramref name="oovChar"/> null
-    /// <c>[w for w in x if skip_top &lt;= w &lt; num_words]</c>.
+    /// <c>[w for w in x if skip_top &lt;= w &lt; num_words]</c>. With an <paramref name="oovChar"/> the ids are replaced in place
+    /// (<paramref name="sequences"/> is returned).
     /// </summary>
     public static IntSequences LimitVocabulary(IntSequences sequences, int numWords, int skipTop, int? oovChar)
     {
         if (oovChar is int oov)
         {
-            int[] values = (int[])sequences.Values.Clone();
+            // in place: the callers pass the fresh sequences of ReorderAndShift (saves two copies of every id)
+            int[] values = sequences.Values;
             for (int i = 0; i < values.Length; i++)
             {
                 int w = values[i];
@@ -101,7 +103,7 @@ internal static class KerasSequenceRules
                 }
             }
 
-            return new IntSequences((int[])sequences.Offsets.Clone(), values);
+            return sequences;
         }
 
         var offsets = new int[sequences.Offsets.Length];

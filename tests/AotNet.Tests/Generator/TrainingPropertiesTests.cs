@@ -27,14 +27,15 @@ public class TrainingPropertiesTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void SparseFitEqualsDenseFitBitForBit(int threads)
+    [InlineData(1, 0.002)] // few rows per chunk: cleared and reduced row by row
+    [InlineData(2, 0.002)]
+    [InlineData(2, 0.03)] // most rows touched: one pass over the whole kernel
+    public void SparseFitEqualsDenseFitBitForBit(int threads, double density)
     {
         // batches of 300 rows over chunks of 128 (3 chunks, the last partial) and a last batch of 100: the sparse path
         // clears and reduces only the kernel rows each chunk touched, the dense path the whole block
         var description = ImdbNet.Description;
-        var (sparse, targets) = ModelHarness.MultiHot(description, 700, 0.002, 21);
+        var (sparse, targets) = ModelHarness.MultiHot(description, 700, density, 21);
         var options = new FitOptions { Epochs = 3, BatchSize = 300, Seed = 5 };
         var sparseModel = ImdbNet.Create(3);
         var denseModel = ImdbNet.Create(3);

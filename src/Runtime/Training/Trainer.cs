@@ -12,10 +12,6 @@ namespace AotNet.Training;
 /// into its own buffer (chunk 0 straight into the model's gradient block), and the buffers are then added in chunk
 /// order. Threads only decide who computes which chunk, never the arithmetic, so any <c>threads</c> gives bit-identical
 /// results. Losses and metrics are summed per chunk and then in chunk order, the same way.</para>
-/// <para>With sparse (multi-hot) inputs a chunk's gradient touches only the <c>dense_0.kernel</c> rows of the input
-/// columns its rows hold (plus every other parameter): the trainer clears and adds only those rows, plus the rest of
-/// the block. The skipped rows are exact zeros in the chunk buffer, and adding zero changes nothing, so the result is
-/// bit-identical to clearing and adding the whole block — at a fraction of the memory traffic for 10,000-word inputs.</para>
 /// <para>All buffers are allocated when the trainer is built or when a data set is first seen; after the first epoch
 /// training allocates nothing (<see cref="History.AllocatedBytesAfterFirstEpoch"/> measures it).</para>
 /// </remarks>
@@ -30,21 +26,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
     private readonly float[][] _chunkGradients;
     private BatchStats[] _chunkStats;
 
-    // Sparse bookkeeping (see remarks): dense_0.kernel's place, the rows each chunk touched, and whether the gradient
-    // buffers hold zeros outside the touched rows (false after a dense batch or when a fit starts).
-    private readonly int _kernel0Offset, _kernel0Rows, _kernel0Units;
-    private readonly int[][] _touchedRows;
-    private readonly int[] _touchedCounts;
-    private readonly ulong[][] _touchedBits;
-    private int _dirtyChunks;
-    private bool _sparseClean;
-
     // The job being run by the pool: a training batch (gradients) or an evaluation pass (stats only).
     private LabeledData? _jobData;
     private int[]? _jobRows;
     private int _jobStart, _jobCount;
     private bool _jobTrains;
-    private bool _jobSparse;
 
     public Trainer(TModel model, int threads = 1, int chunkRows = DefaultChunkRows, int maxBatchSize = 512)
     {
@@ -68,17 +54,6 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         }
 
         _chunkStats = new BatchStats[maxChunks];
-
-        var first = TModel.Description.Layers[0];
-        (_kernel0Offset, _kernel0Rows, _kernel0Units) = (first.KernelOffset, first.Inputs, first.Units);
-        _touchedRows = new int[maxChunks][];
-        _touchedCounts = new int[maxChunks];
-        _touchedBits = new ulong[maxChunks][];
-        for (int i = 0; i < maxChunks; i++)
-        {
-            _touchedRows[i] = new int[_kernel0Rows];
-            _touchedBits[i] = new ulong[(_kernel0Rows + 63) >> 6];
-        }
     }
 
     public TModel Model { get; }
@@ -131,7 +106,6 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         float[]? bestWeights = early is { RestoreBestWeights: true } ? new float[Model.Parameters.Length] : null;
         long allocatedAfterFirstEpoch = 0, excluded = 0;
         var clock = Stopwatch.StartNew();
-        _sparseClean = false; // the caller may have used the gradient block since the last fit
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -240,15 +214,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         {
             // chunk 0 accumulates into the (zeroed) gradient block itself, the others into their own zeroed buffers
             var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
-            if (_jobSparse)
-            {
-                CollectTouchedRows(data.Inputs.Sparse!, batch.Rows, jobIndex); // the buffer is already zero (see TrainBatch)
-            }
-            else
-            {
-                Array.Clear(gradient);
-            }
-
+            Array.Clear(gradient);
             _chunkStats[jobIndex] = Model.Backward(batch, workspace, gradient);
         }
         else
@@ -259,161 +225,17 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
     private BatchStats TrainBatch(LabeledData data, int[] rows, int start, int count)
     {
-        var gradient = Model.Gradients;
-        _jobSparse = data.Inputs.IsSparse;
-        if (_jobSparse)
-        {
-            PrepareSparseBuffers();
-        }
-        else
-        {
-            _sparseClean = false;
-        }
-
         int chunks = RunChunks(data, rows, start, count, trains: true);
+        var gradient = Model.Gradients;
         var sums = _chunkStats[0];
         for (int c = 1; c < chunks; c++)
         {
-            var chunk = _chunkGradients[c - 1];
-            if (_jobSparse && RowWiseIsCheaper(_touchedCounts[c]))
-            {
-                // add the rows chunk c touched and the rest of the block, then leave the chunk buffer zero again
-                foreach (int row in _touchedRows[c].AsSpan(0, _touchedCounts[c]))
-                {
-                    var range = KernelRow(row);
-                    TensorPrimitives.Add(gradient.AsSpan(range), chunk.AsSpan(range), gradient.AsSpan(range));
-                    chunk.AsSpan(range).Clear();
-                }
-
-                foreach (var range in RestOfBlock())
-                {
-                    TensorPrimitives.Add(gradient.AsSpan(range), chunk.AsSpan(range), gradient.AsSpan(range));
-                    chunk.AsSpan(range).Clear();
-                }
-            }
-            else
-            {
-                TensorPrimitives.Add(gradient, chunk, gradient);
-                if (_jobSparse)
-                {
-                    Array.Clear(chunk);
-                }
-            }
-
+            TensorPrimitives.Add(gradient, _chunkGradients[c - 1], gradient);
             sums += _chunkStats[c];
         }
 
-        _dirtyChunks = _jobSparse ? chunks : 0;
         Model.Step(1f / count);
         return sums;
-    }
-
-    /// <summary>
-    /// Before a sparse batch: zeroes the gradient block where the previous sparse batch wrote (the rows its chunks
-    /// touched and the rest of the block); chunk buffers are zeroed right after their reduction. After a dense batch,
-    /// or when a fit starts, everything is cleared once.
-    /// </summary>
-    private void PrepareSparseBuffers()
-    {
-        var gradient = Model.Gradients;
-        if (!_sparseClean)
-        {
-            Array.Clear(gradient);
-            foreach (var chunk in _chunkGradients)
-            {
-                Array.Clear(chunk);
-            }
-
-            _sparseClean = true;
-            _dirtyChunks = 0;
-            return;
-        }
-
-        int dirtyRows = 0;
-        for (int c = 0; c < _dirtyChunks; c++)
-        {
-            dirtyRows += _touchedCounts[c];
-        }
-
-        if (!RowWiseIsCheaper(dirtyRows))
-        {
-            Array.Clear(gradient);
-            return;
-        }
-
-        for (int c = 0; c < _dirtyChunks; c++)
-        {
-            foreach (int row in _touchedRows[c].AsSpan(0, _touchedCounts[c]))
-            {
-                gradient.AsSpan(KernelRow(row)).Clear();
-            }
-        }
-
-        foreach (var range in RestOfBlock())
-        {
-            gradient.AsSpan(range).Clear();
-        }
-    }
-
-    /// <summary>
-    /// Whether touching <paramref name="rows"/> kernel rows one by one beats one pass over the whole kernel: each row
-    /// costs a call (counted as 32 floats) besides its floats. Both ways give the same bits; only the speed differs
-    /// (16-unit IMDB rows touched by a 256-review chunk are cheaper as one pass, Reuters' 64-unit rows row by row).
-    /// </summary>
-    private bool RowWiseIsCheaper(int rows) => (long)rows * (_kernel0Units + 32) < (long)_kernel0Rows * _kernel0Units;
-
-    /// <summary>The distinct input columns of the chunk's rows, ascending, into <see cref="_touchedRows"/>[chunk].</summary>
-    private void CollectTouchedRows(CsrMatrix inputs, ReadOnlySpan<int> rows, int chunk)
-    {
-        var bits = _touchedBits[chunk];
-        foreach (int row in rows)
-        {
-            foreach (int column in inputs.Row(row))
-            {
-                if ((uint)column < (uint)_kernel0Rows) // the model itself reports a column out of range
-                {
-                    bits[column >> 6] |= 1UL << column;
-                }
-            }
-        }
-
-        var touched = _touchedRows[chunk];
-        int count = 0;
-        for (int word = 0; word < bits.Length; word++)
-        {
-            ulong w = bits[word];
-            bits[word] = 0;
-            while (w != 0)
-            {
-                touched[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
-                w &= w - 1;
-            }
-        }
-
-        _touchedCounts[chunk] = count;
-    }
-
-    private Range KernelRow(int row)
-    {
-        int from = _kernel0Offset + (row * _kernel0Units);
-        return from..(from + _kernel0Units);
-    }
-
-    /// <summary>The parameter block outside <c>dense_0.kernel</c>: before it (empty for generated models) and after it.</summary>
-    private RestRanges RestOfBlock() => new(_kernel0Offset, _kernel0Offset + (_kernel0Rows * _kernel0Units), Model.Gradients.Length);
-
-    private readonly record struct RestRanges(int KernelStart, int KernelEnd, int Length)
-    {
-        public Enumerator GetEnumerator() => new(this);
-
-        public struct Enumerator(RestRanges ranges)
-        {
-            private int _index = -1;
-
-            public readonly Range Current => _index == 0 ? 0..ranges.KernelStart : ranges.KernelEnd..ranges.Length;
-
-            public bool MoveNext() => ++_index < 2;
-        }
     }
 
     private Evaluation EvaluateRows(LabeledData data, int[] rows)

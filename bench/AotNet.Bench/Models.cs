@@ -13,3 +13,10 @@ public partial class ImdbNet;
 [Dense(64, Activation.Relu)]
 [Dense(1)]
 public partial class BostonNet;
+
+/// <summary>Reuters: multi-hot 10000 → 64 relu → 64 relu → 46 softmax.</summary>
+[Sequential(10000, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+[Dense(64, Activation.Relu)]
+[Dense(64, Activation.Relu)]
+[Dense(46, Activation.Softmax)]
+public partial class ReutersNet;

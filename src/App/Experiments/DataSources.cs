@@ -16,8 +16,9 @@ internal static class DataSources
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
         var data = Data.Keras.Imdb.Load(Path.GetDirectoryName(Ensure(cache, Data.Keras.Imdb.FileName, reporter, cancellation))!, NumWords);
+        var testTask = Task.Run(() => KerasTensors.Binary(data.Test, NumWords)); // independent of the training split
         var train = KerasTensors.Binary(data.Train, NumWords);
-        var test = KerasTensors.Binary(data.Test, NumWords);
+        var test = testTask.GetAwaiter().GetResult();
         return new TextData("imdb", train, test, 10000, clock.Elapsed.TotalSeconds);
     }
 

@@ -33,6 +33,14 @@ public static class OptimizerKernels
             for (; i + (2 * Width) <= n; i += 2 * Width)
             {
                 var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
+                if (Vector512.EqualsAll(gi, Vector512<float>.Zero))
+                {
+                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
+                    // exactly what the full expression gives, without the sqrt and the division
+                    (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+                    continue;
+                }
+
                 var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
                 (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector512.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
@@ -49,6 +57,14 @@ public static class OptimizerKernels
             for (; i + Width <= n; i += Width)
             {
                 var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
+                if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
+                {
+                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
+                    // exactly what the full expression gives, without the sqrt and the division
+                    (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+                    continue;
+                }
+
                 var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
                 (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
@@ -83,6 +99,14 @@ public static class OptimizerKernels
             for (; i + (2 * Width) <= n; i += 2 * Width)
             {
                 var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
+                if (Vector512.EqualsAll(gi, Vector512<float>.Zero))
+                {
+                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
+                    // exactly what the full expression gives, without the sqrt and the division
+                    (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+                    continue;
+                }
+
                 var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
                 (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector512.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
@@ -99,6 +123,14 @@ public static class OptimizerKernels
             for (; i + Width <= n; i += Width)
             {
                 var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
+                if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
+                {
+                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
+                    // exactly what the full expression gives, without the sqrt and the division
+                    (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+                    continue;
+                }
+
                 var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
                 (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector256.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);

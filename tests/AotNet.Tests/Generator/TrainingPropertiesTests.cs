@@ -1,3 +1,4 @@
+using AotNet.Data;
 using AotNet.Tests.Generator.Models;
 using AotNet.Training;
 
@@ -23,6 +24,33 @@ public class TrainingPropertiesTests
         var b = Train(7, 5);
         Assert.Equal(a.Parameters, b.Parameters);
         Assert.NotEqual(Train(8, 5).Parameters, a.Parameters);
+    }
+
+    [Theory]
+    [InlineData(1, 0.002)] // few rows per chunk: cleared and reduced row by row
+    [InlineData(2, 0.002)]
+    [InlineData(2, 0.03)] // most rows touched: one pass over the whole kernel
+    public void SparseFitEqualsDenseFitBitForBit(int threads, double density)
+    {
+        // batches of 300 rows over chunks of 128 (3 chunks, the last partial) and a last batch of 100: the sparse path
+        // clears and reduces only the kernel rows each chunk touched, the dense path the whole block
+        var description = ImdbNet.Description;
+        var (sparse, targets) = ModelHarness.MultiHot(description, 700, density, 21);
+        var options = new FitOptions { Epochs = 3, BatchSize = 300, Seed = 5 };
+        var sparseModel = ImdbNet.Create(3);
+        var denseModel = ImdbNet.Create(3);
+        using (var trainer = new Trainer<ImdbNet>(sparseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        {
+            trainer.Fit(new LabeledData(sparse, targets), null, options);
+        }
+
+        using (var trainer = new Trainer<ImdbNet>(denseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        {
+            trainer.Fit(new LabeledData(sparse.ToDense(), targets), null, options);
+        }
+
+        Assert.Equal(denseModel.Parameters, sparseModel.Parameters);
+        Assert.NotEqual(ImdbNet.Create(3).Parameters, sparseModel.Parameters);
     }
 
     [Fact]

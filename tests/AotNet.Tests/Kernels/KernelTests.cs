@@ -292,6 +292,44 @@ public class KernelTests
     }
 
     [Fact]
+    public void RmsPropZeroGradientBlocksMatchTheElementWiseUpdateBitForBit()
+    {
+        // 64-float rows as in a 64-unit layer: some rows all zero (skipped vector blocks), others mixed
+        const int N = 64 * 8 + 5;
+        var random = new DeterministicRandom(123);
+        float[] w0 = Values(random, N), v0 = Values(random, N).Select(Math.Abs).ToArray(), g = Values(random, N);
+        for (int row = 0; row < 8; row += 2)
+        {
+            Array.Clear(g, row * 64, 64);
+        }
+
+        g[64 * 3] = 0f; // a zero inside a mixed block
+        g[64 * 5] = -0f;
+        g[N - 1] = 0f; // in the scalar tail
+        foreach (bool legacy in new[] { false, true })
+        {
+            float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
+            if (legacy)
+            {
+                OptimizerKernels.RmsPropLegacy(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
+            }
+            else
+            {
+                OptimizerKernels.RmsProp(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
+            }
+
+            for (int i = 0; i < N; i++)
+            {
+                float gi = g[i] * 0.5f;
+                float vi = (0.9f * v0[i]) + ((1f - 0.9f) * (gi * gi)); // the kernel decays with 1 - rho, not 0.1f
+                float wi = w0[i] - ((0.001f * gi) / (legacy ? MathF.Sqrt(vi) + 1e-7f : MathF.Sqrt(vi + 1e-7f)));
+                Assert.Equal(BitConverter.SingleToInt32Bits(vi), BitConverter.SingleToInt32Bits(v[i]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(wi), BitConverter.SingleToInt32Bits(w[i]));
+            }
+        }
+    }
+
+    [Fact]
     public void GlorotUniformStaysWithinTheLimitAndFollowsTheStream()
     {
         var kernel = new float[30 * 20];

@@ -33,18 +33,12 @@ public static class Imdb
         uint seed = 113)
     {
         string path = Path.Combine(directory, FileName);
-        IntSequences xTrain, xTest;
-        long[] yTrain, yTest;
-        using (NpzArchive npz = NpzArchive.Open(path))
-        {
-            NpyArray[] arrays = npz.ReadMany("x_train", "y_train", "x_test", "y_test");
-            foreach (NpyArray array in arrays)
-            {
-                KerasSequenceRules.RequireVector(array);
-            }
 
-            (xTrain, yTrain, xTest, yTest) = (arrays[0].ToSequences(), arrays[1].ToInt64Array(), arrays[2].ToSequences(), arrays[3].ToInt64Array());
-        }
+        // the two splits are independent members: inflate and decode the test split on a second thread
+        // (each thread opens its own view of the archive; the result does not depend on the order)
+        var testSplit = Task.Run(() => ReadSplit(path, "x_test", "y_test"));
+        (IntSequences xTrain, long[] yTrain) = ReadSplit(path, "x_train", "y_train");
+        (IntSequences xTest, long[] yTest) = testSplit.GetAwaiter().GetResult();
 
         if (xTrain.Count != yTrain.Length || xTest.Count != yTest.Length)
         {
@@ -74,5 +68,14 @@ public static class Imdb
         train = KerasSequenceRules.LimitVocabulary(train, words, skipTop, oovChar);
         test = KerasSequenceRules.LimitVocabulary(test, words, skipTop, oovChar);
         return new TextDataset(new TextSplit(train, trainLabels), new TextSplit(test, testLabels));
+    }
+
+    private static (IntSequences Sequences, long[] Labels) ReadSplit(string path, string x, string y)
+    {
+        using NpzArchive npz = NpzArchive.Open(path);
+        NpyArray sequences = npz.Read(x), labels = npz.Read(y);
+        KerasSequenceRules.RequireVector(sequences);
+        KerasSequenceRules.RequireVector(labels);
+        return (sequences.ToSequences(), labels.ToInt64Array());
     }
 }

@@ -131,29 +131,38 @@ public sealed class NpzArchive : IDisposable
         {
             using Stream input = entry.Open();
 
-            // Start with the declared size only as far as the compressed bytes can back it (deflate expands at most
-            // ~1032:1), then grow with the bytes actually decompressed: a lying size field cannot make us allocate
-            // much ahead of real data.
+            // Inflate straight into the result array. It starts at the declared size only as far as the compressed
+            // bytes can back it (deflate expands at most ~1032:1) and grows with the bytes actually decompressed, so a
+            // lying size field cannot make us allocate much ahead of real data.
             long plausible = (entry.CompressedLength * 1032) + 4096;
-            using var buffer = new MemoryStream((int)Math.Min(declared, Math.Min(plausible, MaxMemberBytes)));
-            var chunk = new byte[1 << 16];
-            int read;
-            while ((read = input.Read(chunk, 0, chunk.Length)) > 0)
+            var buffer = new byte[(int)Math.Min(declared, Math.Min(plausible, MaxMemberBytes))];
+            int length = 0;
+            Span<byte> probe = stackalloc byte[1];
+            while (true)
             {
-                if (buffer.Length + read > declared)
+                if (length == buffer.Length)
                 {
-                    throw new DataFormatException($"{source}: member holds more than the {declared} bytes its zip entry declares");
+                    if (length == declared)
+                    {
+                        if (input.Read(probe) > 0)
+                        {
+                            throw new DataFormatException($"{source}: member holds more than the {declared} bytes its zip entry declares");
+                        }
+
+                        return buffer;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(declared, (long)buffer.Length * 2));
                 }
 
-                buffer.Write(chunk, 0, read);
-            }
+                int read = input.Read(buffer, length, buffer.Length - length);
+                if (read == 0)
+                {
+                    throw new DataFormatException($"{source}: member truncated ({length} of {declared} bytes)");
+                }
 
-            if (buffer.Length != declared)
-            {
-                throw new DataFormatException($"{source}: member truncated ({buffer.Length} of {declared} bytes)");
+                length += read;
             }
-
-            return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
         }
         catch (InvalidDataException e)
         {

@@ -167,13 +167,8 @@ public static class OptimizerKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(ref float w, ref float v, nuint j, Vector256<float> gi, Vector256<float> vRho, Vector256<float> vDecay, Vector256<float> vLr, Vector256<float> vEps)
     {
-        if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
-        {
-            (vRho * Vector256.LoadUnsafe(ref v, j)).StoreUnsafe(ref v, j);
-            return;
-        }
-
-        // the same expression as RmsProp's
+        // the same expression as RmsProp's; a +0 gradient (never −0 here: it is formed by adding to +0) leaves w as it is
+        // and only decays v, which is what RmsProp's skip of all-zero blocks gives, so no branch is needed
         var vi = (vRho * Vector256.LoadUnsafe(ref v, j)) + (vDecay * (gi * gi));
         vi.StoreUnsafe(ref v, j);
         (Vector256.LoadUnsafe(ref w, j) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, j);

@@ -141,6 +141,14 @@ public class BostonStepBenchmarks
         return stats.LossSum;
     }
 
+    /// <summary>The fused one-row step the trainer uses at batch size 1 (same floats as <see cref="Generated"/>).</summary>
+    [Benchmark]
+    public double Fused()
+    {
+        _model.TryTrainRow(new Batch(_inputs, _targets, _row), _workspace, out var stats);
+        return stats.LossSum;
+    }
+
     [Benchmark]
     public double Reference()
     {

@@ -47,6 +47,7 @@ namespace AotNet.Generator
             EmitMetric(w, m);
             EmitBackward(w, m);
             EmitStep(w, m);
+            EmitTrainRow(w, m);
             EmitChecks(w, m);
             w.Close();
             if (model.Namespace is not null)
@@ -471,6 +472,83 @@ namespace AotNet.Generator
                     break;
             }
 
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>
+        /// RMSprop models get a fused single-row training step: forward, then per layer (last first) the input delta from
+        /// the not yet updated kernel, then the kernel and bias updates computed from the row's gradient in registers.
+        /// </summary>
+        private static void EmitTrainRow(CodeWriter w, Layout m)
+        {
+            if (m.Model.Optimizer != OptimizerKind.RmsProp || m.Model.LegacyEpsilon)
+            {
+                return;
+            }
+
+            w.Line("/// <summary>A fused training step on a one-row batch with dense inputs: the same floats as <see cref=\"Backward\"/> into a zeroed");
+            w.Line("/// <see cref=\"Gradients\"/> followed by <c>Step(1f)</c>, without the gradient block (which it leaves untouched).</summary>");
+            w.Open("public bool TryTrainRow(in " + Training + "Batch batch, " + Training + "Workspace workspace, out " + Training + "BatchStats stats)");
+            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
+            w.Open("if (batch.Count != 1 || batch.Inputs.Dense is not { } inputs)");
+            w.Line("stats = default;");
+            w.Line("return false;");
+            w.Close();
+            w.Line();
+            w.Line("int row = batch.Rows[0];");
+            w.Line(ReadOnlySpan + " target = targets.Row(row);");
+            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
+            w.Line("ForwardRow(batch.Inputs, row, buffer);");
+            w.Line("stats = new(LossRow(buffer, target), MetricRow(buffer, target));");
+            w.Line("_iterations++;");
+            w.Line(ReadOnlySpan + " parameters = _parameters;");
+            for (int i = m.Last; i >= 0; i--)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i), d = "d" + I(i);
+                if (i == m.Last)
+                {
+                    string a = "a" + I(i);
+                    w.Line();
+                    w.Line("// " + LayerTitle(m, i));
+                    w.Line(ReadOnlySpan + " " + a + " = buffer.Slice(Activation" + I(i) + "Offset, " + p + "Units);");
+                    w.Line(Span + " " + d + " = buffer.Slice(Delta" + I(i) + "Offset, " + p + "Units);");
+                    switch (m.Model.Loss)
+                    {
+                        case LossKind.BinaryCrossentropy:
+                            w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + a + ", target, " + d + "); // (sigmoid(z) - y) / outputs");
+                            break;
+                        case LossKind.CategoricalCrossentropy:
+                            w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
+                            break;
+                        default:
+                            w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
+                            EmitActivationBackward(w, layer.Activation, a, d);
+                            break;
+                    }
+                }
+
+                if (i > 0)
+                {
+                    string below = "Dense" + I(i - 1), ab = "a" + I(i - 1), db = "d" + I(i - 1);
+                    w.Line(ReadOnlySpan + " " + ab + " = buffer.Slice(Activation" + I(i - 1) + "Offset, " + below + "Units);");
+                    w.Line(Span + " " + db + " = buffer.Slice(Delta" + I(i - 1) + "Offset, " + below + "Units);");
+                    w.Line(Kernels + "DenseKernels.BackpropInput(parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), " + d + ", " + db + "); // before " + p + " changes");
+                    EmitActivationBackward(w, m.Layers[i - 1].Activation, ab, db);
+                }
+
+                string x = i == 0 ? "inputs.Row(row)" : "a" + I(i - 1);
+                w.Line(Kernels + "OptimizerKernels.RmsPropOuter(" + x + ", " + d + ", new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength), LearningRate, Rho, Epsilon);");
+                w.Line(Kernels + "OptimizerKernels.RmsPropBias(" + d + ", new(_parameters, " + p + "BiasOffset, " + p + "Units), new(_velocity, " + p + "BiasOffset, " + p + "Units), LearningRate, Rho, Epsilon);");
+                if (i > 0)
+                {
+                    w.Line();
+                    w.Line("// " + LayerTitle(m, i - 1));
+                }
+            }
+
+            w.Line("return true;");
             w.Close();
             w.Line();
         }

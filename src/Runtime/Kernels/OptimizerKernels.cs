@@ -80,6 +80,126 @@ public static class OptimizerKernels
         }
     }
 
+    /// <summary>
+    /// A single-row dense layer's kernel update fused with its gradient: RMSprop with <c>g[i, j] = x[i] · dy[j]</c>
+    /// (scale 1), giving exactly the floats of <see cref="DenseKernels.AccumulateOuter"/> into a zeroed block followed by
+    /// <see cref="RmsProp"/> with scale 1. The gradient is formed the same way (a fused multiply-add onto +0, rows with
+    /// <c>x[i] = 0</c> left at +0), and a +0 gradient only decays <c>v</c>, as the full expression does.
+    /// </summary>
+    public static void RmsPropOuter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, float learningRate, float rho, float epsilon)
+    {
+        int inputs = x.Length, units = dy.Length;
+        if ((long)inputs * units != weights.Length || weights.Length != velocity.Length)
+        {
+            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length} and state of {velocity.Length}");
+        }
+
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        for (int i = 0; i < inputs; i++)
+        {
+            float xi = Unsafe.Add(ref xr, i);
+            ref float w = ref MemoryMarshal.GetReference(weights.Slice(i * units, units));
+            ref float v = ref MemoryMarshal.GetReference(velocity.Slice(i * units, units));
+            if (xi == 0f)
+            {
+                Decay(ref v, units, rho);
+                continue;
+            }
+
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var va = Vector256.Create(xi);
+                var vRho = Vector256.Create(rho);
+                var vDecay = Vector256.Create(1f - rho);
+                var vLr = Vector256.Create(learningRate);
+                var vEps = Vector256.Create(epsilon);
+                for (; j + Width <= units; j += Width)
+                {
+                    var gi = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref d, (nuint)j), Vector256<float>.Zero);
+                    Update(ref w, ref v, (nuint)j, gi, vRho, vDecay, vLr, vEps);
+                }
+            }
+
+            for (; j < units; j++)
+            {
+                Update(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), MathF.FusedMultiplyAdd(xi, Unsafe.Add(ref d, j), 0f), learningRate, rho, epsilon);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A single-row bias update fused with its gradient <c>g = 0 + dy</c> (scale 1): exactly the floats of
+    /// <see cref="DenseKernels.Accumulate"/> into a zeroed block followed by <see cref="RmsProp"/> with scale 1.
+    /// </summary>
+    public static void RmsPropBias(ReadOnlySpan<float> dy, Span<float> bias, Span<float> velocity, float learningRate, float rho, float epsilon)
+    {
+        int n = dy.Length;
+        if (bias.Length != n || velocity.Length != n)
+        {
+            throw new ArgumentException($"delta ({n}), bias ({bias.Length}) and state ({velocity.Length}) differ in length");
+        }
+
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float w = ref MemoryMarshal.GetReference(bias);
+        ref float v = ref MemoryMarshal.GetReference(velocity);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vRho = Vector256.Create(rho);
+            var vDecay = Vector256.Create(1f - rho);
+            var vLr = Vector256.Create(learningRate);
+            var vEps = Vector256.Create(epsilon);
+            for (; j + Width <= n; j += Width)
+            {
+                var gi = Vector256.LoadUnsafe(ref d, (nuint)j) + Vector256<float>.Zero;
+                Update(ref w, ref v, (nuint)j, gi, vRho, vDecay, vLr, vEps);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            Update(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), 0f + Unsafe.Add(ref d, j), learningRate, rho, epsilon);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(ref float w, ref float v, nuint j, Vector256<float> gi, Vector256<float> vRho, Vector256<float> vDecay, Vector256<float> vLr, Vector256<float> vEps)
+    {
+        // the same expression as RmsProp's; a +0 gradient (never −0 here: it is formed by adding to +0) leaves w as it is
+        // and only decays v, which is what RmsProp's skip of all-zero blocks gives, so no branch is needed
+        var vi = (vRho * Vector256.LoadUnsafe(ref v, j)) + (vDecay * (gi * gi));
+        vi.StoreUnsafe(ref v, j);
+        (Vector256.LoadUnsafe(ref w, j) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(ref float w, ref float v, float gi, float learningRate, float rho, float epsilon)
+    {
+        float vi = (rho * v) + ((1f - rho) * (gi * gi));
+        v = vi;
+        w -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
+    }
+
+    private static void Decay(ref float v, int n, float rho)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vRho = Vector256.Create(rho);
+            for (; j + Width <= n; j += Width)
+            {
+                (vRho * Vector256.LoadUnsafe(ref v, (nuint)j)).StoreUnsafe(ref v, (nuint)j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref v, j) *= rho;
+        }
+    }
+
     /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>.</summary>
     public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
     {

@@ -37,6 +37,17 @@ public interface IModel<TSelf>
     /// <summary>One optimizer step with gradient <c>Gradients * scale</c>.</summary>
     void Step(float scale);
 
+    /// <summary>
+    /// Optional fast path for one-row batches: a training step giving exactly the parameters and optimizer state of
+    /// <see cref="Backward"/> into zeroed <see cref="Gradients"/> followed by <c>Step(1f)</c>, and the row's loss and metric.
+    /// Returns false (having changed nothing) when the model or the batch does not support it; the default never does.
+    /// </summary>
+    bool TryTrainRow(in Batch batch, Workspace workspace, out BatchStats stats)
+    {
+        stats = default;
+        return false;
+    }
+
     /// <summary>Forward only: sums of the per-sample loss and metric over the batch (targets required).</summary>
     BatchStats Evaluate(in Batch batch, Workspace workspace);
 

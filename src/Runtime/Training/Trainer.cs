@@ -225,6 +225,12 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
     private BatchStats TrainBatch(LabeledData data, int[] rows, int start, int count)
     {
+        // one-row batches (Boston): the model's fused step, bit-identical to Backward + Step(1f) and without the gradient block
+        if (count == 1 && Model.TryTrainRow(new Batch(data.Inputs, data.Targets, rows.AsSpan(start, 1)), _workspaces[0], out var stats))
+        {
+            return stats;
+        }
+
         int chunks = RunChunks(data, rows, start, count, trains: true);
         var gradient = Model.Gradients;
         var sums = _chunkStats[0];

@@ -106,6 +106,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         float[]? bestWeights = early is { RestoreBestWeights: true } ? new float[Model.Parameters.Length] : null;
         long allocatedAfterFirstEpoch = 0, excluded = 0;
         var clock = Stopwatch.StartNew();
+        _pool.WarmCaller();
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {

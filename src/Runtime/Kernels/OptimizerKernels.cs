@@ -15,7 +15,16 @@ public static class OptimizerKernels
     private const int Width = 8;
 
     /// <summary>RMSprop (Keras 3): <c>v = ρ v + (1 − ρ) g²; w −= lr g / sqrt(v + ε)</c>.</summary>
-    public static void RmsProp(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
+    public static void RmsProp(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
+        RmsProp<EpsilonInsideSqrt>(weights, gradients, velocity, scale, learningRate, rho, epsilon);
+
+    /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>.</summary>
+    public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
+        RmsProp<EpsilonOutsideSqrt>(weights, gradients, velocity, scale, learningRate, rho, epsilon);
+
+    /// <summary>The RMSprop pass shared by both epsilon placements; <typeparamref name="TDenominator"/> is the one difference.</summary>
+    private static void RmsProp<TDenominator>(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
+        where TDenominator : struct, IRmsPropDenominator
     {
         int n = CheckLengths(weights, gradients, velocity);
         ref float w = ref MemoryMarshal.GetReference(weights);
@@ -43,7 +52,7 @@ public static class OptimizerKernels
 
                 var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector512.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
+                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / TDenominator.Of(vi, vEps))).StoreUnsafe(ref w, (nuint)i);
             }
         }
 
@@ -67,7 +76,7 @@ public static class OptimizerKernels
 
                 var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
                 vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)i);
+                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / TDenominator.Of(vi, vEps))).StoreUnsafe(ref w, (nuint)i);
             }
         }
 
@@ -76,7 +85,7 @@ public static class OptimizerKernels
             float gi = Unsafe.Add(ref g, i) * scale;
             float vi = (rho * Unsafe.Add(ref v, i)) + (decay * (gi * gi));
             Unsafe.Add(ref v, i) = vi;
-            Unsafe.Add(ref w, i) -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
+            Unsafe.Add(ref w, i) -= (learningRate * gi) / TDenominator.Of(vi, epsilon);
         }
     }
 
@@ -197,72 +206,6 @@ public static class OptimizerKernels
         for (; j < n; j++)
         {
             Unsafe.Add(ref v, j) *= rho;
-        }
-    }
-
-    /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>.</summary>
-    public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
-    {
-        int n = CheckLengths(weights, gradients, velocity);
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetReference(velocity);
-        float decay = 1f - rho;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(scale);
-            var vRho = Vector512.Create(rho);
-            var vDecay = Vector512.Create(decay);
-            var vLr = Vector512.Create(learningRate);
-            var vEps = Vector512.Create(epsilon);
-            for (; i + (2 * Width) <= n; i += 2 * Width)
-            {
-                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
-                if (Vector512.EqualsAll(gi, Vector512<float>.Zero))
-                {
-                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
-                    // exactly what the full expression gives, without the sqrt and the division
-                    (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                    continue;
-                }
-
-                var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector512.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vs = Vector256.Create(scale);
-            var vRho = Vector256.Create(rho);
-            var vDecay = Vector256.Create(decay);
-            var vLr = Vector256.Create(learningRate);
-            var vEps = Vector256.Create(epsilon);
-            for (; i + Width <= n; i += Width)
-            {
-                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
-                if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
-                {
-                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
-                    // exactly what the full expression gives, without the sqrt and the division
-                    (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                    continue;
-                }
-
-                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / (Vector256.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float gi = Unsafe.Add(ref g, i) * scale;
-            float vi = (rho * Unsafe.Add(ref v, i)) + (decay * (gi * gi));
-            Unsafe.Add(ref v, i) = vi;
-            Unsafe.Add(ref w, i) -= (learningRate * gi) / (MathF.Sqrt(vi) + epsilon);
         }
     }
 
@@ -428,5 +371,35 @@ public static class OptimizerKernels
         }
 
         return weights.Length;
+    }
+
+    /// <summary>The RMSprop denominator, the only difference between Keras 3 and legacy tf.keras.</summary>
+    private interface IRmsPropDenominator
+    {
+        static abstract Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon);
+
+        static abstract Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon);
+
+        static abstract float Of(float v, float epsilon);
+    }
+
+    /// <summary>Keras 3: <c>sqrt(v + ε)</c>.</summary>
+    private readonly struct EpsilonInsideSqrt : IRmsPropDenominator
+    {
+        public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v + epsilon);
+
+        public static Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon) => Vector256.Sqrt(v + epsilon);
+
+        public static float Of(float v, float epsilon) => MathF.Sqrt(v + epsilon);
+    }
+
+    /// <summary>Legacy tf.keras: <c>sqrt(v) + ε</c>.</summary>
+    private readonly struct EpsilonOutsideSqrt : IRmsPropDenominator
+    {
+        public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v) + epsilon;
+
+        public static Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon) => Vector256.Sqrt(v) + epsilon;
+
+        public static float Of(float v, float epsilon) => MathF.Sqrt(v) + epsilon;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace AotNet.Tests.App;
 
 /// <summary>The experiments end to end through the command line, on the real Keras files.</summary>
+[Collection(AllocationMeasurements.Name)]
 public class ExperimentTests
 {
     private static string Data => TestData.Require();
@@ -68,7 +69,10 @@ public class ExperimentTests
         Assert.Equal(490, boston.GetProperty("smoothed_val_mae").GetArrayLength());
         Assert.InRange(AppRun.Doubles(boston.GetProperty("mean_val_mae")).Min(), 0, 2.4);
         Assert.InRange(boston.GetProperty("test").GetProperty("mae").GetDouble(), 0, 3.0);
-        foreach (string name in new[] { "imdb", "reuters", "boston" })
+        // Boston's 810,000 one-row steps are checked in the native binary (TheNativeBinaryAllocatesNothingAfterTheFirstEpoch):
+        // under the JIT the runtime itself has been seen to allocate ~11 KB on a fold thread mid-run (not reproducible
+        // in the AOT binary, which always reports 0)
+        foreach (string name in new[] { "imdb", "reuters" })
         {
             long allocated = results.GetProperty(name).GetProperty("allocated_bytes_after_first_epoch").GetInt64();
             Assert.True(allocated == 0, $"{name}: {allocated} bytes allocated after the first epoch");
@@ -164,6 +168,20 @@ public class ExperimentTests
         Assert.Equal(1, code);
         Assert.Contains("nope.safetensors", error);
         Assert.DoesNotContain("   at ", error);
+    }
+
+    [NativeBinaryFact]
+    public void TheNativeBinaryAllocatesNothingAfterTheFirstEpoch()
+    {
+        string outDir = AppRun.TempDir();
+        var (code, _, error) = AppRun.Binary("all", "--data-dir", Data, "--out", outDir, "--quiet");
+        Assert.True(code == 0, error);
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        foreach (string name in new[] { "imdb", "reuters", "boston" })
+        {
+            long allocated = results.RootElement.GetProperty(name).GetProperty("allocated_bytes_after_first_epoch").GetInt64();
+            Assert.True(allocated == 0, $"{name}: {allocated} bytes allocated after the first epoch");
+        }
     }
 
     [NativeBinaryFact]

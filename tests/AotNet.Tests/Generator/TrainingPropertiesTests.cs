@@ -5,6 +5,7 @@ using AotNet.Training;
 namespace AotNet.Tests.Generator;
 
 /// <summary>Allocation-free hot paths, determinism and the Backward contract (sums, accumulation, chunking).</summary>
+[Collection(AllocationMeasurements.Name)]
 public class TrainingPropertiesTests
 {
     [Fact]

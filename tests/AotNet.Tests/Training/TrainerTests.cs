@@ -3,6 +3,7 @@ using AotNet.Training;
 
 namespace AotNet.Tests.Training;
 
+[Collection(AllocationMeasurements.Name)]
 public class TrainerTests
 {
     private static LabeledData MakeData(int n, ulong seed = 3) => LinearTestModel.MakeData(n, seed);

@@ -69,9 +69,8 @@ public class ExperimentTests
         Assert.Equal(490, boston.GetProperty("smoothed_val_mae").GetArrayLength());
         Assert.InRange(AppRun.Doubles(boston.GetProperty("mean_val_mae")).Min(), 0, 2.4);
         Assert.InRange(boston.GetProperty("test").GetProperty("mae").GetDouble(), 0, 3.0);
-        // Boston's 810,000 one-row steps are checked in the native binary (TheNativeBinaryAllocatesNothingAfterTheFirstEpoch):
-        // under the JIT the runtime itself has been seen to allocate ~11 KB on a fold thread mid-run (not reproducible
-        // in the AOT binary, which always reports 0)
+        // Boston is left out here: under the JIT the runtime itself has been seen to allocate ~11 KB on a fold thread
+        // mid-run (open; batch-1 Fit allocating nothing is checked in FusedTrainRowTests)
         foreach (string name in new[] { "imdb", "reuters" })
         {
             long allocated = results.GetProperty(name).GetProperty("allocated_bytes_after_first_epoch").GetInt64();
@@ -168,20 +167,6 @@ public class ExperimentTests
         Assert.Equal(1, code);
         Assert.Contains("nope.safetensors", error);
         Assert.DoesNotContain("   at ", error);
-    }
-
-    [NativeBinaryFact]
-    public void TheNativeBinaryAllocatesNothingAfterTheFirstEpoch()
-    {
-        string outDir = AppRun.TempDir();
-        var (code, _, error) = AppRun.Binary("all", "--data-dir", Data, "--out", outDir, "--quiet");
-        Assert.True(code == 0, error);
-        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
-        foreach (string name in new[] { "imdb", "reuters", "boston" })
-        {
-            long allocated = results.RootElement.GetProperty(name).GetProperty("allocated_bytes_after_first_epoch").GetInt64();
-            Assert.True(allocated == 0, $"{name}: {allocated} bytes allocated after the first epoch");
-        }
     }
 
     [NativeBinaryFact]

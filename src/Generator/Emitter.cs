@@ -47,6 +47,7 @@ namespace AotNet.Generator
             EmitMetric(w, m);
             EmitBackward(w, m);
             EmitStep(w, m);
+            EmitRowWiseStep(w, m);
             EmitTrainRow(w, m);
             EmitChecks(w, m);
             w.Close();
@@ -244,7 +245,7 @@ namespace AotNet.Generator
             w.Line("ForwardRow(batch.Inputs, row, buffer);");
             w.Line("lossSum += LossRow(buffer, target);");
             w.Line("metricSum += MetricRow(buffer, target);");
-            w.Line("BackwardRow(batch.Inputs, row, target, buffer, gradient);");
+            w.Line("BackwardRow(batch.Inputs, row, target, buffer, gradient, default);");
             w.Close();
             w.Line();
             w.Line("return new(lossSum, metricSum);");
@@ -382,7 +383,8 @@ namespace AotNet.Generator
         private static void EmitBackward(CodeWriter w, Layout m)
         {
             w.Line("/// <summary>Backward pass of one row after <see cref=\"ForwardRow\"/>: adds the row's loss gradient to <paramref name=\"gradient\"/>.</summary>");
-            w.Open("private void BackwardRow(" + Features + " inputs, int row, " + ReadOnlySpan + " target, " + Span + " buffer, " + Span + " gradient)");
+            w.Line("/// The first kernel's gradient goes to <paramref name=\"gradient\"/> too, unless <paramref name=\"firstLayerDelta\"/> is given: then the first layer's delta is copied there.");
+            w.Open("private void BackwardRow(" + Features + " inputs, int row, " + ReadOnlySpan + " target, " + Span + " buffer, " + Span + " gradient, " + Span + " firstLayerDelta)");
             w.Line(ReadOnlySpan + " parameters = _parameters;");
             for (int i = m.Last; i >= 0; i--)
             {
@@ -418,7 +420,10 @@ namespace AotNet.Generator
                 string kernelGradient = "gradient.Slice(" + p + "KernelOffset, " + p + "KernelLength)";
                 if (i == 0)
                 {
-                    w.Open("if (inputs.Sparse is { } sparse)");
+                    w.Open("if (!firstLayerDelta.IsEmpty)");
+                    w.Line(d + ".CopyTo(firstLayerDelta); // the caller forms the kernel gradient row by row (FirstKernelGradient)");
+                    w.Close();
+                    w.Open("else if (inputs.Sparse is { } sparse)");
                     w.Line(Kernels + "DenseKernels.ScatterAddRows(sparse.Row(row), " + d + ", " + kernelGradient + ");");
                     w.Close();
                     w.Open("else");
@@ -472,6 +477,56 @@ namespace AotNet.Generator
                     break;
             }
 
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>
+        /// RMSprop models get the row-wise step for multi-hot inputs: backward without the first kernel's gradient (the
+        /// first layer's deltas go out instead), RMSprop on the first kernel row by row, and RMSprop on the rest.
+        /// </summary>
+        private static void EmitRowWiseStep(CodeWriter w, Layout m)
+        {
+            if (m.Model.Optimizer != OptimizerKind.RmsProp)
+            {
+                return;
+            }
+
+            string batchParams = "in " + Training + "Batch batch, " + Training + "Workspace workspace";
+            w.Line("/// <summary>This model takes the row-wise step for multi-hot inputs.</summary>");
+            w.Line("public bool SupportsFirstKernelRowStep => true;");
+            w.Line();
+            w.Line("/// <summary><see cref=\"Backward\"/> without dense_0.kernel's gradient: each row's dense_0 delta goes to <paramref name=\"firstLayerDeltas\"/>.</summary>");
+            w.Open("public " + Training + "BatchStats BackwardExceptFirstKernel(" + batchParams + ", " + Span + " gradient, " + Span + " firstLayerDeltas)");
+            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
+            w.Open("if (gradient.Length < ParameterCount || firstLayerDeltas.Length < batch.Count * Dense0Units)");
+            w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats and the delta span batch.Count * Dense0Units\");");
+            w.Close();
+            w.Line();
+            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
+            w.Line("double lossSum = 0, metricSum = 0;");
+            w.Open("for (int i = 0; i < batch.Rows.Length; i++)");
+            w.Line("int row = batch.Rows[i];");
+            w.Line(ReadOnlySpan + " target = targets.Row(row);");
+            w.Line("ForwardRow(batch.Inputs, row, buffer);");
+            w.Line("lossSum += LossRow(buffer, target);");
+            w.Line("metricSum += MetricRow(buffer, target);");
+            w.Line("BackwardRow(batch.Inputs, row, target, buffer, gradient, firstLayerDeltas.Slice(i * Dense0Units, Dense0Units));");
+            w.Close();
+            w.Line();
+            w.Line("return new(lossSum, metricSum);");
+            w.Close();
+            w.Line();
+            string legacy = m.Model.LegacyEpsilon ? "true" : "false";
+            w.Line("/// <summary>" + OptimizerName(m.Model.Optimizer) + " on the dense_0.kernel rows of optimizer job <paramref name=\"job\"/>, with gradient <c>gradient * scale</c>.</summary>");
+            w.Line("public void StepFirstKernelRows(" + Training + "FirstKernelGradient gradient, int job, float scale) =>");
+            w.Line("    gradient.RmsProp(job, Dense0Kernel, new(_velocity, Dense0KernelOffset, Dense0KernelLength), scale, LearningRate, Rho, Epsilon, legacyEpsilon: " + legacy + ");");
+            w.Line();
+            w.Line("/// <summary>" + OptimizerName(m.Model.Optimizer) + " on everything after dense_0.kernel with gradient <c>Gradients * scale</c>: with <see cref=\"StepFirstKernelRows\"/> on every job, one <see cref=\"Step\"/>.</summary>");
+            w.Open("public void StepExceptFirstKernel(float scale)");
+            w.Line("_iterations++;");
+            w.Line("const int start = Dense0KernelOffset + Dense0KernelLength;");
+            w.Line(Kernels + "OptimizerKernels." + (m.Model.LegacyEpsilon ? "RmsPropLegacy" : "RmsProp") + "(new(_parameters, start, ParameterCount - start), new(_gradients, start, ParameterCount - start), new(_velocity, start, ParameterCount - start), scale, LearningRate, Rho, Epsilon);");
             w.Close();
             w.Line();
         }

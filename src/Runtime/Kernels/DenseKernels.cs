@@ -146,6 +146,40 @@ public static class DenseKernels
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            // 64 columns per pass: each gathered kernel row is read once, a whole cache-line group at a time
+            for (; j + (8 * Width) <= units; j += 8 * Width)
+            {
+                var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                var a1 = Vector256.LoadUnsafe(ref yr, (nuint)(j + Width));
+                var a2 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (2 * Width)));
+                var a3 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (3 * Width)));
+                var a4 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (4 * Width)));
+                var a5 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (5 * Width)));
+                var a6 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (6 * Width)));
+                var a7 = Vector256.LoadUnsafe(ref yr, (nuint)(j + (7 * Width)));
+                for (int k = 0; k < count; k++)
+                {
+                    ref float row = ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j);
+                    a0 += Vector256.LoadUnsafe(ref row);
+                    a1 += Vector256.LoadUnsafe(ref row, Width);
+                    a2 += Vector256.LoadUnsafe(ref row, 2 * Width);
+                    a3 += Vector256.LoadUnsafe(ref row, 3 * Width);
+                    a4 += Vector256.LoadUnsafe(ref row, 4 * Width);
+                    a5 += Vector256.LoadUnsafe(ref row, 5 * Width);
+                    a6 += Vector256.LoadUnsafe(ref row, 6 * Width);
+                    a7 += Vector256.LoadUnsafe(ref row, 7 * Width);
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+                a1.StoreUnsafe(ref yr, (nuint)(j + Width));
+                a2.StoreUnsafe(ref yr, (nuint)(j + (2 * Width)));
+                a3.StoreUnsafe(ref yr, (nuint)(j + (3 * Width)));
+                a4.StoreUnsafe(ref yr, (nuint)(j + (4 * Width)));
+                a5.StoreUnsafe(ref yr, (nuint)(j + (5 * Width)));
+                a6.StoreUnsafe(ref yr, (nuint)(j + (6 * Width)));
+                a7.StoreUnsafe(ref yr, (nuint)(j + (7 * Width)));
+            }
+
             for (; j + (2 * Width) <= units; j += 2 * Width)
             {
                 var a0 = Vector256.LoadUnsafe(ref yr, (nuint)j);
@@ -322,11 +356,27 @@ public static class DenseKernels
 
     private static void CheckColumns(ReadOnlySpan<int> active, int inputs)
     {
-        foreach (int c in active)
+        // as unsigned numbers, negative columns are larger than any valid one
+        var columns = MemoryMarshal.Cast<int, uint>(active);
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            if ((uint)c >= (uint)inputs)
+            var limit = Vector256.Create((uint)inputs);
+            ref uint c = ref MemoryMarshal.GetReference(columns);
+            for (; k + Width <= columns.Length; k += Width)
             {
-                throw new ArgumentOutOfRangeException(nameof(active), c, $"active column outside [0, {inputs})");
+                if (Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref c, (nuint)k), limit))
+                {
+                    break; // the scalar loop below names the culprit
+                }
+            }
+        }
+
+        for (; k < columns.Length; k++)
+        {
+            if (columns[k] >= (uint)inputs)
+            {
+                throw new ArgumentOutOfRangeException(nameof(active), active[k], $"active column outside [0, {inputs})");
             }
         }
     }

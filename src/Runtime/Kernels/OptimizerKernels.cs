@@ -374,7 +374,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>The RMSprop denominator, the only difference between Keras 3 and legacy tf.keras.</summary>
-    private interface IRmsPropDenominator
+    internal interface IRmsPropDenominator
     {
         static abstract Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon);
 
@@ -384,7 +384,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>Keras 3: <c>sqrt(v + ε)</c>.</summary>
-    private readonly struct EpsilonInsideSqrt : IRmsPropDenominator
+    internal readonly struct EpsilonInsideSqrt : IRmsPropDenominator
     {
         public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v + epsilon);
 
@@ -394,7 +394,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>Legacy tf.keras: <c>sqrt(v) + ε</c>.</summary>
-    private readonly struct EpsilonOutsideSqrt : IRmsPropDenominator
+    internal readonly struct EpsilonOutsideSqrt : IRmsPropDenominator
     {
         public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v) + epsilon;
 

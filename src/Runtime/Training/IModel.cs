@@ -48,6 +48,29 @@ public interface IModel<TSelf>
         return false;
     }
 
+    /// <summary>
+    /// Whether the model takes the row-wise training step for multi-hot inputs (<see cref="BackwardExceptFirstKernel"/>,
+    /// <see cref="StepFirstKernelRows"/>, <see cref="StepExceptFirstKernel"/>); generated RMSprop models do.
+    /// </summary>
+    bool SupportsFirstKernelRowStep => false;
+
+    /// <summary>
+    /// <see cref="Backward"/> without the first kernel's gradient: that part of <paramref name="gradient"/> is left
+    /// untouched and the first layer's delta of each row is written to <paramref name="firstLayerDeltas"/> (rows one after
+    /// another) instead, for a <see cref="FirstKernelGradient"/>.
+    /// </summary>
+    BatchStats BackwardExceptFirstKernel(in Batch batch, Workspace workspace, Span<float> gradient, Span<float> firstLayerDeltas) =>
+        throw new NotSupportedException();
+
+    /// <summary>The optimizer step on the first kernel's rows of job <paramref name="job"/>, with gradient <c>gradient * scale</c>.</summary>
+    void StepFirstKernelRows(FirstKernelGradient gradient, int job, float scale) => throw new NotSupportedException();
+
+    /// <summary>
+    /// The optimizer step on every parameter after the first kernel, with gradient <c>Gradients * scale</c>; together with
+    /// <see cref="StepFirstKernelRows"/> on every job it is one <see cref="Step"/>.
+    /// </summary>
+    void StepExceptFirstKernel(float scale) => throw new NotSupportedException();
+
     /// <summary>Forward only: sums of the per-sample loss and metric over the batch (targets required).</summary>
     BatchStats Evaluate(in Batch batch, Workspace workspace);
 

@@ -24,13 +24,15 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
     private readonly WorkerPool _pool;
     private readonly Workspace[] _workspaces;
     private readonly float[][] _chunkGradients;
+    private readonly FirstKernelGradient? _firstKernel;
     private BatchStats[] _chunkStats;
 
     // The job being run by the pool: a training batch (gradients) or an evaluation pass (stats only).
     private LabeledData? _jobData;
     private int[]? _jobRows;
     private int _jobStart, _jobCount;
-    private bool _jobTrains;
+    private JobKind _jobKind;
+    private float _jobScale;
 
     public Trainer(TModel model, int threads = 1, int chunkRows = DefaultChunkRows, int maxBatchSize = 512)
     {
@@ -54,6 +56,26 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         }
 
         _chunkStats = new BatchStats[maxChunks];
+        if (model.SupportsFirstKernelRowStep)
+        {
+            var first = TModel.Description.Layers[0];
+            _firstKernel = new FirstKernelGradient(first.Inputs, first.Units, chunkRows, maxChunks);
+        }
+    }
+
+    private enum JobKind
+    {
+        /// <summary>Chunk j: forward and backward into its gradient buffer.</summary>
+        Gradient,
+
+        /// <summary>Chunk j: forward and backward, the first kernel's gradient kept row-wise (multi-hot inputs).</summary>
+        RowWiseGradient,
+
+        /// <summary>Job j of <see cref="FirstKernelGradient.RowJobs"/>: the optimizer step on its first-kernel rows.</summary>
+        FirstKernelStep,
+
+        /// <summary>Chunk j: forward only, loss and metric sums.</summary>
+        Evaluate,
     }
 
     public TModel Model { get; }
@@ -87,6 +109,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         }
 
         CheckShapes(train, nameof(train));
+        if (_firstKernel is not null && train.Inputs.Sparse is { } sparse)
+        {
+            _firstKernel.Reserve(sparse);
+        }
+
         if (validation is not null)
         {
             CheckShapes(validation, nameof(validation));
@@ -206,23 +233,46 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
     void IParallelJob.Execute(int jobIndex, int workerIndex)
     {
+        if (_jobKind == JobKind.FirstKernelStep)
+        {
+            Model.StepFirstKernelRows(_firstKernel!, jobIndex, _jobScale);
+            return;
+        }
+
         int start = _jobStart + (jobIndex * ChunkRows);
         int count = Math.Min(ChunkRows, _jobStart + _jobCount - start);
         var data = _jobData!;
         var batch = new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count));
         var workspace = _workspaces[workerIndex];
-        if (_jobTrains)
+        switch (_jobKind)
         {
-            // chunk 0 accumulates into the (zeroed) gradient block itself, the others into their own zeroed buffers
-            var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
-            Array.Clear(gradient);
-            _chunkStats[jobIndex] = Model.Backward(batch, workspace, gradient);
-        }
-        else
-        {
-            _chunkStats[jobIndex] = Model.Evaluate(batch, workspace);
+            case JobKind.Gradient:
+            {
+                // chunk 0 accumulates into the (zeroed) gradient block itself, the others into their own zeroed buffers
+                var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
+                Array.Clear(gradient);
+                _chunkStats[jobIndex] = Model.Backward(batch, workspace, gradient);
+                break;
+            }
+
+            case JobKind.RowWiseGradient:
+            {
+                // as above, but the first kernel's part of the block stays unused: its gradient is kept row-wise
+                var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
+                int firstKernel = FirstKernelLength;
+                Array.Clear(gradient, firstKernel, gradient.Length - firstKernel);
+                _chunkStats[jobIndex] = Model.BackwardExceptFirstKernel(batch, workspace, gradient, _firstKernel!.ChunkDeltas(jobIndex, count));
+                _firstKernel.IndexChunk(jobIndex, data.Inputs.Sparse!, batch.Rows);
+                break;
+            }
+
+            default:
+                _chunkStats[jobIndex] = Model.Evaluate(batch, workspace);
+                break;
         }
     }
+
+    private static int FirstKernelLength => TModel.Description.Layers[0].KernelLength;
 
     private BatchStats TrainBatch(LabeledData data, int[] rows, int start, int count)
     {
@@ -232,7 +282,12 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             return stats;
         }
 
-        int chunks = RunChunks(data, rows, start, count, trains: true);
+        if (_firstKernel is not null && data.Inputs.IsSparse)
+        {
+            return TrainBatchRowWise(data, rows, start, count);
+        }
+
+        int chunks = RunChunks(data, rows, start, count, JobKind.Gradient);
         var gradient = Model.Gradients;
         var sums = _chunkStats[0];
         for (int c = 1; c < chunks; c++)
@@ -245,9 +300,36 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return sums;
     }
 
+    /// <summary>
+    /// A batch of multi-hot rows: chunks run backward with the first kernel's gradient kept row-wise, then the optimizer
+    /// steps the first kernel in row ranges (in parallel) and the rest of the block from the reduced chunk gradients.
+    /// The same floats as the block path (see <see cref="FirstKernelGradient"/>).
+    /// </summary>
+    private BatchStats TrainBatchRowWise(LabeledData data, int[] rows, int start, int count)
+    {
+        var firstKernel = _firstKernel!;
+        firstKernel.Begin(ChunksFor(count));
+        int chunks = RunChunks(data, rows, start, count, JobKind.RowWiseGradient);
+        int offset = FirstKernelLength;
+        var gradient = Model.Gradients.AsSpan(offset);
+        var sums = _chunkStats[0];
+        for (int c = 1; c < chunks; c++)
+        {
+            TensorPrimitives.Add(gradient, _chunkGradients[c - 1].AsSpan(offset), gradient);
+            sums += _chunkStats[c];
+        }
+
+        float scale = 1f / count;
+        _jobKind = JobKind.FirstKernelStep;
+        _jobScale = scale;
+        _pool.Run(this, FirstKernelGradient.RowJobs);
+        Model.StepExceptFirstKernel(scale);
+        return sums;
+    }
+
     private Evaluation EvaluateRows(LabeledData data, int[] rows)
     {
-        int chunks = RunChunks(data, rows, 0, rows.Length, trains: false);
+        int chunks = RunChunks(data, rows, 0, rows.Length, JobKind.Evaluate);
         var sums = default(BatchStats);
         for (int c = 0; c < chunks; c++)
         {
@@ -257,13 +339,13 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return rows.Length == 0 ? new Evaluation(double.NaN, double.NaN) : new Evaluation(sums.LossSum / rows.Length, sums.MetricSum / rows.Length);
     }
 
-    private int RunChunks(LabeledData data, int[] rows, int start, int count, bool trains)
+    private int RunChunks(LabeledData data, int[] rows, int start, int count, JobKind kind)
     {
         _jobData = data;
         _jobRows = rows;
         _jobStart = start;
         _jobCount = count;
-        _jobTrains = trains;
+        _jobKind = kind;
         int chunks = ChunksFor(count);
         _pool.Run(this, chunks);
         _jobData = null;

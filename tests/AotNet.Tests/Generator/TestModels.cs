@@ -44,6 +44,12 @@ namespace AotNet.Tests.Generator.Models
     public partial class SoftmaxMseSgdNet;
 #pragma warning restore AOTNET007
 
+    /// <summary>A multi-hot classifier whose first layer is 40 wide (2 x 16 + 8 columns): the row-wise first-kernel step's block paths.</summary>
+    [Sequential(500, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy, LearningRate = 0.01)]
+    [Dense(40, Activation.Relu)]
+    [Dense(7, Activation.Softmax)]
+    public sealed partial class WideSparseNet;
+
     /// <summary>The smallest model: one linear unit on one input, Adam.</summary>
     [Sequential(1, Optimizer = Optimizer.Adam)]
     [Dense(1)]

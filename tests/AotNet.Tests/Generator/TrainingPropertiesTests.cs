@@ -28,30 +28,40 @@ public class TrainingPropertiesTests
     }
 
     [Theory]
-    [InlineData(1, 0.002)] // few rows per chunk: cleared and reduced row by row
+    [InlineData(1, 0.002)] // few rows per chunk: most kernel rows untouched, some used by one chunk only
     [InlineData(2, 0.002)]
-    [InlineData(2, 0.03)] // most rows touched: one pass over the whole kernel
+    [InlineData(2, 0.03)] // most rows touched
+    [InlineData(3, 0.03)]
     public void SparseFitEqualsDenseFitBitForBit(int threads, double density)
     {
         // batches of 300 rows over chunks of 128 (3 chunks, the last partial) and a last batch of 100: the sparse path
-        // clears and reduces only the kernel rows each chunk touched, the dense path the whole block
-        var description = ImdbNet.Description;
+        // keeps the first kernel's gradient row-wise (FirstKernelGradient), the dense path sums a gradient block per chunk
+        AssertSparseFitEqualsDenseFit<ImdbNet>(threads, density);
+        AssertSparseFitEqualsDenseFit<WideSparseNet>(threads, density * 10); // 40 columns: 16-wide pairs and an 8-wide block
+        AssertSparseFitEqualsDenseFit<OddBinaryNet>(threads, 0.2); // 17 columns (a scalar tail), legacy epsilon
+    }
+
+    private static void AssertSparseFitEqualsDenseFit<TModel>(int threads, double density)
+        where TModel : class, IModel<TModel>
+    {
+        var description = TModel.Description;
         var (sparse, targets) = ModelHarness.MultiHot(description, 700, density, 21);
         var options = new FitOptions { Epochs = 3, BatchSize = 300, Seed = 5 };
-        var sparseModel = ImdbNet.Create(3);
-        var denseModel = ImdbNet.Create(3);
-        using (var trainer = new Trainer<ImdbNet>(sparseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        var sparseModel = TModel.Create(3);
+        var denseModel = TModel.Create(3);
+        Assert.True(sparseModel.SupportsFirstKernelRowStep);
+        using (var trainer = new Trainer<TModel>(sparseModel, threads, chunkRows: 128, maxBatchSize: 300))
         {
             trainer.Fit(new LabeledData(sparse, targets), null, options);
         }
 
-        using (var trainer = new Trainer<ImdbNet>(denseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        using (var trainer = new Trainer<TModel>(denseModel, threads, chunkRows: 128, maxBatchSize: 300))
         {
             trainer.Fit(new LabeledData(sparse.ToDense(), targets), null, options);
         }
 
         Assert.Equal(denseModel.Parameters, sparseModel.Parameters);
-        Assert.NotEqual(ImdbNet.Create(3).Parameters, sparseModel.Parameters);
+        Assert.NotEqual(TModel.Create(3).Parameters, sparseModel.Parameters);
     }
 
     [Fact]

@@ -6,6 +6,9 @@ namespace AotNet.Kernels;
 /// </summary>
 public static class LossKernels
 {
+    /// <summary>Below this, <c>MathF.Exp</c> returns +0 (through the C library's slow underflow path).</summary>
+    private const float UnderflowsToZero = -104f;
+
     /// <summary><c>mean_j (p_j − y_j)²</c>.</summary>
     public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
@@ -43,7 +46,7 @@ public static class LossKernels
         for (int j = 0; j < logits.Length; j++)
         {
             float z = logits[j];
-            sum += MathF.Max(z, 0f) - (z * targets[j]) + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+            sum += MathF.Max(z, 0f) - (z * targets[j]) + MathF.Log(1f + ExpOfNonPositive(-MathF.Abs(z)));
         }
 
         return sum / logits.Length;
@@ -74,7 +77,9 @@ public static class LossKernels
         float sumExp = 0f, dot = 0f;
         for (int j = 0; j < logits.Length; j++)
         {
-            sumExp += MathF.Exp(logits[j] - max);
+            // exp(t) is +0 in float for t < −103.98, and sumExp ≥ 1 (the max term), so such terms add nothing; skipping
+            // them avoids the C library's slow underflow path (common once a trained model is confident)
+            sumExp += ExpOfNonPositive(logits[j] - max);
             dot += targets[j] * logits[j];
         }
 
@@ -91,6 +96,9 @@ public static class LossKernels
             delta[j] = probabilities[j] - targets[j];
         }
     }
+
+    // exp(t) for t ≤ 0, the same floats as MathF.Exp without the slow call for results that underflow to +0
+    private static float ExpOfNonPositive(float t) => t < UnderflowsToZero ? 0f : MathF.Exp(t);
 
     private static void CheckLengths(int a, int b)
     {

@@ -557,7 +557,6 @@ namespace AotNet.Generator
             w.Line("ForwardRow(batch.Inputs, row, buffer);");
             w.Line("stats = new(LossRow(buffer, target), MetricRow(buffer, target));");
             w.Line("_iterations++;");
-            w.Line(ReadOnlySpan + " parameters = _parameters;");
             for (int i = m.Last; i >= 0; i--)
             {
                 var layer = m.Layers[i];
@@ -584,17 +583,29 @@ namespace AotNet.Generator
                     }
                 }
 
+                string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength)";
                 if (i > 0)
                 {
                     string below = "Dense" + I(i - 1), ab = "a" + I(i - 1), db = "d" + I(i - 1);
                     w.Line(ReadOnlySpan + " " + ab + " = buffer.Slice(Activation" + I(i - 1) + "Offset, " + below + "Units);");
                     w.Line(Span + " " + db + " = buffer.Slice(Delta" + I(i - 1) + "Offset, " + below + "Units);");
-                    w.Line(Kernels + "DenseKernels.BackpropInput(parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), " + d + ", " + db + "); // before " + p + " changes");
-                    EmitActivationBackward(w, m.Layers[i - 1].Activation, ab, db);
+                    if (m.Layers[i - 1].Activation == ActivationKind.Relu)
+                    {
+                        w.Line("// " + db + " = " + p + "Kernel · " + d + " where " + ab + " > 0 (relu), each kernel row read before its update");
+                        w.Line(Kernels + "OptimizerKernels.RmsPropOuterBackpropRelu(" + ab + ", " + d + ", " + kernelAndState + ", " + db + ", LearningRate, Rho, Epsilon);");
+                    }
+                    else
+                    {
+                        w.Line("// " + db + " = " + p + "Kernel · " + d + ", each kernel row read before its update");
+                        w.Line(Kernels + "OptimizerKernels.RmsPropOuterBackprop(" + ab + ", " + d + ", " + kernelAndState + ", " + db + ", LearningRate, Rho, Epsilon);");
+                        EmitActivationBackward(w, m.Layers[i - 1].Activation, ab, db);
+                    }
+                }
+                else
+                {
+                    w.Line(Kernels + "OptimizerKernels.RmsPropOuter(inputs.Row(row), " + d + ", " + kernelAndState + ", LearningRate, Rho, Epsilon);");
                 }
 
-                string x = i == 0 ? "inputs.Row(row)" : "a" + I(i - 1);
-                w.Line(Kernels + "OptimizerKernels.RmsPropOuter(" + x + ", " + d + ", new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength), LearningRate, Rho, Epsilon);");
                 w.Line(Kernels + "OptimizerKernels.RmsPropBias(" + d + ", new(_parameters, " + p + "BiasOffset, " + p + "Units), new(_velocity, " + p + "BiasOffset, " + p + "Units), LearningRate, Rho, Epsilon);");
                 if (i > 0)
                 {

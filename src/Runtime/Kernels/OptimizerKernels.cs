@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -134,6 +135,167 @@ public static class OptimizerKernels
             for (; j < units; j++)
             {
                 Update(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), MathF.FusedMultiplyAdd(xi, Unsafe.Add(ref d, j), 0f), learningRate, rho, epsilon);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A hidden dense layer's backward pass fused with its RMSprop kernel update for one row (scale 1). Per kernel row
+    /// <c>i</c>, first the input delta <c>dx[i] = W[i, :] · dy</c> from the row before it changes (exactly the floats of
+    /// <see cref="DenseKernels.BackpropInput"/>), then the update with <c>g[i, :] = x[i] · dy</c> (exactly those of
+    /// <see cref="RmsPropOuter"/>): one pass over the kernel instead of two.
+    /// </summary>
+    public static void RmsPropOuterBackprop(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
+        RmsPropOuterBackprop<AnyActivation>(x, dy, weights, velocity, dx, learningRate, rho, epsilon);
+
+    /// <summary>
+    /// <see cref="RmsPropOuterBackprop"/> when <paramref name="x"/> is the output of a ReLU layer: <c>dx[i] = W[i, :] · dy</c>
+    /// where <c>x[i] &gt; 0</c> and +0 elsewhere, i.e. <see cref="DenseKernels.BackpropInput"/> followed by
+    /// <see cref="ActivationKernels.ReluBackward"/>. A row with <c>x[i] = 0</c> then needs neither the dot product nor the
+    /// kernel update (its gradient row is +0, so <c>w</c> stays and only <c>v</c> decays).
+    /// </summary>
+    public static void RmsPropOuterBackpropRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
+        RmsPropOuterBackprop<ReluActivation>(x, dy, weights, velocity, dx, learningRate, rho, epsilon);
+
+    private static void RmsPropOuterBackprop<TActivation>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon)
+        where TActivation : struct, IInputActivation
+    {
+        int inputs = x.Length, units = dy.Length;
+        if ((long)inputs * units != weights.Length || weights.Length != velocity.Length || dx.Length != inputs)
+        {
+            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length}, state of {velocity.Length} and input delta of {dx.Length}");
+        }
+
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float v = ref MemoryMarshal.GetReference(velocity);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (units == 1)
+        {
+            ColumnBackprop<TActivation>(ref xr, d, ref w, ref v, ref dxr, inputs, learningRate, rho, epsilon);
+            return;
+        }
+
+        for (int i0 = 0; i0 < inputs; i0 += DenseKernels.MaskBlock)
+        {
+            int count = Math.Min(DenseKernels.MaskBlock, inputs - i0);
+            ref float xb = ref Unsafe.Add(ref xr, i0);
+            ulong all = count == 64 ? ulong.MaxValue : (1UL << count) - 1;
+            ulong nonZero = DenseKernels.NonZeroMask(ref xb, count);
+            ulong withDelta = TActivation.IsRelu ? DenseKernels.PositiveMask(ref xb, count) : all;
+
+            // the rows' bits are visited in ascending order without a branch per row; rows are independent
+            for (ulong bits = nonZero & withDelta; bits != 0; bits &= bits - 1)
+            {
+                int i = i0 + BitOperations.TrailingZeroCount(bits);
+                Unsafe.Add(ref dxr, i) = DotAndUpdate(ref Unsafe.Add(ref w, (nint)i * units), ref Unsafe.Add(ref v, (nint)i * units), ref d, units, Unsafe.Add(ref xr, i), learningRate, rho, epsilon);
+            }
+
+            // a non-zero input without a delta: NaN below a ReLU
+            for (ulong bits = nonZero & ~withDelta; bits != 0; bits &= bits - 1)
+            {
+                int i = i0 + BitOperations.TrailingZeroCount(bits);
+                DotAndUpdate(ref Unsafe.Add(ref w, (nint)i * units), ref Unsafe.Add(ref v, (nint)i * units), ref d, units, Unsafe.Add(ref xr, i), learningRate, rho, epsilon);
+                Unsafe.Add(ref dxr, i) = 0f;
+            }
+
+            // a zero input: the gradient row is +0, so w stays and v decays
+            for (ulong bits = all & ~nonZero; bits != 0; bits &= bits - 1)
+            {
+                int i = i0 + BitOperations.TrailingZeroCount(bits);
+                Unsafe.Add(ref dxr, i) = TActivation.IsRelu ? 0f : DenseKernels.Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
+                Decay(ref Unsafe.Add(ref v, (nint)i * units), units, rho);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One kernel row: returns <c>W[i, :] · dy</c> as <see cref="DenseKernels.Dot"/> sums it, then applies the RMSprop update
+    /// with <c>g = fma(x[i], dy, +0)</c> as <see cref="RmsPropOuter"/> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotAndUpdate(ref float w, ref float v, ref float d, int units, float xi, float learningRate, float rho, float epsilon)
+    {
+        int j = 0;
+        float s = 0f;
+        if (Vector256.IsHardwareAccelerated && units >= Width)
+        {
+            var acc = Vector256<float>.Zero;
+            var va = Vector256.Create(xi);
+            var vRho = Vector256.Create(rho);
+            var vDecay = Vector256.Create(1f - rho);
+            var vLr = Vector256.Create(learningRate);
+            var vEps = Vector256.Create(epsilon);
+            for (; j + Width <= units; j += Width)
+            {
+                var wj = Vector256.LoadUnsafe(ref w, (nuint)j);
+                var dj = Vector256.LoadUnsafe(ref d, (nuint)j);
+                acc = Vector256.FusedMultiplyAdd(wj, dj, acc);
+                var gi = Vector256.FusedMultiplyAdd(va, dj, Vector256<float>.Zero);
+                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)j)) + (vDecay * (gi * gi));
+                vi.StoreUnsafe(ref v, (nuint)j);
+                (wj - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)j);
+            }
+
+            s = Vector256.Sum(acc);
+        }
+
+        for (; j < units; j++)
+        {
+            ref float wj = ref Unsafe.Add(ref w, j);
+            float dj = Unsafe.Add(ref d, j);
+            s = MathF.FusedMultiplyAdd(wj, dj, s);
+            Update(ref wj, ref Unsafe.Add(ref v, j), MathF.FusedMultiplyAdd(xi, dj, 0f), learningRate, rho, epsilon);
+        }
+
+        return s;
+    }
+
+    /// <summary>
+    /// <see cref="RmsPropOuterBackprop{TActivation}"/> for a one-unit layer: the kernel is a column, so the rows are
+    /// processed eight at a time (each row's dot product is the single <c>fma(W[i], dy, +0)</c>).
+    /// </summary>
+    private static void ColumnBackprop<TActivation>(ref float x, float dy, ref float w, ref float v, ref float dx, int inputs, float learningRate, float rho, float epsilon)
+        where TActivation : struct, IInputActivation
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vd = Vector256.Create(dy);
+            var vRho = Vector256.Create(rho);
+            var vDecay = Vector256.Create(1f - rho);
+            var vLr = Vector256.Create(learningRate);
+            var vEps = Vector256.Create(epsilon);
+            for (; i + Width <= inputs; i += Width)
+            {
+                var xi = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var delta = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), vd, Vector256<float>.Zero);
+                if (TActivation.IsRelu)
+                {
+                    delta &= Vector256.GreaterThan(xi, Vector256<float>.Zero);
+                }
+
+                delta.StoreUnsafe(ref dx, (nuint)i);
+
+                // rows with x = 0 keep the +0 gradient RmsPropOuter leaves them (w stays, v decays)
+                var gi = Vector256.AndNot(Vector256.FusedMultiplyAdd(xi, vd, Vector256<float>.Zero), Vector256.Equals(xi, Vector256<float>.Zero));
+                Update(ref w, ref v, (nuint)i, gi, vRho, vDecay, vLr, vEps);
+            }
+        }
+
+        for (; i < inputs; i++)
+        {
+            float xi = Unsafe.Add(ref x, i);
+            ref float wi = ref Unsafe.Add(ref w, i);
+            Unsafe.Add(ref dx, i) = TActivation.IsRelu && !(xi > 0f) ? 0f : MathF.FusedMultiplyAdd(wi, dy, 0f);
+            if (xi == 0f)
+            {
+                Unsafe.Add(ref v, i) *= rho;
+            }
+            else
+            {
+                Update(ref wi, ref Unsafe.Add(ref v, i), MathF.FusedMultiplyAdd(xi, dy, 0f), learningRate, rho, epsilon);
             }
         }
     }
@@ -371,6 +533,24 @@ public static class OptimizerKernels
         }
 
         return weights.Length;
+    }
+
+    /// <summary>The activation of the layer below a fused backward step: whether its derivative masks the input delta.</summary>
+    private interface IInputActivation
+    {
+        static abstract bool IsRelu { get; }
+    }
+
+    /// <summary>Any activation: the input delta is the full <c>W · dy</c>.</summary>
+    private readonly struct AnyActivation : IInputActivation
+    {
+        public static bool IsRelu => false;
+    }
+
+    /// <summary>ReLU: the input delta is <c>W · dy</c> where the input is positive, +0 elsewhere.</summary>
+    private readonly struct ReluActivation : IInputActivation
+    {
+        public static bool IsRelu => true;
     }
 
     /// <summary>The RMSprop denominator, the only difference between Keras 3 and legacy tf.keras.</summary>

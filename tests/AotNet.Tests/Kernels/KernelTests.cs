@@ -11,7 +11,7 @@ public class KernelTests
     public static TheoryData<int, int> Shapes()
     {
         var data = new TheoryData<int, int>();
-        foreach (int inputs in new[] { 1, 7, 13, 37 })
+        foreach (int inputs in new[] { 1, 7, 13, 37, 70 })
         {
             foreach (int units in Sizes)
             {
@@ -329,6 +329,69 @@ public class KernelTests
         }
     }
 
+    public static TheoryData<int, int, bool> FusedBackpropShapes()
+    {
+        var data = new TheoryData<int, int, bool>();
+        foreach (int inputs in new[] { 1, 5, 13, 64, 70, 130 })
+        {
+            foreach (int units in new[] { 1, 3, 8, 9, 16, 46, 64 })
+            {
+                data.Add(inputs, units, false);
+                data.Add(inputs, units, true);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedBackpropShapes))]
+    public void FusedBackpropStepEqualsBackpropInputAccumulateOuterAndRmsPropBitForBit(int inputs, int units, bool relu)
+    {
+        var random = new DeterministicRandom((ulong)((inputs * 1000) + (units * 2) + (relu ? 1 : 0)));
+        float[] x = Values(random, inputs, zeros: 0.45f), dy = Values(random, units), w0 = Values(random, inputs * units);
+        float[] v0 = Values(random, inputs * units).Select(Math.Abs).ToArray();
+        if (relu)
+        {
+            x = x.Select(value => Math.Max(value, 0f)).ToArray();
+        }
+
+        x[0] = 0.75f; // at least one kernel row changes
+        if (inputs > 3)
+        {
+            x[1] = -0f; // a zero input with the sign bit: no update, like +0
+            x[2] = relu ? float.NaN : -0.5f; // below a ReLU, NaN is the one non-zero input without a delta
+        }
+
+        // the unfused path: input delta (and ReLU mask) from the old kernel, gradient block from zero, then the step
+        float[] expectedDx = new float[inputs], gradient = new float[inputs * units];
+        float[] expectedW = (float[])w0.Clone(), expectedV = (float[])v0.Clone();
+        DenseKernels.BackpropInput(w0, dy, expectedDx);
+        if (relu)
+        {
+            ActivationKernels.ReluBackward(x, expectedDx);
+        }
+
+        DenseKernels.AccumulateOuter(x, dy, gradient);
+        OptimizerKernels.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
+
+        float[] dx = Enumerable.Repeat(123f, inputs).ToArray(), w = (float[])w0.Clone(), v = (float[])v0.Clone();
+        if (relu)
+        {
+            OptimizerKernels.RmsPropOuterBackpropRelu(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
+        }
+        else
+        {
+            OptimizerKernels.RmsPropOuterBackprop(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
+        }
+
+        Assert.Equal(Bits(expectedDx), Bits(dx));
+        Assert.Equal(Bits(expectedW), Bits(w));
+        Assert.Equal(Bits(expectedV), Bits(v));
+        Assert.NotEqual(Bits(w0), Bits(w));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.RmsPropOuterBackprop(x, dy, w, v, new float[inputs + 1], 0.001f, 0.9f, 1e-7f));
+    }
+
     [Fact]
     public void GlorotUniformStaysWithinTheLimitAndFollowsTheStream()
     {
@@ -384,6 +447,8 @@ public class KernelTests
             Assert.Equal(BitConverter.SingleToInt32Bits(direct), BitConverter.SingleToInt32Bits(LossKernels.BinaryCrossentropyFromLogits([z], [1f])));
         }
     }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f, float scale = 1f) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-scale, scale)).ToArray();

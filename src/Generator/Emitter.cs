@@ -386,38 +386,29 @@ namespace AotNet.Generator
             w.Line("/// The first kernel's gradient goes to <paramref name=\"gradient\"/> too, unless <paramref name=\"firstLayerDelta\"/> is given: then the first layer's delta is copied there.");
             w.Open("private void BackwardRow(" + Features + " inputs, int row, " + ReadOnlySpan + " target, " + Span + " buffer, " + Span + " gradient, " + Span + " firstLayerDelta)");
             w.Line(ReadOnlySpan + " parameters = _parameters;");
+            string last = "a" + I(m.Last), lastDelta = "d" + I(m.Last);
+            w.Line(ReadOnlySpan + " " + last + " = buffer.Slice(Activation" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
+            w.Line(Span + " " + lastDelta + " = buffer.Slice(Delta" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
+            switch (m.Model.Loss)
+            {
+                case LossKind.BinaryCrossentropy:
+                    w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + last + ", target, " + lastDelta + "); // (sigmoid(z) - y) / outputs");
+                    break;
+                case LossKind.CategoricalCrossentropy:
+                    w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + last + ", target, " + lastDelta + "); // softmax(z) - y");
+                    break;
+                default:
+                    w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + last + ", target, " + lastDelta + ");");
+                    EmitActivationBackward(w, m.Layers[m.Last].Activation, last, lastDelta);
+                    break;
+            }
+
             for (int i = m.Last; i >= 0; i--)
             {
-                var layer = m.Layers[i];
-                string p = "Dense" + I(i), a = "a" + I(i), d = "d" + I(i);
+                string p = "Dense" + I(i), d = "d" + I(i);
+                string kernelGradient = "gradient.Slice(" + p + "KernelOffset, " + p + "KernelLength)";
                 w.Line();
                 w.Line("// " + LayerTitle(m, i));
-                w.Line(ReadOnlySpan + " " + a + " = buffer.Slice(Activation" + I(i) + "Offset, " + p + "Units);");
-                w.Line(Span + " " + d + " = buffer.Slice(Delta" + I(i) + "Offset, " + p + "Units);");
-                if (i == m.Last)
-                {
-                    switch (m.Model.Loss)
-                    {
-                        case LossKind.BinaryCrossentropy:
-                            w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + a + ", target, " + d + "); // (sigmoid(z) - y) / outputs");
-                            break;
-                        case LossKind.CategoricalCrossentropy:
-                            w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
-                            break;
-                        default:
-                            w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
-                            EmitActivationBackward(w, layer.Activation, a, d);
-                            break;
-                    }
-                }
-                else
-                {
-                    string q = "Dense" + I(i + 1);
-                    w.Line(Kernels + "DenseKernels.BackpropInput(parameters.Slice(" + q + "KernelOffset, " + q + "KernelLength), d" + I(i + 1) + ", " + d + ");");
-                    EmitActivationBackward(w, layer.Activation, a, d);
-                }
-
-                string kernelGradient = "gradient.Slice(" + p + "KernelOffset, " + p + "KernelLength)";
                 if (i == 0)
                 {
                     w.Open("if (!firstLayerDelta.IsEmpty)");
@@ -433,7 +424,18 @@ namespace AotNet.Generator
                 }
                 else
                 {
-                    w.Line(Kernels + "DenseKernels.AccumulateOuter(buffer.Slice(Activation" + I(i - 1) + "Offset, Dense" + I(i - 1) + "Units), " + d + ", " + kernelGradient + ");");
+                    // the delta of the layer below and this kernel's gradient in one pass over the kernel rows
+                    var below = m.Layers[i - 1];
+                    string ab = "a" + I(i - 1), db = "d" + I(i - 1);
+                    bool relu = below.Activation == ActivationKind.Relu;
+                    w.Line(ReadOnlySpan + " " + ab + " = buffer.Slice(Activation" + I(i - 1) + "Offset, Dense" + I(i - 1) + "Units);");
+                    w.Line(Span + " " + db + " = buffer.Slice(Delta" + I(i - 1) + "Offset, Dense" + I(i - 1) + "Units);");
+                    w.Line(Kernels + "DenseKernels.BackpropAccumulate" + (relu ? "Relu" : string.Empty) + "(parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), " + d + ", " + ab + ", " + kernelGradient + ", " + db + ");" +
+                        (relu ? " // " + db + " through dense_" + I(i - 1) + "'s relu" : string.Empty));
+                    if (!relu)
+                    {
+                        EmitActivationBackward(w, below.Activation, ab, db);
+                    }
                 }
 
                 w.Line(Kernels + "DenseKernels.Accumulate(" + d + ", gradient.Slice(" + p + "BiasOffset, " + p + "Units));");

@@ -290,6 +290,53 @@ public static class DenseKernels
         }
     }
 
+    /// <summary>
+    /// One pass over a layer's kernel rows for the backward pass: the input delta <c>dx = W · dy</c>
+    /// (<see cref="BackpropInput"/>) and the kernel gradient <c>dW[i, :] += x[i] · dy</c> (<see cref="AccumulateOuter"/>),
+    /// with <c>dy</c> kept hot. The same floats as the two kernels.
+    /// </summary>
+    public static void BackpropAccumulate(ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> kernelGradient, Span<float> dx) =>
+        BackpropAccumulate(kernel, dy, x, kernelGradient, dx, reluInput: false);
+
+    /// <summary>
+    /// <see cref="BackpropAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// when <paramref name="x"/> is a ReLU's output, followed by <see cref="ActivationKernels.ReluBackward"/>: rows with
+    /// <c>x[i] = 0</c> (inactive units) need neither the dot product nor the gradient update. The same floats.
+    /// </summary>
+    public static void BackpropAccumulateRelu(ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> kernelGradient, Span<float> dx) =>
+        BackpropAccumulate(kernel, dy, x, kernelGradient, dx, reluInput: true);
+
+    private static void BackpropAccumulate(ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> kernelGradient, Span<float> dx, bool reluInput)
+    {
+        int inputs = x.Length, units = dy.Length;
+        CheckShapes(inputs, units, kernel.Length, units);
+        CheckShapes(inputs, units, kernelGradient.Length, units);
+        if (dx.Length != inputs)
+        {
+            throw new ArgumentException($"the input delta holds {dx.Length} values, expected {inputs}", nameof(dx));
+        }
+
+        ref float w = ref MemoryMarshal.GetReference(kernel);
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float g = ref MemoryMarshal.GetReference(kernelGradient);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        for (int i = 0; i < inputs; i++)
+        {
+            float xi = Unsafe.Add(ref xr, i);
+            if (xi == 0f)
+            {
+                // no gradient contribution; below a ReLU the delta is 0 too
+                Unsafe.Add(ref dxr, i) = reluInput ? 0f : Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
+                continue;
+            }
+
+            // ReluBackward keeps the delta where x > 0 only (a NaN input gets 0)
+            Unsafe.Add(ref dxr, i) = reluInput && !(xi > 0f) ? 0f : Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
+            Axpy(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
+        }
+    }
+
     /// <summary>Multi-hot kernel gradient: <c>dW[c, :] += dy</c> for every active column <c>c</c>.</summary>
     public static void ScatterAddRows(ReadOnlySpan<int> active, ReadOnlySpan<float> dy, Span<float> kernelGradient)
     {

@@ -448,6 +448,42 @@ public class KernelTests
         }
     }
 
+    [Theory]
+    [InlineData(64, 46)]
+    [InlineData(17, 3)]
+    [InlineData(9, 64)]
+    public void BackpropAccumulateEqualsBackpropInputThenAccumulateOuterBitForBit(int inputs, int units)
+    {
+        var random = new DeterministicRandom((ulong)(inputs * 100 + units));
+        float[] w = Values(random, inputs * units), dy = Values(random, units);
+        float[] x = Values(random, inputs, zeros: 0.4f).Select(v => MathF.Abs(v)).ToArray(); // a ReLU's output
+        x[1] = float.NaN;
+        float[] start = Values(random, inputs * units);
+        foreach (bool relu in new[] { false, true })
+        {
+            float[] expectedDx = new float[inputs], expectedG = (float[])start.Clone();
+            DenseKernels.BackpropInput(w, dy, expectedDx);
+            if (relu)
+            {
+                ActivationKernels.ReluBackward(x, expectedDx);
+            }
+
+            DenseKernels.AccumulateOuter(x, dy, expectedG);
+            float[] dx = new float[inputs], g = (float[])start.Clone();
+            if (relu)
+            {
+                DenseKernels.BackpropAccumulateRelu(w, dy, x, g, dx);
+            }
+            else
+            {
+                DenseKernels.BackpropAccumulate(w, dy, x, g, dx);
+            }
+
+            Assert.Equal(Bits(expectedDx), Bits(dx));
+            Assert.Equal(Bits(expectedG), Bits(g));
+        }
+    }
+
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f, float scale = 1f) =>

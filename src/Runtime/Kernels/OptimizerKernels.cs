@@ -353,6 +353,7 @@ public static class OptimizerKernels
         w -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Decay(ref float v, int n, float rho)
     {
         int j = 0;

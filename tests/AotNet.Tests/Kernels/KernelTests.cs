@@ -334,7 +334,7 @@ public class KernelTests
         var data = new TheoryData<int, int, bool>();
         foreach (int inputs in new[] { 1, 5, 13, 64, 70, 130 })
         {
-            foreach (int units in new[] { 1, 3, 8, 9, 16, 46, 64 })
+            foreach (int units in new[] { 1, 3, 8, 9, 16, 46, 64, 135, 136 })
             {
                 data.Add(inputs, units, false);
                 data.Add(inputs, units, true);
@@ -349,18 +349,25 @@ public class KernelTests
     public void FusedBackpropStepEqualsBackpropInputAccumulateOuterAndRmsPropBitForBit(int inputs, int units, bool relu)
     {
         var random = new DeterministicRandom((ulong)((inputs * 1000) + (units * 2) + (relu ? 1 : 0)));
-        float[] x = Values(random, inputs, zeros: 0.45f), dy = Values(random, units), w0 = Values(random, inputs * units);
+        float[] x = Values(random, inputs, zeros: 0.45f), dy = Values(random, units, zeros: 0.45f), w0 = Values(random, inputs * units);
         float[] v0 = Values(random, inputs * units).Select(Math.Abs).ToArray();
         if (relu)
         {
             x = x.Select(value => Math.Max(value, 0f)).ToArray();
         }
 
-        x[0] = 0.75f; // at least one kernel row changes
+        x[0] = 0.75f; // at least one kernel element changes
+        dy[0] = 0.5f;
         if (inputs > 3)
         {
             x[1] = -0f; // a zero input with the sign bit: no update, like +0
             x[2] = relu ? float.NaN : -0.5f; // below a ReLU, NaN is the one non-zero input without a delta
+            x[3] = relu ? 2f : float.PositiveInfinity; // a non-finite input has NaN (not +0) gradients in zero-delta columns
+        }
+
+        if (units > 3)
+        {
+            dy[1] = -0f;
         }
 
         // the unfused path: input delta (and ReLU mask) from the old kernel, gradient block from zero, then the step
@@ -390,6 +397,37 @@ public class KernelTests
         Assert.Equal(Bits(expectedV), Bits(v));
         Assert.NotEqual(Bits(w0), Bits(w));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.RmsPropOuterBackprop(x, dy, w, v, new float[inputs + 1], 0.001f, 0.9f, 1e-7f));
+    }
+
+    [Theory]
+    [InlineData(13, 64, 0.5f)]
+    [InlineData(13, 64, 0f)]
+    [InlineData(13, 64, 1f)]
+    [InlineData(70, 46, 0.3f)]
+    [InlineData(9, 16, 0.7f)]
+    [InlineData(5, 136, 0.5f)]
+    [InlineData(40, 9, 0.5f)]
+    public void RmsPropOuterEqualsAccumulateOuterAndRmsPropBitForBit(int inputs, int units, float deltaZeros)
+    {
+        // zero deltas are inactive ReLU units; a non-finite input makes NaN (not +0) gradients in their columns
+        var random = new DeterministicRandom((ulong)((inputs * 977) + units + (int)(deltaZeros * 10)));
+        float[] x = Values(random, inputs, zeros: 0.3f), dy = Values(random, units, zeros: deltaZeros), w0 = Values(random, inputs * units);
+        float[] v0 = Values(random, inputs * units).Select(Math.Abs).ToArray();
+        x[0] = 1.5f;
+        x[^1] = float.NegativeInfinity;
+        for (int step = 0; step < 3; step++)
+        {
+            float[] gradient = new float[inputs * units], expectedW = (float[])w0.Clone(), expectedV = (float[])v0.Clone();
+            DenseKernels.AccumulateOuter(x, dy, gradient);
+            OptimizerKernels.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
+            float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
+            OptimizerKernels.RmsPropOuter(x, dy, w, v, 0.001f, 0.9f, 1e-7f);
+            Assert.Equal(Bits(expectedW), Bits(w));
+            Assert.Equal(Bits(expectedV), Bits(v));
+            w0 = w;
+            v0 = v;
+            dy = Values(random, units, zeros: deltaZeros);
+        }
     }
 
     [Fact]

@@ -88,22 +88,23 @@ internal sealed class MultiHotRows : IIntListSink
         }
 
         int row = Count;
-        int low = int.MaxValue, high = -1;
+        int high = -1; // the highest bit set
         if (_rules.StartChar is int start)
         {
-            Set(_rules.Limit(start), row, ref low, ref high);
+            high = Set(_rules.Limit(start), row, high);
         }
 
-        int indexFrom = _rules.IndexFrom;
-        foreach (int w in ids)
+        if (_rules.OovChar is int oov && oov >= 0 && oov < _rules.NumWords && _rules.SkipTop >= 0 && _rules.SkipTop <= _rules.NumWords)
         {
-            long shifted = (long)w + indexFrom;
-            if (shifted is > int.MaxValue or < int.MinValue)
+            high = SetAll(ids, oov, high);
+        }
+        else
+        {
+            int indexFrom = _rules.IndexFrom;
+            foreach (int w in ids)
             {
-                throw new DataFormatException($"{_source}: word id {w} + index_from {indexFrom} overflows int32");
+                high = Set(_rules.Limit(Shift(w, indexFrom)), row, high);
             }
-
-            Set(_rules.Limit((int)shifted), row, ref low, ref high);
         }
 
         // room for every distinct column (at most one per id, plus the start char, and never more than the width)
@@ -116,7 +117,7 @@ internal sealed class MultiHotRows : IIntListSink
 
         ushort[] block = _blocks[^1];
         int written = _used;
-        for (int word = low; word <= high; word++)
+        for (int word = 0; word <= high >> 6 && high >= 0; word++)
         {
             ulong bits = _bits[word];
             _bits[word] = 0;
@@ -166,11 +167,51 @@ internal sealed class MultiHotRows : IIntListSink
         return new CsrMatrix(offsets, columns, _rules.NumWords);
     }
 
-    private void Set(int id, int row, ref int low, ref int high)
+    /// <summary>
+    /// The common case in one tight loop: every id is shifted, kept when in <c>[skip_top, num_words)</c> and
+    /// replaced by <paramref name="oov"/> (a valid column) otherwise; returns the highest id set.
+    /// </summary>
+    private int SetAll(ReadOnlySpan<int> ids, int oov, int high)
+    {
+        ulong[] bits = _bits;
+        int indexFrom = _rules.IndexFrom, skipTop = _rules.SkipTop;
+        uint span = (uint)(_rules.NumWords - skipTop);
+        foreach (int w in ids)
+        {
+            int id = Shift(w, indexFrom);
+            if ((uint)(id - skipTop) >= span)
+            {
+                id = oov;
+            }
+
+            bits[id >> 6] |= 1UL << id;
+            high = Math.Max(high, id);
+        }
+
+        return high;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Shift(int w, int indexFrom)
+    {
+        long shifted = (long)w + indexFrom;
+        if (shifted is > int.MaxValue or < int.MinValue)
+        {
+            ThrowOverflow(w, indexFrom);
+        }
+
+        return (int)shifted;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowOverflow(int w, int indexFrom) =>
+        throw new DataFormatException($"{_source}: word id {w} + index_from {indexFrom} overflows int32");
+
+    private int Set(int id, int row, int high)
     {
         if (id < 0)
         {
-            return; // dropped (no oov char)
+            return high; // dropped (no oov char)
         }
 
         if (id >= _rules.NumWords)
@@ -179,10 +220,8 @@ internal sealed class MultiHotRows : IIntListSink
                 "sequences", id, $"sequence {row} has id {id}, outside the multi-hot dimension [0, {_rules.NumWords})");
         }
 
-        int word = id >> 6;
-        _bits[word] |= 1UL << id;
-        low = Math.Min(low, word);
-        high = Math.Max(high, word);
+        _bits[id >> 6] |= 1UL << id;
+        return Math.Max(high, id);
     }
 }
 

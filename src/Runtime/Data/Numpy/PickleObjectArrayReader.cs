@@ -187,6 +187,29 @@ public static class PickleObjectArrayReader
             _own[IntCount++] = value;
         }
 
+        /// <summary>
+        /// True when ints can be written straight to the shared buffer from its current end on (this list owns the
+        /// buffer's tail, or is empty); the caller then writes them and calls <see cref="EndTailRun"/>.
+        /// </summary>
+        public bool TryBeginTailRun()
+        {
+            if (_own is not null)
+            {
+                return false;
+            }
+
+            if (IntCount == 0)
+            {
+                _start = flat.Count;
+                return true;
+            }
+
+            return _start + IntCount == flat.Count;
+        }
+
+        /// <summary>Accounts for <paramref name="added"/> ints written at the buffer's tail after <see cref="TryBeginTailRun"/>.</summary>
+        public void EndTailRun(int added) => IntCount += added;
+
         /// <summary>Drops the ints after the first <paramref name="count"/> (used only right after this list appended at the buffer's tail).</summary>
         public void Truncate(int count)
         {
@@ -459,7 +482,8 @@ public static class PickleObjectArrayReader
             }
 
             int first = list.IntCount;
-            while (true)
+            AppendTailRun(list);
+            while (true) // what the tight loop leaves: the last bytes of the input, or a list not at the buffer's tail
             {
                 if (_end - _pos < 5)
                 {
@@ -502,6 +526,77 @@ public static class PickleObjectArrayReader
             }
 
             list.Truncate(first);
+        }
+
+        /// <summary>
+        /// The tight loop of <see cref="AppendIntRunFast"/>: while five bytes (the longest int opcode) are in the window,
+        /// decodes BININT1/BININT2/BININT straight into the shared buffer at the list's end. Stops at any other opcode,
+        /// at the end of the input (the caller's loop handles the last bytes) or when the buffer is full and may not grow.
+        /// </summary>
+        private void AppendTailRun(ListValue list)
+        {
+            if (!list.TryBeginTailRun())
+            {
+                return;
+            }
+
+            int begin = _flat.Count, n = begin;
+            int[] ints = _flat.Buffer;
+            while (true)
+            {
+                if (_end - _pos < 5 && !Fill(5))
+                {
+                    break;
+                }
+
+                if (n == ints.Length)
+                {
+                    _flat.Count = n;
+                    if (!_flat.TryGrow())
+                    {
+                        break;
+                    }
+
+                    ints = _flat.Buffer;
+                }
+
+                byte[] b = _buffer;
+                int pos = _pos, stop = _end - 4, room = ints.Length;
+                bool other = false;
+                while (pos < stop && n < room)
+                {
+                    byte op = b[pos];
+                    if (op == (byte)'K')
+                    {
+                        ints[n++] = b[pos + 1];
+                        pos += 2;
+                    }
+                    else if (op == (byte)'M')
+                    {
+                        ints[n++] = b[pos + 1] | (b[pos + 2] << 8);
+                        pos += 3;
+                    }
+                    else if (op == (byte)'J')
+                    {
+                        ints[n++] = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(pos + 1, 4));
+                        pos += 5;
+                    }
+                    else
+                    {
+                        other = true;
+                        break;
+                    }
+                }
+
+                _pos = pos;
+                if (other)
+                {
+                    break;
+                }
+            }
+
+            _flat.Count = n;
+            list.EndTailRun(n - begin);
         }
 
         // streamLength is the pickle's size: every int costs at least two bytes of stream, so more ints than bytes

@@ -107,8 +107,9 @@ internal sealed class MultiHotRows : IIntListSink
             }
         }
 
-        // room for every distinct column (at most one per id, plus the start char, and never more than the width)
-        int room = Math.Min(ids.Length + 1, _rules.NumWords);
+        // room for every distinct column (at most one per id, plus the start char, and never more than the width),
+        // plus the four scratch slots the unrolled extraction below may write past the row
+        int room = Math.Min(ids.Length + 1, _rules.NumWords) + 4;
         if (BlockSize - _used < room)
         {
             _blocks.Add(new ushort[BlockSize]);
@@ -117,14 +118,33 @@ internal sealed class MultiHotRows : IIntListSink
 
         ushort[] block = _blocks[^1];
         int written = _used;
-        for (int word = 0; word <= high >> 6 && high >= 0; word++)
+        int words = high < 0 ? 0 : (high >> 6) + 1;
+        for (int word = 0; word < words; word++)
         {
+            // the set bits in ascending order: four positions are written unconditionally and the count advances by
+            // the number of bits, so the usual word (0–3 bits) costs no unpredictable branch; more bits loop on
             ulong bits = _bits[word];
             _bits[word] = 0;
-            while (bits != 0)
+            int count = BitOperations.PopCount(bits), at = word << 6;
+            if (count <= 4)
             {
-                block[written++] = (ushort)((word << 6) + BitOperations.TrailingZeroCount(bits));
+                Span<ushort> slots = block.AsSpan(written, 4);
+                slots[0] = (ushort)(at + BitOperations.TrailingZeroCount(bits));
                 bits &= bits - 1;
+                slots[1] = (ushort)(at + BitOperations.TrailingZeroCount(bits));
+                bits &= bits - 1;
+                slots[2] = (ushort)(at + BitOperations.TrailingZeroCount(bits));
+                bits &= bits - 1;
+                slots[3] = (ushort)(at + BitOperations.TrailingZeroCount(bits));
+                written += count;
+            }
+            else
+            {
+                while (bits != 0)
+                {
+                    block[written++] = (ushort)(at + BitOperations.TrailingZeroCount(bits));
+                    bits &= bits - 1;
+                }
             }
         }
 

@@ -261,6 +261,12 @@ public static class PickleObjectArrayReader
     /// </summary>
     private sealed class Machine(string source, IIntListSink? sink)
     {
+        /// <summary>Bytes taken by BININT1 ('K'), BININT2 ('M') and BININT ('J') with their argument; 0 for every other opcode.</summary>
+        private static readonly byte[] IntOpcodeSizes = IntOpcodeTable<byte>(2, 3, 5);
+
+        /// <summary>The bits of the little-endian 32-bit word after the opcode that form its argument.</summary>
+        private static readonly uint[] IntOpcodeMasks = IntOpcodeTable<uint>(0xFF, 0xFFFF, 0xFFFF_FFFF);
+
         private const int StreamWindow = 1 << 16;
 
         private FlatInts _flat = new(0, growable: false);
@@ -293,6 +299,15 @@ public static class PickleObjectArrayReader
             _buffer = new byte[StreamWindow];
             _flat = new FlatInts(1 << 16, growable: true);
             return Run();
+        }
+
+        private static T[] IntOpcodeTable<T>(T k, T m, T j)
+        {
+            var table = new T[256];
+            table['K'] = k;
+            table['M'] = m;
+            table['J'] = j;
+            return table;
         }
 
         /// <summary>The offset of the next byte in the pickle stream.</summary>
@@ -560,32 +575,24 @@ public static class PickleObjectArrayReader
                     ints = _flat.Buffer;
                 }
 
-                byte[] b = _buffer;
+                // branch-free over the mix of K/M/J (which one comes next is unpredictable): read the four bytes after
+                // the opcode and keep as many as it takes; five bytes are always in the window here
+                byte[] b = _buffer, sizes = IntOpcodeSizes;
+                uint[] masks = IntOpcodeMasks;
                 int pos = _pos, stop = _end - 4, room = ints.Length;
                 bool other = false;
                 while (pos < stop && n < room)
                 {
                     byte op = b[pos];
-                    if (op == (byte)'K')
-                    {
-                        ints[n++] = b[pos + 1];
-                        pos += 2;
-                    }
-                    else if (op == (byte)'M')
-                    {
-                        ints[n++] = b[pos + 1] | (b[pos + 2] << 8);
-                        pos += 3;
-                    }
-                    else if (op == (byte)'J')
-                    {
-                        ints[n++] = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(pos + 1, 4));
-                        pos += 5;
-                    }
-                    else
+                    int size = sizes[op];
+                    if (size == 0)
                     {
                         other = true;
                         break;
                     }
+
+                    ints[n++] = (int)(BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(pos + 1, 4)) & masks[op]);
+                    pos += size;
                 }
 
                 _pos = pos;

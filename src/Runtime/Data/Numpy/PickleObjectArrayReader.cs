@@ -16,6 +16,11 @@ namespace AotNet.Data.Numpy;
 /// <c>_reconstruct(ndarray, …)</c> with state <c>(1, shape, dtype('O8'), False, [list of int lists])</c>, with as many
 /// lists as the npy header's shape says, and nothing after STOP.
 /// </para>
+/// <para>
+/// The same interpreter also streams (<see cref="TryStream"/>, used for IMDB's multi-hot loading): it reads from a
+/// 64 KiB window over the inflating npz member and hands each int list to a sink as soon as it is in the array's
+/// list, in numpy's own layout only (anything else makes it give up, and the caller falls back to <see cref="Read(ReadOnlySpan{byte}, long, string)"/>).
+/// </para>
 /// </summary>
 public static class PickleObjectArrayReader
 {

@@ -137,8 +137,13 @@ public class MultiHotLoadingTests
             }
         }
 
-        // a header count that disagrees with the pickle is refused
+        // a header count that disagrees with the pickle is refused, and so is a stream longer than declared
         Assert.False(PickleObjectArrayReader.TryStream(new MemoryStream(pickle), lists.Length + 1, "p", new Collect()));
+        Assert.True(PickleObjectArrayReader.TryStream(new MemoryStream(pickle), lists.Length, "p", new Collect(), maxBytes: pickle.Length));
+        Assert.False(PickleObjectArrayReader.TryStream(new MemoryStream(pickle), lists.Length, "p", new Collect(), maxBytes: pickle.Length - 1));
+        var bounded = new Collect();
+        Assert.False(PickleObjectArrayReader.TryStream(new TrickleStream(pickle, 4096), lists.Length, "p", bounded, maxBytes: pickle.Length / 2));
+        Assert.True(bounded.Lists.Count < lists.Length); // it stopped at the bound, before the end
     }
 
     private static int[][] RandomLists(Random random, int count) =>

@@ -132,13 +132,15 @@ public sealed class NpzArchive : IDisposable
         try
         {
             using Stream input = entry.Open();
-            NpyHeader header = NpyHeader.Parse(ReadNpyHeader(input), source);
-            if (header.DType != NpyDType.Object || header.Shape.Length != 1)
+            byte[] headerBytes = ReadNpyHeader(input);
+            NpyHeader header = NpyHeader.Parse(headerBytes, source);
+            if (header.DType != NpyDType.Object || header.Shape.Length != 1 || headerBytes.Length > entry.Length)
             {
                 return false;
             }
 
-            return PickleObjectArrayReader.TryStream(input, header.ElementCount, source, createSink(header.ElementCount));
+            return PickleObjectArrayReader.TryStream(
+                input, header.ElementCount, source, createSink(header.ElementCount), maxBytes: entry.Length - headerBytes.Length);
         }
         catch (Exception e) when (e is DataFormatException or InvalidDataException or IOException)
         {

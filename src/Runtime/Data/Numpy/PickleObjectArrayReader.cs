@@ -51,14 +51,15 @@ public static class PickleObjectArrayReader
     /// final structure are checked exactly as in <see cref="Read(ReadOnlySpan{byte}, long, string)"/>.
     /// Returns false on anything else — an error or merely an unusual layout — after which the sink holds garbage and
     /// the caller must decode the member with the general reader, which accepts or refuses it with its usual message.
+    /// A stream holding more than <c>maxBytes</c> (an npz member's declared size) is refused as soon as it passes it.
     /// </summary>
-    internal static bool TryStream(Stream stream, long expectedCount, string source, IIntListSink sink)
+    internal static bool TryStream(Stream stream, long expectedCount, string source, IIntListSink sink, long maxBytes = NpzArchive.MaxMemberBytes)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var machine = new Machine(source, sink);
         try
         {
-            Value result = machine.Run(stream);
+            Value result = machine.Run(stream, maxBytes);
             machine.FinishStream(result, expectedCount);
             return true;
         }
@@ -284,6 +285,7 @@ public static class PickleObjectArrayReader
         private int _end;
         private long _base; // stream offset of _buffer[0]
         private Stream? _stream;
+        private long _limit = long.MaxValue; // streaming: the most bytes the stream may hold
         private byte _opcode;
         private ListValue? _outer; // streaming: the one list that receives int lists
         private long _emitted;
@@ -298,9 +300,10 @@ public static class PickleObjectArrayReader
             return Run();
         }
 
-        public Value Run(Stream stream)
+        public Value Run(Stream stream, long maxBytes)
         {
             _stream = stream;
+            _limit = maxBytes;
             _buffer = new byte[StreamWindow];
             _flat = new FlatInts(1 << 16, growable: true);
             return Run();
@@ -338,10 +341,17 @@ public static class PickleObjectArrayReader
             _end = kept;
             while (_end < n)
             {
-                int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                // never read past the declared size (a lying zip entry cannot make the decoder run on without bound)
+                int room = (int)Math.Min(_buffer.Length - _end, _limit - (_base + _end));
+                int read = _stream.Read(_buffer, _end, Math.Max(room, 1));
                 if (read == 0)
                 {
                     return false;
+                }
+
+                if (room == 0)
+                {
+                    throw Fail($"the stream holds more than the {_limit} bytes declared");
                 }
 
                 _end += read;

@@ -7,8 +7,11 @@ using AotNet.Training;
 
 namespace AotNet.App.Experiments;
 
-/// <summary>What a text experiment needs: multi-hot inputs with targets, and how many leading training rows validate.</summary>
-public sealed record TextData(string Name, LabeledData Train, LabeledData Test, int ValidationRows, double LoadSeconds);
+/// <summary>
+/// What a text experiment needs: multi-hot inputs with targets for the validation rows (the first rows of the training
+/// split), the rest of the training split, and the test split.
+/// </summary>
+public sealed record TextData(string Name, LabeledData Validation, LabeledData Train, LabeledData Test, double LoadSeconds);
 
 /// <summary>
 /// The seed's recipe for IMDB and Reuters: hold out the first rows of the training set for validation, fit on the rest
@@ -23,8 +26,8 @@ public static class TextClassification
     {
         var description = TModel.Description;
         var clock = Stopwatch.StartNew();
-        var validation = data.Train.SliceRows(0, data.ValidationRows);
-        var partial = data.Train.SliceRows(data.ValidationRows, data.Train.Count - data.ValidationRows);
+        var validation = data.Validation;
+        var partial = data.Train;
         var options = new FitOptions
         {
             Epochs = settings.Epochs ?? Epochs,

@@ -70,6 +70,50 @@ public static class Imdb
         return new TextDataset(new TextSplit(train, trainLabels), new TextSplit(test, testLabels));
     }
 
+    /// <summary>
+    /// <see cref="Load"/> followed by the tutorial's multi-hot encoding (<c>vectorize_sequences</c>, width
+    /// <paramref name="numWords"/>), with the first <paramref name="validationRows"/> rows of the training split returned
+    /// apart — exactly <c>MultiHot.Encode</c> of <see cref="Load"/>'s sequences, sliced — but without ever holding the
+    /// sequences: each npz member is inflated and decoded in one streaming pass, every review becomes its multi-hot row
+    /// at once (16-bit columns), and the rows are put in Keras's shuffled order at the end. The two splits are read on
+    /// two threads. <paramref name="numWords"/> must be in [1, 65536]; the other parameters mean what they mean in <see cref="Load"/>.
+    /// </summary>
+    /// <exception cref="DataFormatException">The file is missing or not the expected npz.</exception>
+    public static MultiHotDataset LoadMultiHot(
+        string directory,
+        int numWords = 10000,
+        int validationRows = 0,
+        int skipTop = 0,
+        int? startChar = 1,
+        int? oovChar = 2,
+        int indexFrom = 3,
+        uint seed = 113)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(validationRows);
+        string path = Path.Combine(directory, FileName);
+        var rules = new KerasIdRules(numWords, skipTop, startChar, oovChar, indexFrom);
+        _ = new MultiHotRows(rules, 0, path); // argument checks before any thread starts
+
+        var testSplit = Task.Run(() => MultiHotTextLoader.ReadSplit(path, "x_test", "y_test", rules));
+        (MultiHotRows trainRows, long[] trainLabels) = MultiHotTextLoader.ReadSplit(path, "x_train", "y_train", rules);
+        (MultiHotRows testRows, long[] testLabels) = testSplit.GetAwaiter().GetResult();
+
+        var rng = new NumpyRandomState(seed);
+        int[] trainOrder = rng.ShuffledRange(trainRows.Count);
+        int[] testOrder = rng.ShuffledRange(testRows.Count);
+        if (validationRows > trainOrder.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationRows), validationRows, $"the training split has {trainOrder.Length} rows");
+        }
+
+        int[] trainY = KerasSequenceRules.Labels(Array.ConvertAll(trainOrder, i => trainLabels[i]), path);
+        int[] testY = KerasSequenceRules.Labels(Array.ConvertAll(testOrder, i => testLabels[i]), path);
+        var validation = new MultiHotSplit(trainRows.Gather(trainOrder.AsSpan(0, validationRows)), trainY[..validationRows]);
+        var train = new MultiHotSplit(trainRows.Gather(trainOrder.AsSpan(validationRows)), trainY[validationRows..]);
+        var test = new MultiHotSplit(testRows.Gather(testOrder), testY);
+        return new MultiHotDataset(validation, train, test);
+    }
+
     private static (IntSequences Sequences, long[] Labels) ReadSplit(string path, string x, string y)
     {
         using NpzArchive npz = NpzArchive.Open(path);

@@ -27,13 +27,20 @@ public static class NpyReader
     }
 
     /// <summary>Reads an npy image held in memory; <paramref name="source"/> names it in errors.</summary>
-    public static NpyArray Read(ReadOnlySpan<byte> file, string source)
+    public static NpyArray Read(ReadOnlySpan<byte> file, string source) => Read(file, null, source);
+
+    /// <summary>Reads an npy image held in an array (object arrays are decoded in place, without a copy).</summary>
+    internal static NpyArray Read(byte[] file, string source) => Read(file, file, source);
+
+    private static NpyArray Read(ReadOnlySpan<byte> file, byte[]? array, string source)
     {
         NpyHeader header = NpyHeader.Parse(file, source);
         ReadOnlySpan<byte> data = file[header.DataOffset..];
         if (header.DType == NpyDType.Object)
         {
-            IntSequences sequences = PickleObjectArrayReader.Read(data, header.ElementCount, source);
+            IntSequences sequences = array is not null
+                ? PickleObjectArrayReader.Read(array, header.DataOffset, data.Length, header.ElementCount, source)
+                : PickleObjectArrayReader.Read(data, header.ElementCount, source);
             return new NpyArray(source, header.Shape, sequences);
         }
 

@@ -113,8 +113,68 @@ public sealed class NpzArchive : IDisposable
         return Array.ConvertAll(decoding, t => t.Result);
     }
 
+    /// <summary>
+    /// Streams object member <paramref name="name"/> (an array of int lists) to the sink that
+    /// <paramref name="createSink"/> makes for the npy header's item count, inflating and decoding in one pass without
+    /// holding the member in memory (see <see cref="PickleObjectArrayReader.TryStream"/>). Returns false when the member
+    /// is missing, not a 1-D object array, not in numpy's own layout, or broken in any way; the sink is then
+    /// incomplete and the caller must use <see cref="Read"/>, which gives the result or the precise error.
+    /// </summary>
+    internal bool TryStreamIntLists(string name, Func<long, IIntListSink> createSink)
+    {
+        ZipArchiveEntry? entry = Find(name);
+        if (entry is null || entry.Length is < 0 or > MaxMemberBytes)
+        {
+            return false;
+        }
+
+        string source = $"{_source}[{entry.FullName}]";
+        try
+        {
+            using Stream input = entry.Open();
+            byte[] headerBytes = ReadNpyHeader(input);
+            NpyHeader header = NpyHeader.Parse(headerBytes, source);
+            if (header.DType != NpyDType.Object || header.Shape.Length != 1 || headerBytes.Length > entry.Length)
+            {
+                return false;
+            }
+
+            return PickleObjectArrayReader.TryStream(
+                input, header.ElementCount, source, createSink(header.ElementCount), maxBytes: entry.Length - headerBytes.Length);
+        }
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or IOException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _zip.Dispose();
+
+    /// <summary>Reads exactly the npy magic, version, header length and header from the start of <paramref name="input"/>.</summary>
+    private static byte[] ReadNpyHeader(Stream input)
+    {
+        Span<byte> prefix = stackalloc byte[12];
+        input.ReadExactly(prefix[..10]);
+        int lengthSize = prefix[6] == 1 ? 2 : 4;
+        if (lengthSize == 4)
+        {
+            input.ReadExactly(prefix[10..12]);
+        }
+
+        long headerLength = lengthSize == 2
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..])
+            : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+        if (headerLength > NpyHeader.MaxHeaderLength)
+        {
+            throw new InvalidDataException("npy header too long");
+        }
+
+        var bytes = new byte[8 + lengthSize + headerLength];
+        prefix[..(8 + lengthSize)].CopyTo(bytes);
+        input.ReadExactly(bytes, 8 + lengthSize, (int)headerLength);
+        return bytes;
+    }
 
     private ZipArchiveEntry? Find(string name) =>
         _zip.GetEntry(name.EndsWith(".npy", StringComparison.Ordinal) ? name : name + ".npy") ?? _zip.GetEntry(name);

@@ -7,6 +7,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["--version"])
+        {
+            // what System.CommandLine's version option prints (the entry assembly's informational version), without
+            // building the command tree, loading its resources or reading attributes: start-up is most of this command
+            Console.Out.WriteLine(BuildInfo.InformationalVersion);
+            return Cli.Ok;
+        }
+
         var root = new RootCommand("aotnet: the Keras tutorial's three experiments (IMDB, Reuters, Boston housing), natively compiled");
         foreach (var command in ExperimentCommand.Create())
         {

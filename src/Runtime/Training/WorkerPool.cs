@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AotNet.Training;
 
 /// <summary>A unit of parallel work: <see cref="Execute"/> runs job <c>jobIndex</c> on worker <c>workerIndex</c>.</summary>
@@ -39,6 +42,9 @@ public sealed class WorkerPool : IDisposable
             _threads[i].Start();
         }
     }
+
+    /// <summary>True where idle workers sleep on a futex (Linux x64/arm64); false where they fall back to a monitor.</summary>
+    internal static bool SleepsOnFutex => Futex.IsAvailable;
 
     /// <summary>Number of workers, the calling thread included.</summary>
     public int Threads { get; }
@@ -154,30 +160,62 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>
-    /// An auto-reset signal that never allocates: spins briefly, then blocks on a monitor. (ManualResetEventSlim
-    /// allocates its lock object on its first blocking wait, which can happen in the middle of training.)
+    /// An auto-reset signal for one waiting thread that never allocates once built: it spins briefly, then sleeps on a
+    /// Linux futex word of its own, pinned and created up front, or, where futexes cannot be had, on a monitor warmed
+    /// beforehand. (Monitor.Wait under Native AOT, ManualResetEventSlim and SemaphoreSlim create lock objects, wait
+    /// events or per-thread waiters lazily, on the first contended or blocking wait of a thread or object, which can
+    /// fall in the middle of training.)
     /// </summary>
-    private sealed class Signal
+    private sealed unsafe class Signal
     {
+        private const int Unset = 0, IsSet = 1, Sleeping = 2;
+
+        // futex path: the word lives in a pinned array, so its address never moves
+        private readonly int[]? _cell;
+        private readonly int* _word;
+
+        // fallback path
         private readonly object _gate = new();
         private bool _set;
 
-        public Signal() => Warm();
+        public Signal()
+        {
+            if (Futex.IsAvailable)
+            {
+                _cell = GC.AllocateArray<int>(64 / sizeof(int), pinned: true); // a cache line of its own
+                _word = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_cell));
+            }
+
+            Warm();
+        }
 
         /// <summary>
-        /// Makes the runtime create, now, what a monitor wait allocates the first time: under Native AOT the lock and
-        /// condition of the gate object (once per object) and the waiter of the calling thread (once per thread).
+        /// Without futexes: makes the runtime create, now, what a monitor wait allocates the first time (under Native
+        /// AOT the lock and condition of the gate object and the waiter of the calling thread). Nothing to do otherwise.
         /// </summary>
         public void Warm()
         {
-            lock (_gate)
+            if (_cell is null)
             {
-                Monitor.Wait(_gate, 0);
+                lock (_gate)
+                {
+                    Monitor.Wait(_gate, 0);
+                }
             }
         }
 
         public void Set()
         {
+            if (_cell is not null)
+            {
+                if (Interlocked.Exchange(ref *_word, IsSet) == Sleeping)
+                {
+                    Futex.WakeOne(_word);
+                }
+
+                return;
+            }
+
             lock (_gate)
             {
                 _set = true;
@@ -188,9 +226,30 @@ public sealed class WorkerPool : IDisposable
         public void WaitAndReset()
         {
             var spinner = default(SpinWait);
-            while (!Volatile.Read(ref _set) && !spinner.NextSpinWillYield)
+            while (!IsSetNow() && !spinner.NextSpinWillYield)
             {
                 spinner.SpinOnce();
+            }
+
+            if (_cell is not null)
+            {
+                // Unset → Sleeping announces the sleeper before it sleeps; the kernel sleeps only while the word still
+                // reads Sleeping, so a Set in between (word now IsSet) is never missed
+                while (true)
+                {
+                    int state = Interlocked.CompareExchange(ref *_word, Unset, IsSet);
+                    if (state == IsSet)
+                    {
+                        return;
+                    }
+
+                    if (state == Unset && Interlocked.CompareExchange(ref *_word, Sleeping, Unset) != Unset)
+                    {
+                        continue; // set meanwhile
+                    }
+
+                    Futex.Wait(_word, Sleeping);
+                }
             }
 
             lock (_gate)
@@ -203,5 +262,41 @@ public sealed class WorkerPool : IDisposable
                 _set = false;
             }
         }
+
+        private bool IsSetNow() => _cell is not null ? Volatile.Read(ref *_word) == IsSet : Volatile.Read(ref _set);
+    }
+}
+
+/// <summary>
+/// Linux futex wait and wake through libc's <c>syscall</c>, looked up once in the process's own symbols (no library
+/// name to resolve, no marshalling: a call allocates nothing). Unavailable elsewhere, or where the call fails.
+/// </summary>
+internal static unsafe class Futex
+{
+    private const nint WaitPrivate = 128, WakePrivate = 129; // FUTEX_WAIT | FUTEX_PRIVATE_FLAG, FUTEX_WAKE | FUTEX_PRIVATE_FLAG
+
+    private static readonly nint s_number = OperatingSystem.IsLinux()
+        ? RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => 202, Architecture.Arm64 => 98, _ => 0 }
+        : 0;
+
+    private static readonly delegate* unmanaged<nint, int*, nint, nint, nint, nint, nint, nint> s_syscall = Resolve();
+
+    public static bool IsAvailable => s_syscall != null;
+
+    /// <summary>Sleeps while <c>*word == expected</c>; may return early (a wake, a signal, or the word already differing).</summary>
+    public static void Wait(int* word, int expected) => s_syscall(s_number, word, WaitPrivate, expected, 0, 0, 0);
+
+    public static void WakeOne(int* word) => s_syscall(s_number, word, WakePrivate, 1, 0, 0, 0);
+
+    private static delegate* unmanaged<nint, int*, nint, nint, nint, nint, nint, nint> Resolve()
+    {
+        if (s_number == 0 || !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "syscall", out nint address))
+        {
+            return null;
+        }
+
+        var syscall = (delegate* unmanaged<nint, int*, nint, nint, nint, nint, nint, nint>)address;
+        int probe = 0;
+        return syscall(s_number, &probe, WakePrivate, 1, 0, 0, 0) == 0 ? syscall : null; // 0 woken; -1 if futexes are refused
     }
 }

@@ -6,7 +6,7 @@ namespace AotNet.Tests.App;
 /// <summary>Runs the aotnet command line in-process (errors captured) and reads what it wrote.</summary>
 internal static class AppRun
 {
-    private static readonly object ConsoleGate = new();
+    internal static readonly object ConsoleGate = new();
 
     /// <summary>Runs <c>aotnet args…</c> in-process; returns the exit code and what went to stderr.</summary>
     public static (int ExitCode, string Error) Cli(params string[] args)

@@ -50,14 +50,19 @@ public class TrainingPropertiesTests
         var sparseModel = TModel.Create(3);
         var denseModel = TModel.Create(3);
         Assert.True(sparseModel.SupportsFirstKernelRowStep);
+        var dense = new LabeledData(sparse.ToDense(), targets);
         using (var trainer = new Trainer<TModel>(sparseModel, threads, chunkRows: 128, maxBatchSize: 300))
         {
             trainer.Fit(new LabeledData(sparse, targets), null, options);
+
+            // a dense fit next uses the optimizer state of every row: the sparse fit must have left all of it as the dense one did
+            trainer.Fit(dense, null, options with { Epochs = 1, Seed = 6 });
         }
 
         using (var trainer = new Trainer<TModel>(denseModel, threads, chunkRows: 128, maxBatchSize: 300))
         {
-            trainer.Fit(new LabeledData(sparse.ToDense(), targets), null, options);
+            trainer.Fit(dense, null, options);
+            trainer.Fit(dense, null, options with { Epochs = 1, Seed = 6 });
         }
 
         Assert.Equal(denseModel.Parameters, sparseModel.Parameters);

@@ -25,11 +25,9 @@ internal static class DataSources
     {
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
-        var data = Data.Keras.Reuters.Load(Path.GetDirectoryName(Ensure(cache, Data.Keras.Reuters.FileName, reporter, cancellation))!, NumWords);
-        var train = KerasTensors.Categorical(data.Train, NumWords, ReutersNet.Description.Outputs);
-        var test = KerasTensors.Categorical(data.Test, NumWords, ReutersNet.Description.Outputs);
-        const int validationRows = 1000;
-        return new TextData("reuters", train.SliceRows(0, validationRows), train.SliceRows(validationRows, train.Count - validationRows), test, clock.Elapsed.TotalSeconds);
+        // straight from the npz to multi-hot rows (the same matrices as Reuters.Load + KerasTensors.Categorical)
+        var data = Data.Keras.Reuters.LoadMultiHot(Path.GetDirectoryName(Ensure(cache, Data.Keras.Reuters.FileName, reporter, cancellation))!, NumWords, validationRows: 1000);
+        return new TextData("reuters", Categorical(data.Validation), Categorical(data.Train), Categorical(data.Test), clock.Elapsed.TotalSeconds);
     }
 
     public static BostonData Boston(RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
@@ -42,6 +40,8 @@ internal static class DataSources
     }
 
     private static LabeledData Binary(MultiHotSplit split) => new(split.Inputs, Labels.ToColumn(split.Labels));
+
+    private static LabeledData Categorical(MultiHotSplit split) => new(split.Inputs, Labels.ToCategorical(split.Labels, ReutersNet.Description.Outputs));
 
     /// <summary>The file's path, downloading it first if needed; Ctrl+C stops a download (and leaves nothing in the cache).</summary>
     private static string Ensure(DatasetCache cache, string fileName, ConsoleReporter reporter, CancellationToken cancellation) =>

@@ -7,7 +7,7 @@ using AotNet.Data.Vectorization;
 namespace AotNet.Tests.Data;
 
 /// <summary>
-/// The streaming multi-hot loader (<see cref="Imdb.LoadMultiHot"/>) against the general path
+/// The streaming multi-hot loaders (<see cref="Imdb.LoadMultiHot"/>, <see cref="Reuters.LoadMultiHot"/>) against the general path
 /// (<see cref="Imdb.Load"/> + <see cref="MultiHot.Encode"/>, sliced), and the streaming pickle decoder against the general one.
 /// </summary>
 public class MultiHotLoadingTests
@@ -27,6 +27,23 @@ public class MultiHotLoadingTests
         AssertSame(train.SliceRows(10000, 15000), general.Train.Labels[10000..], fast.Train);
         AssertSame(test, general.Test.Labels, fast.Test);
         Assert.Equal(10000, fast.Validation.Inputs.Cols);
+    }
+
+    [RealDataTheory]
+    [InlineData(10000, 1000, 0.2)] // the tutorial's
+    [InlineData(300, 0, 0.5)]
+    public void Reuters_multi_hot_equals_load_data_then_vectorise_on_the_real_file(int numWords, int validationRows, double testSplit)
+    {
+        string dir = TestData.Require();
+        TextDataset general = Reuters.Load(dir, numWords: numWords, testSplit: testSplit);
+        CsrMatrix train = MultiHot.Encode(general.Train.Sequences, numWords);
+        CsrMatrix test = MultiHot.Encode(general.Test.Sequences, numWords);
+
+        MultiHotDataset fast = Reuters.LoadMultiHot(dir, numWords, validationRows, testSplit);
+        AssertStreams(Path.Combine(dir, Reuters.FileName), "x", 11228); // the fast path, not the fallback, made these
+        AssertSame(train.SliceRows(0, validationRows), general.Train.Labels[..validationRows], fast.Validation);
+        AssertSame(train.SliceRows(validationRows, train.Rows - validationRows), general.Train.Labels[validationRows..], fast.Train);
+        AssertSame(test, general.Test.Labels, fast.Test);
     }
 
     [Theory]

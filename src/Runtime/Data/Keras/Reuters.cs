@@ -79,4 +79,47 @@ public static class Reuters
             new TextSplit(all.Slice(0, split), labels[..split]),
             new TextSplit(all.Slice(split, all.Count - split), labels[split..]));
     }
+
+    /// <summary>
+    /// <see cref="Load"/> straight into multi-hot rows (the tutorial's <c>vectorize_sequences</c>) without building the
+    /// sequences: the same matrices and labels as <see cref="Load"/> followed by <c>MultiHot.Encode</c>, with the first
+    /// <paramref name="validationRows"/> training rows split off as in the tutorial. <paramref name="numWords"/> must be
+    /// 1–65536 (no maxlen filter on this path).
+    /// </summary>
+    /// <exception cref="DataFormatException">The file is missing or not the expected npz.</exception>
+    public static MultiHotDataset LoadMultiHot(
+        string directory,
+        int numWords = 10000,
+        int validationRows = 0,
+        double testSplit = 0.2,
+        int skipTop = 0,
+        int? startChar = 1,
+        int? oovChar = 2,
+        int indexFrom = 3,
+        uint seed = 113)
+    {
+        if (!(testSplit >= 0 && testSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testSplit), testSplit, "must be in [0, 1)");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(validationRows);
+        string path = Path.Combine(directory, FileName);
+        var rules = new KerasIdRules(numWords, skipTop, startChar, oovChar, indexFrom);
+        _ = new MultiHotRows(rules, 0, path); // argument checks before reading
+        (MultiHotRows rows, long[] ys) = MultiHotTextLoader.ReadSplit(path, "x", "y", rules);
+
+        int[] order = new NumpyRandomState(seed).ShuffledRange(rows.Count);
+        int[] labels = KerasSequenceRules.Labels(Array.ConvertAll(order, i => ys[i]), path);
+        int split = (int)(rows.Count * (1 - testSplit));
+        if (validationRows > split)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationRows), validationRows, $"the training split has {split} rows");
+        }
+
+        return new MultiHotDataset(
+            new MultiHotSplit(rows.Gather(order.AsSpan(0, validationRows)), labels[..validationRows]),
+            new MultiHotSplit(rows.Gather(order.AsSpan(validationRows, split - validationRows)), labels[validationRows..split]),
+            new MultiHotSplit(rows.Gather(order.AsSpan(split)), labels[split..]));
+    }
 }

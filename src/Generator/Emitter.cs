@@ -389,19 +389,7 @@ namespace AotNet.Generator
             string last = "a" + I(m.Last), lastDelta = "d" + I(m.Last);
             w.Line(ReadOnlySpan + " " + last + " = buffer.Slice(Activation" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
             w.Line(Span + " " + lastDelta + " = buffer.Slice(Delta" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
-            switch (m.Model.Loss)
-            {
-                case LossKind.BinaryCrossentropy:
-                    w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + last + ", target, " + lastDelta + "); // (sigmoid(z) - y) / outputs");
-                    break;
-                case LossKind.CategoricalCrossentropy:
-                    w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + last + ", target, " + lastDelta + "); // softmax(z) - y");
-                    break;
-                default:
-                    w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + last + ", target, " + lastDelta + ");");
-                    EmitActivationBackward(w, m.Layers[m.Last].Activation, last, lastDelta);
-                    break;
-            }
+            EmitLossGradient(w, m, last, lastDelta);
 
             for (int i = m.Last; i >= 0; i--)
             {
@@ -443,6 +431,24 @@ namespace AotNet.Generator
 
             w.Close();
             w.Line();
+        }
+
+        /// <summary>The last layer's delta from the loss: fused with sigmoid/softmax for the cross-entropies.</summary>
+        private static void EmitLossGradient(CodeWriter w, Layout m, string a, string d)
+        {
+            switch (m.Model.Loss)
+            {
+                case LossKind.BinaryCrossentropy:
+                    w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + a + ", target, " + d + "); // (sigmoid(z) - y) / outputs");
+                    break;
+                case LossKind.CategoricalCrossentropy:
+                    w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
+                    break;
+                default:
+                    w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
+                    EmitActivationBackward(w, m.Layers[m.Last].Activation, a, d);
+                    break;
+            }
         }
 
         private static void EmitActivationBackward(CodeWriter w, ActivationKind activation, string a, string d)
@@ -561,7 +567,6 @@ namespace AotNet.Generator
             w.Line("_iterations++;");
             for (int i = m.Last; i >= 0; i--)
             {
-                var layer = m.Layers[i];
                 string p = "Dense" + I(i), d = "d" + I(i);
                 if (i == m.Last)
                 {
@@ -570,19 +575,7 @@ namespace AotNet.Generator
                     w.Line("// " + LayerTitle(m, i));
                     w.Line(ReadOnlySpan + " " + a + " = buffer.Slice(Activation" + I(i) + "Offset, " + p + "Units);");
                     w.Line(Span + " " + d + " = buffer.Slice(Delta" + I(i) + "Offset, " + p + "Units);");
-                    switch (m.Model.Loss)
-                    {
-                        case LossKind.BinaryCrossentropy:
-                            w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + a + ", target, " + d + "); // (sigmoid(z) - y) / outputs");
-                            break;
-                        case LossKind.CategoricalCrossentropy:
-                            w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
-                            break;
-                        default:
-                            w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
-                            EmitActivationBackward(w, layer.Activation, a, d);
-                            break;
-                    }
+                    EmitLossGradient(w, m, a, d);
                 }
 
                 string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength)";

@@ -42,10 +42,7 @@ public static class Reuters
         int indexFrom = 3,
         uint seed = 113)
     {
-        if (!(testSplit >= 0 && testSplit < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(testSplit), testSplit, "must be in [0, 1)");
-        }
+        CheckTestSplit(testSplit);
 
         string path = Path.Combine(directory, FileName);
         IntSequences xs;
@@ -98,10 +95,7 @@ public static class Reuters
         int indexFrom = 3,
         uint seed = 113)
     {
-        if (!(testSplit >= 0 && testSplit < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(testSplit), testSplit, "must be in [0, 1)");
-        }
+        CheckTestSplit(testSplit);
 
         ArgumentOutOfRangeException.ThrowIfNegative(validationRows);
         string path = Path.Combine(directory, FileName);
@@ -121,5 +115,13 @@ public static class Reuters
             new MultiHotSplit(rows.Gather(order.AsSpan(0, validationRows)), labels[..validationRows]),
             new MultiHotSplit(rows.Gather(order.AsSpan(validationRows, split - validationRows)), labels[validationRows..split]),
             new MultiHotSplit(rows.Gather(order.AsSpan(split)), labels[split..]));
+    }
+
+    private static void CheckTestSplit(double testSplit)
+    {
+        if (!(testSplit >= 0 && testSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testSplit), testSplit, "must be in [0, 1)");
+        }
     }
 }

@@ -57,37 +57,52 @@ public static class OptimizerKernels
             }
         }
 
+        var k = new RmsPropConstants(scale, learningRate, rho, epsilon);
         if (Vector256.IsHardwareAccelerated)
         {
-            var vs = Vector256.Create(scale);
-            var vRho = Vector256.Create(rho);
-            var vDecay = Vector256.Create(decay);
-            var vLr = Vector256.Create(learningRate);
-            var vEps = Vector256.Create(epsilon);
             for (; i + Width <= n; i += Width)
             {
-                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
-                if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
-                {
-                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
-                    // exactly what the full expression gives, without the sqrt and the division
-                    (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                    continue;
-                }
-
-                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / TDenominator.Of(vi, vEps))).StoreUnsafe(ref w, (nuint)i);
+                RmsPropVector<TDenominator>(ref w, ref v, (nuint)i, Vector256.LoadUnsafe(ref g, (nuint)i), k);
             }
         }
 
         for (; i < n; i++)
         {
-            float gi = Unsafe.Add(ref g, i) * scale;
-            float vi = (rho * Unsafe.Add(ref v, i)) + (decay * (gi * gi));
-            Unsafe.Add(ref v, i) = vi;
-            Unsafe.Add(ref w, i) -= (learningRate * gi) / TDenominator.Of(vi, epsilon);
+            RmsPropElement<TDenominator>(ref Unsafe.Add(ref w, i), ref Unsafe.Add(ref v, i), Unsafe.Add(ref g, i), k);
         }
+    }
+
+    /// <summary>
+    /// Eight elements of <see cref="RmsProp"/> (or its legacy form) at <paramref name="i"/>, with gradient
+    /// <c>gradient * scale</c>; also used by <see cref="Training.FirstKernelGradient"/>, which forms the gradient row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RmsPropVector<TDenominator>(ref float w, ref float v, nuint i, Vector256<float> gradient, in RmsPropConstants k)
+        where TDenominator : struct, IRmsPropDenominator
+    {
+        var gi = gradient * k.Scale256;
+        if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
+        {
+            // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
+            // exactly what the full expression gives, without the sqrt and the division
+            (k.Rho256 * Vector256.LoadUnsafe(ref v, i)).StoreUnsafe(ref v, i);
+            return;
+        }
+
+        var vi = (k.Rho256 * Vector256.LoadUnsafe(ref v, i)) + (k.Decay256 * (gi * gi));
+        vi.StoreUnsafe(ref v, i);
+        (Vector256.LoadUnsafe(ref w, i) - ((k.LearningRate256 * gi) / TDenominator.Of(vi, k.Epsilon256))).StoreUnsafe(ref w, i);
+    }
+
+    /// <summary>One element of <see cref="RmsProp"/> (or its legacy form), with gradient <c>gradient * scale</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RmsPropElement<TDenominator>(ref float w, ref float v, float gradient, in RmsPropConstants k)
+        where TDenominator : struct, IRmsPropDenominator
+    {
+        float gi = gradient * k.Scale;
+        float vi = (k.Rho * v) + (k.Decay * (gi * gi));
+        v = vi;
+        w -= (k.LearningRate * gi) / TDenominator.Of(vi, k.Epsilon);
     }
 
     /// <summary>
@@ -353,8 +368,9 @@ public static class OptimizerKernels
         w -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
     }
 
+    /// <summary><c>v = ρv</c> over <paramref name="n"/> elements: RMSprop's update where the gradient is +0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Decay(ref float v, int n, float rho)
+    internal static void Decay(ref float v, int n, float rho)
     {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -555,6 +571,14 @@ public static class OptimizerKernels
     }
 
     /// <summary>The RMSprop denominator, the only difference between Keras 3 and legacy tf.keras.</summary>
+    /// <summary>RMSprop's hyper-parameters (and the gradient scale) as scalars and broadcast vectors.</summary>
+    internal readonly struct RmsPropConstants(float scale, float learningRate, float rho, float epsilon)
+    {
+        public readonly float Scale = scale, LearningRate = learningRate, Rho = rho, Decay = 1f - rho, Epsilon = epsilon;
+        public readonly Vector256<float> Scale256 = Vector256.Create(scale), LearningRate256 = Vector256.Create(learningRate),
+            Rho256 = Vector256.Create(rho), Decay256 = Vector256.Create(1f - rho), Epsilon256 = Vector256.Create(epsilon);
+    }
+
     internal interface IRmsPropDenominator
     {
         static abstract Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon);

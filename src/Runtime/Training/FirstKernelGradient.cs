@@ -146,50 +146,12 @@ public sealed class FirstKernelGradient
         }
     }
 
-    /// <summary>The kernel rows of optimizer job <paramref name="job"/> (of <see cref="RowJobs"/>).</summary>
-    public (int Start, int End) JobRows(int job)
+    // the kernel rows of optimizer job `job` (of RowJobs)
+    private (int Start, int End) JobRows(int job)
     {
         int per = (Inputs + RowJobs - 1) / RowJobs;
         int start = Math.Min(Inputs, job * per);
         return (start, Math.Min(Inputs, start + per));
-    }
-
-    /// <summary>
-    /// Writes kernel row <paramref name="row"/>'s gradient into <paramref name="gradient"/> (chunk sums of the deltas,
-    /// see the remarks) and returns true, or returns false when no row of the batch uses the input.
-    /// </summary>
-    public bool TryGetRow(int row, Span<float> gradient)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Inputs, nameof(row));
-        if (gradient.Length != Units)
-        {
-            throw new ArgumentException($"the row gradient holds {Units} floats", nameof(gradient));
-        }
-
-        Span<int> bounds = stackalloc int[2 * Chunks];
-        int used = RowBounds(row, bounds);
-        if (used == 0)
-        {
-            return false;
-        }
-
-        bounds = bounds[..(2 * used)];
-        ref float deltas = ref MemoryMarshal.GetArrayDataReference(_deltas);
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j + Width <= Units; j += Width)
-            {
-                GradientBlock(bounds, ref deltas, j).CopyTo(gradient[j..]);
-            }
-        }
-
-        for (; j < Units; j++)
-        {
-            gradient[j] = GradientElement(bounds, ref deltas, j);
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -205,7 +167,7 @@ public sealed class FirstKernelGradient
         }
 
         var (start, end) = JobRows(job);
-        var constants = new RmsPropConstants(scale, learningRate, rho, epsilon);
+        var constants = new OptimizerKernels.RmsPropConstants(scale, learningRate, rho, epsilon);
         if (legacyEpsilon)
         {
             RmsPropRows<OptimizerKernels.EpsilonOutsideSqrt>(start, end, kernel, velocity, _bounds[job], constants);
@@ -216,7 +178,7 @@ public sealed class FirstKernelGradient
         }
     }
 
-    private void RmsPropRows<TDenominator>(int start, int end, Span<float> kernel, Span<float> velocity, Span<int> boundsBuffer, in RmsPropConstants k)
+    private void RmsPropRows<TDenominator>(int start, int end, Span<float> kernel, Span<float> velocity, Span<int> boundsBuffer, in OptimizerKernels.RmsPropConstants k)
         where TDenominator : struct, OptimizerKernels.IRmsPropDenominator
     {
         int units = Units;
@@ -227,49 +189,33 @@ public sealed class FirstKernelGradient
         {
             ref float w = ref Unsafe.Add(ref w0, row * units);
             ref float v = ref Unsafe.Add(ref v0, row * units);
-            int j = 0;
             int used = RowBounds(row, boundsBuffer);
             if (used == 0)
             {
-                // a zero gradient row: v = ρv + (1 − ρ)·0 = ρv, and w − lr·0/… = w
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (; j + Width <= units; j += Width)
-                    {
-                        (k.Rho256 * Vector256.LoadUnsafe(ref v, (nuint)j)).StoreUnsafe(ref v, (nuint)j);
-                    }
-                }
-
-                for (; j < units; j++)
-                {
-                    Unsafe.Add(ref v, j) *= k.Rho;
-                }
-
+                OptimizerKernels.Decay(ref v, units, k.Rho); // a zero gradient row: v = ρv + (1 − ρ)·0 = ρv, and w − lr·0/… = w
                 continue;
             }
 
             ReadOnlySpan<int> bounds = boundsBuffer[..(2 * used)];
+            int j = 0;
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; j + (2 * Width) <= units; j += 2 * Width)
                 {
                     GradientBlocks(bounds, ref deltas, j, out var g0, out var g1);
-                    Update<TDenominator>(ref w, ref v, j, g0, k);
-                    Update<TDenominator>(ref w, ref v, j + Width, g1, k);
+                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)j, g0, k);
+                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)(j + Width), g1, k);
                 }
 
                 for (; j + Width <= units; j += Width)
                 {
-                    Update<TDenominator>(ref w, ref v, j, GradientBlock(bounds, ref deltas, j), k);
+                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)j, GradientBlock(bounds, ref deltas, j), k);
                 }
             }
 
             for (; j < units; j++)
             {
-                float gi = GradientElement(bounds, ref deltas, j) * k.Scale;
-                float vi = (k.Rho * Unsafe.Add(ref v, j)) + (k.Decay * (gi * gi));
-                Unsafe.Add(ref v, j) = vi;
-                Unsafe.Add(ref w, j) -= (k.LearningRate * gi) / TDenominator.Of(vi, k.Epsilon);
+                OptimizerKernels.RmsPropElement<TDenominator>(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), GradientElement(bounds, ref deltas, j), k);
             }
         }
     }
@@ -292,23 +238,6 @@ public sealed class FirstKernelGradient
         }
 
         return used;
-    }
-
-    // OptimizerKernels.RmsProp's expression for one vector of a row, with its skip of all-zero gradients
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TDenominator>(ref float w, ref float v, int j, Vector256<float> gradient, in RmsPropConstants k)
-        where TDenominator : struct, OptimizerKernels.IRmsPropDenominator
-    {
-        var gi = gradient * k.Scale256;
-        if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
-        {
-            (k.Rho256 * Vector256.LoadUnsafe(ref v, (nuint)j)).StoreUnsafe(ref v, (nuint)j);
-            return;
-        }
-
-        var vi = (k.Rho256 * Vector256.LoadUnsafe(ref v, (nuint)j)) + (k.Decay256 * (gi * gi));
-        vi.StoreUnsafe(ref v, (nuint)j);
-        (Vector256.LoadUnsafe(ref w, (nuint)j) - ((k.LearningRate256 * gi) / TDenominator.Of(vi, k.Epsilon256))).StoreUnsafe(ref w, (nuint)j);
     }
 
     // columns j..j+15 of the row's gradient in one pass over the entries, summed as GradientBlock sums them
@@ -368,12 +297,5 @@ public sealed class FirstKernelGradient
         }
 
         return total;
-    }
-
-    private readonly struct RmsPropConstants(float scale, float learningRate, float rho, float epsilon)
-    {
-        public readonly float Scale = scale, LearningRate = learningRate, Rho = rho, Decay = 1f - rho, Epsilon = epsilon;
-        public readonly Vector256<float> Scale256 = Vector256.Create(scale), LearningRate256 = Vector256.Create(learningRate),
-            Rho256 = Vector256.Create(rho), Decay256 = Vector256.Create(1f - rho), Epsilon256 = Vector256.Create(epsilon);
     }
 }

@@ -180,14 +180,9 @@ public class TrainingPropertiesTests
             model.Predict(batch, workspace, outputs);
         }
 
-        Round(); // JIT and static initialisation
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
-        {
-            Round();
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{description.Name}: {allocated} bytes allocated in 5 rounds of Backward/Step/Evaluate/Predict");
+        var measured = AllocationMeasurements.SteadyState(Round, rounds: 5);
+        Assert.True(
+            measured.Bytes == 0,
+            $"{description.Name}: 5 rounds of Backward/Step/Evaluate/Predict allocated {measured.Bytes} bytes (windows: {measured.Windows})");
     }
 }

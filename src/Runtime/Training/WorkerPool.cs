@@ -67,15 +67,26 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Prepares the calling thread to wait on this pool without allocating (call before a measured loop).</summary>
     public void WarmCaller() => _done.Warm();
 
-    /// <summary>Runs jobs 0 … <paramref name="jobCount"/>−1 and returns when all are done; rethrows a job's exception.</summary>
+    /// <summary>
+    /// Runs jobs 0 … <paramref name="jobCount"/>−1 and returns when all are done. If a job throws, on whichever worker
+    /// (the caller included), the run still waits for every worker and then throws an <see cref="AggregateException"/>
+    /// holding the first exception, so the pool stays usable.
+    /// </summary>
     public void Run(IParallelJob job, int jobCount)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_threads.Length == 0 || jobCount <= 1)
         {
-            for (int i = 0; i < jobCount; i++)
+            try
             {
-                job.Execute(i, 0);
+                for (int i = 0; i < jobCount; i++)
+                {
+                    job.Execute(i, 0);
+                }
+            }
+            catch (Exception e)
+            {
+                throw new AggregateException("a training worker failed", e);
             }
 
             return;
@@ -91,7 +102,15 @@ public sealed class WorkerPool : IDisposable
             start.Set();
         }
 
-        Work(0);
+        try
+        {
+            Work(0);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, e, null); // the workers may still be running: wait for them below
+        }
+
         _done.WaitAndReset();
         _job = null;
         if (_error is { } error)
@@ -138,7 +157,7 @@ public sealed class WorkerPool : IDisposable
             }
             catch (Exception e)
             {
-                _error ??= e;
+                Interlocked.CompareExchange(ref _error, e, null);
             }
 
             Volatile.Write(ref _allocated[worker], _allocated[worker] + GC.GetAllocatedBytesForCurrentThread() - before);

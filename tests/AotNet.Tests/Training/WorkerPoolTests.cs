@@ -31,6 +31,35 @@ public class WorkerPoolTests
         }
     }
 
+    /// <summary>
+    /// Fails on the calling thread (worker 0). A background worker's job waits until the caller has failed, so each of
+    /// them holds at most one job meanwhile and the caller surely takes one; then the job sleeps 1 ms, still running
+    /// while the caller fails, and counts itself.
+    /// </summary>
+    private sealed class FailingOnCallerJob : IParallelJob
+    {
+        public int CallerJobs;
+        public int OtherJobs;
+
+        public void Execute(int jobIndex, int workerIndex)
+        {
+            if (workerIndex == 0)
+            {
+                Interlocked.Increment(ref CallerJobs);
+                throw new InvalidOperationException($"job {jobIndex} failed on the caller");
+            }
+
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref CallerJobs) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(1);
+            }
+
+            Thread.Sleep(1);
+            Interlocked.Increment(ref OtherJobs);
+        }
+    }
+
     [Fact]
     public void IdleWorkersSleepOnAFutexOnLinux()
     {
@@ -62,6 +91,26 @@ public class WorkerPoolTests
         using var pool = new WorkerPool(2);
         var error = Assert.Throws<AggregateException>(() => pool.Run(new FailingJob(), 4));
         Assert.IsType<InvalidOperationException>(error.InnerException);
+        var job = new CountingJob();
+        pool.Run(job, 4);
+        Assert.Equal(1 + 2 + 3 + 4, job.Sum);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AnExceptionOnTheCallingThreadWaitsForTheWorkersAndIsWrappedLikeTheirs(int threads)
+    {
+        using var pool = new WorkerPool(threads);
+        const int jobs = 8;
+        var failing = new FailingOnCallerJob();
+        var error = Assert.Throws<AggregateException>(() => pool.Run(failing, jobs));
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal(1, failing.CallerJobs);
+
+        // the caller stopped at its first job; the workers ran every other one before Run returned
+        Assert.Equal(threads == 1 ? 0 : jobs - 1, Volatile.Read(ref failing.OtherJobs));
         var job = new CountingJob();
         pool.Run(job, 4);
         Assert.Equal(1 + 2 + 3 + 4, job.Sum);

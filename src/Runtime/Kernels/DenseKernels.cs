@@ -89,6 +89,20 @@ public static class DenseKernels
     /// <summary><c>y[j] = fma(x[i], W[i, j], y[j])</c> for the rows <c>i</c> set in <paramref name="rows"/>, in ascending order.</summary>
     private static void AccumulateRows(ref float x, ref float w, ref float y, ulong rows, int units)
     {
+        if (Vector256.IsHardwareAccelerated && units > Width && units < 8 * Width)
+        {
+            switch ((units + Width - 1) / Width)
+            {
+                case 2: AccumulateRowsInRegisters<Blocks2>(ref x, ref w, ref y, rows, units); return;
+                case 3: AccumulateRowsInRegisters<Blocks3>(ref x, ref w, ref y, rows, units); return;
+                case 4: AccumulateRowsInRegisters<Blocks4>(ref x, ref w, ref y, rows, units); return;
+                case 5: AccumulateRowsInRegisters<Blocks5>(ref x, ref w, ref y, rows, units); return;
+                case 6: AccumulateRowsInRegisters<Blocks6>(ref x, ref w, ref y, rows, units); return;
+                case 7: AccumulateRowsInRegisters<Blocks7>(ref x, ref w, ref y, rows, units); return;
+                default: AccumulateRowsInRegisters<Blocks8>(ref x, ref w, ref y, rows, units); return;
+            }
+        }
+
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -167,6 +181,98 @@ public static class DenseKernels
             }
 
             Unsafe.Add(ref y, j) = s;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateRows"/> for 9 to 63 units in one pass over the rows: one accumulator per block of eight, all in
+    /// registers, the last block ending at the last unit (it may overlap the one before it: both compute the overlapping
+    /// elements from the same start in the same order, so they store the same floats).
+    /// </summary>
+    private static void AccumulateRowsInRegisters<TBlocks>(ref float x, ref float w, ref float y, ulong rows, int units)
+        where TBlocks : struct, IBlockCount
+    {
+        int blocks = TBlocks.Count;
+        nuint last = (nuint)(units - Width);
+        nuint o1 = blocks > 2 ? 8 : last, o2 = blocks > 3 ? 16 : last, o3 = blocks > 4 ? 24 : last;
+        nuint o4 = blocks > 5 ? 32 : last, o5 = blocks > 6 ? 40 : last, o6 = blocks > 7 ? 48 : last, o7 = last;
+        var zero = Vector256<float>.Zero;
+        var a0 = Vector256.LoadUnsafe(ref y, 0);
+        var a1 = Vector256.LoadUnsafe(ref y, o1);
+        var a2 = blocks > 2 ? Vector256.LoadUnsafe(ref y, o2) : zero;
+        var a3 = blocks > 3 ? Vector256.LoadUnsafe(ref y, o3) : zero;
+        var a4 = blocks > 4 ? Vector256.LoadUnsafe(ref y, o4) : zero;
+        var a5 = blocks > 5 ? Vector256.LoadUnsafe(ref y, o5) : zero;
+        var a6 = blocks > 6 ? Vector256.LoadUnsafe(ref y, o6) : zero;
+        var a7 = blocks > 7 ? Vector256.LoadUnsafe(ref y, o7) : zero;
+        for (ulong bits = rows; bits != 0; bits &= bits - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(bits);
+            var v = Vector256.Create(Unsafe.Add(ref x, i));
+            ref float row = ref Unsafe.Add(ref w, (nint)i * units);
+            a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
+            a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o1), a1);
+            if (blocks > 2)
+            {
+                a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o2), a2);
+            }
+
+            if (blocks > 3)
+            {
+                a3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o3), a3);
+            }
+
+            if (blocks > 4)
+            {
+                a4 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o4), a4);
+            }
+
+            if (blocks > 5)
+            {
+                a5 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o5), a5);
+            }
+
+            if (blocks > 6)
+            {
+                a6 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o6), a6);
+            }
+
+            if (blocks > 7)
+            {
+                a7 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o7), a7);
+            }
+        }
+
+        a0.StoreUnsafe(ref y, 0);
+        a1.StoreUnsafe(ref y, o1);
+        if (blocks > 2)
+        {
+            a2.StoreUnsafe(ref y, o2);
+        }
+
+        if (blocks > 3)
+        {
+            a3.StoreUnsafe(ref y, o3);
+        }
+
+        if (blocks > 4)
+        {
+            a4.StoreUnsafe(ref y, o4);
+        }
+
+        if (blocks > 5)
+        {
+            a5.StoreUnsafe(ref y, o5);
+        }
+
+        if (blocks > 6)
+        {
+            a6.StoreUnsafe(ref y, o6);
+        }
+
+        if (blocks > 7)
+        {
+            a7.StoreUnsafe(ref y, o7);
         }
     }
 
@@ -321,6 +427,12 @@ public static class DenseKernels
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float g = ref MemoryMarshal.GetReference(kernelGradient);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Vector256.IsHardwareAccelerated && units >= Width && units <= 8 * Width)
+        {
+            BackpropAccumulateInRegisters(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput);
+            return;
+        }
+
         for (int i = 0; i < inputs; i++)
         {
             float xi = Unsafe.Add(ref xr, i);
@@ -334,6 +446,169 @@ public static class DenseKernels
             // ReluBackward keeps the delta where x > 0 only (a NaN input gets 0)
             Unsafe.Add(ref dxr, i) = reluInput && !(xi > 0f) ? 0f : Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
             Axpy(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BackpropAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool)"/>
+    /// for 8 to 64 units: the blocks of <c>dy</c> stay in registers for all kernel rows. The same floats: the dot
+    /// product sums its full blocks in order into one accumulator, then <see cref="Vector256.Sum{T}"/>, then the scalar
+    /// tail, as <see cref="Dot"/> does; the gradient row is updated element by element as <see cref="Axpy"/> does, its
+    /// tail by a block that ends at the last unit.
+    /// </summary>
+    private static void BackpropAccumulateInRegisters(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
+    {
+        switch (units / Width)
+        {
+            case 1: BackpropAccumulateInRegisters<Blocks1>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 2: BackpropAccumulateInRegisters<Blocks2>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 3: BackpropAccumulateInRegisters<Blocks3>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 4: BackpropAccumulateInRegisters<Blocks4>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 5: BackpropAccumulateInRegisters<Blocks5>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 6: BackpropAccumulateInRegisters<Blocks6>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            case 7: BackpropAccumulateInRegisters<Blocks7>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+            default: BackpropAccumulateInRegisters<Blocks8>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+        }
+    }
+
+    private interface IBlockCount
+    {
+        static abstract int Count { get; }
+    }
+
+    private struct Blocks1 : IBlockCount { public static int Count => 1; }
+    private struct Blocks2 : IBlockCount { public static int Count => 2; }
+    private struct Blocks3 : IBlockCount { public static int Count => 3; }
+    private struct Blocks4 : IBlockCount { public static int Count => 4; }
+    private struct Blocks5 : IBlockCount { public static int Count => 5; }
+    private struct Blocks6 : IBlockCount { public static int Count => 6; }
+    private struct Blocks7 : IBlockCount { public static int Count => 7; }
+    private struct Blocks8 : IBlockCount { public static int Count => 8; }
+
+    /// <summary>The kernel above with the number of full blocks a constant, so that every block test folds away.</summary>
+    private static void BackpropAccumulateInRegisters<TBlocks>(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
+        where TBlocks : struct, IBlockCount
+    {
+        int blocks = TBlocks.Count, tail = blocks * Width;
+        nuint last = (nuint)(units - Width);
+        var zero = Vector256<float>.Zero;
+        var dt = Vector256.LoadUnsafe(ref d, last);
+        var d0 = Vector256.LoadUnsafe(ref d, 0);
+        var d1 = blocks > 1 ? Vector256.LoadUnsafe(ref d, 8) : zero;
+        var d2 = blocks > 2 ? Vector256.LoadUnsafe(ref d, 16) : zero;
+        var d3 = blocks > 3 ? Vector256.LoadUnsafe(ref d, 24) : zero;
+        var d4 = blocks > 4 ? Vector256.LoadUnsafe(ref d, 32) : zero;
+        var d5 = blocks > 5 ? Vector256.LoadUnsafe(ref d, 40) : zero;
+        var d6 = blocks > 6 ? Vector256.LoadUnsafe(ref d, 48) : zero;
+        var d7 = blocks > 7 ? Vector256.LoadUnsafe(ref d, 56) : zero;
+        for (int i = 0; i < inputs; i++)
+        {
+            float xi = Unsafe.Add(ref xr, i);
+            ref float row = ref Unsafe.Add(ref w, (nint)i * units);
+            if (reluInput && !(xi > 0f))
+            {
+                Unsafe.Add(ref dxr, i) = 0f;
+                if (xi == 0f)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                var acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), d0, zero);
+                if (blocks > 1)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), d1, acc);
+                }
+
+                if (blocks > 2)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 16), d2, acc);
+                }
+
+                if (blocks > 3)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 24), d3, acc);
+                }
+
+                if (blocks > 4)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 32), d4, acc);
+                }
+
+                if (blocks > 5)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 40), d5, acc);
+                }
+
+                if (blocks > 6)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 48), d6, acc);
+                }
+
+                if (blocks > 7)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 56), d7, acc);
+                }
+
+                float sum = Vector256.Sum(acc);
+                for (int j = tail; j < units; j++)
+                {
+                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, j), Unsafe.Add(ref d, j), sum);
+                }
+
+                Unsafe.Add(ref dxr, i) = sum;
+                if (xi == 0f)
+                {
+                    continue;
+                }
+            }
+
+            ref float gr = ref Unsafe.Add(ref g, (nint)i * units);
+            var va = Vector256.Create(xi);
+
+            // the tail as a block ending at the last unit, read before the full blocks are written (it overlaps the last)
+            var gt = tail < units ? Vector256.FusedMultiplyAdd(va, dt, Vector256.LoadUnsafe(ref gr, last)) : zero;
+            Vector256.FusedMultiplyAdd(va, d0, Vector256.LoadUnsafe(ref gr, 0)).StoreUnsafe(ref gr, 0);
+            if (blocks > 1)
+            {
+                Vector256.FusedMultiplyAdd(va, d1, Vector256.LoadUnsafe(ref gr, 8)).StoreUnsafe(ref gr, 8);
+            }
+
+            if (blocks > 2)
+            {
+                Vector256.FusedMultiplyAdd(va, d2, Vector256.LoadUnsafe(ref gr, 16)).StoreUnsafe(ref gr, 16);
+            }
+
+            if (blocks > 3)
+            {
+                Vector256.FusedMultiplyAdd(va, d3, Vector256.LoadUnsafe(ref gr, 24)).StoreUnsafe(ref gr, 24);
+            }
+
+            if (blocks > 4)
+            {
+                Vector256.FusedMultiplyAdd(va, d4, Vector256.LoadUnsafe(ref gr, 32)).StoreUnsafe(ref gr, 32);
+            }
+
+            if (blocks > 5)
+            {
+                Vector256.FusedMultiplyAdd(va, d5, Vector256.LoadUnsafe(ref gr, 40)).StoreUnsafe(ref gr, 40);
+            }
+
+            if (blocks > 6)
+            {
+                Vector256.FusedMultiplyAdd(va, d6, Vector256.LoadUnsafe(ref gr, 48)).StoreUnsafe(ref gr, 48);
+            }
+
+            if (blocks > 7)
+            {
+                Vector256.FusedMultiplyAdd(va, d7, Vector256.LoadUnsafe(ref gr, 56)).StoreUnsafe(ref gr, 56);
+            }
+
+            if (tail < units)
+            {
+                gt.StoreUnsafe(ref gr, last);
+            }
         }
     }
 

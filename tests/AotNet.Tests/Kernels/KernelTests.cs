@@ -6,7 +6,7 @@ namespace AotNet.Tests.Kernels;
 /// <summary>Runtime kernels against plain double loops, on sizes that exercise vector bodies and scalar tails.</summary>
 public class KernelTests
 {
-    private static readonly int[] Sizes = [1, 3, 7, 8, 9, 16, 17, 33, 64];
+    private static readonly int[] Sizes = [1, 3, 7, 8, 9, 16, 17, 33, 46, 63, 64];
 
     public static TheoryData<int, int> Shapes()
     {
@@ -487,9 +487,18 @@ public class KernelTests
     }
 
     [Theory]
-    [InlineData(64, 46)]
+    [InlineData(64, 46)] // Reuters' output layer
     [InlineData(17, 3)]
     [InlineData(9, 64)]
+    [InlineData(13, 8)] // 8 to 64 units keep dy in registers: every block count, with and without a tail
+    [InlineData(13, 9)]
+    [InlineData(70, 15)]
+    [InlineData(70, 16)]
+    [InlineData(37, 23)]
+    [InlineData(37, 40)]
+    [InlineData(37, 55)]
+    [InlineData(37, 63)]
+    [InlineData(20, 65)]
     public void BackpropAccumulateEqualsBackpropInputThenAccumulateOuterBitForBit(int inputs, int units)
     {
         var random = new DeterministicRandom((ulong)(inputs * 100 + units));

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace AotNet.Kernels;
 
 /// <summary>
@@ -8,6 +10,9 @@ public static class LossKernels
 {
     /// <summary>Below this, <c>MathF.Exp</c> returns +0 (through the C library's slow underflow path).</summary>
     private const float UnderflowsToZero = -104f;
+
+    /// <summary>Classes whose exponentials <see cref="CategoricalCrossentropyFromLogits"/> sums in one block on the stack.</summary>
+    public const int NormaliserBlock = 1024;
 
     /// <summary><c>mean_j (p_j − y_j)²</c>.</summary>
     public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
@@ -64,22 +69,35 @@ public static class LossKernels
         }
     }
 
-    /// <summary>Categorical cross-entropy from logits: <c>logsumexp(z) − Σ_j y_j z_j</c>.</summary>
+    /// <summary>
+    /// Categorical cross-entropy from logits: <c>logsumexp(z) − Σ_j y_j z_j</c>, with <c>logsumexp(z) = max + log Σ_j
+    /// exp(z_j − max)</c>. Up to <see cref="NormaliserBlock"/> classes the sum is formed exactly as
+    /// <see cref="ActivationKernels.Softmax"/> forms its normaliser (TensorPrimitives' vectorised exp and sum), so the loss
+    /// and the probabilities behind its gradient share the same float; beyond that, block by block.
+    /// </summary>
     public static float CategoricalCrossentropyFromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
     {
         CheckLengths(logits.Length, targets.Length);
-        float max = float.NegativeInfinity;
-        foreach (float z in logits)
+        if (logits.IsEmpty)
         {
-            max = MathF.Max(max, z);
+            throw new ArgumentException("categorical cross-entropy needs at least one class", nameof(logits));
         }
 
-        float sumExp = 0f, dot = 0f;
+        float max = TensorPrimitives.Max(logits);
+        Span<float> shifted = stackalloc float[Math.Min(logits.Length, NormaliserBlock)];
+        float sumExp = 0f;
+        for (int start = 0; start < logits.Length; start += NormaliserBlock)
+        {
+            int count = Math.Min(NormaliserBlock, logits.Length - start);
+            Span<float> block = shifted[..count];
+            TensorPrimitives.Subtract(logits.Slice(start, count), max, block);
+            TensorPrimitives.Exp(block, block);
+            sumExp = start == 0 ? TensorPrimitives.Sum(block) : sumExp + TensorPrimitives.Sum(block);
+        }
+
+        float dot = 0f;
         for (int j = 0; j < logits.Length; j++)
         {
-            // exp(t) is +0 in float for t < −103.98, and sumExp ≥ 1 (the max term), so such terms add nothing; skipping
-            // them avoids the C library's slow underflow path (common once a trained model is confident)
-            sumExp += ExpOfNonPositive(logits[j] - max);
             dot += targets[j] * logits[j];
         }
 

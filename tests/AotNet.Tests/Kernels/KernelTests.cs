@@ -465,25 +465,47 @@ public class KernelTests
     [Fact]
     public void CrossEntropiesOfConfidentLogitsEqualTheDirectFormulaBitForBit()
     {
-        // terms whose exp underflows are skipped in the kernels: the results must not move by a single bit
+        // terms whose exp underflows add +0: the categorical loss is softmax's normaliser (TensorPrimitives' exp and
+        // sum), bit for bit, and matches the double-precision definition
         float[] logits = [3f, -101f, -103.5f, -103.99f, -104.01f, -150f, -1e30f, float.NegativeInfinity, 2.5f];
         float[] oneHot = new float[logits.Length];
         oneHot[1] = 1f;
         float max = logits.Max();
-        float sumExp = 0f, dot = 0f;
+        float[] shifted = logits.Select(z => z - max).ToArray();
+        System.Numerics.Tensors.TensorPrimitives.Exp(shifted, shifted);
+        float sumExp = System.Numerics.Tensors.TensorPrimitives.Sum(shifted), dot = 0f;
         for (int j = 0; j < logits.Length; j++)
         {
-            sumExp += MathF.Exp(logits[j] - max);
             dot += oneHot[j] * logits[j];
         }
 
-        Assert.Equal(BitConverter.SingleToInt32Bits(max + MathF.Log(sumExp) - dot), BitConverter.SingleToInt32Bits(LossKernels.CategoricalCrossentropyFromLogits(logits, oneHot)));
+        float loss = LossKernels.CategoricalCrossentropyFromLogits(logits, oneHot);
+        Assert.Equal(BitConverter.SingleToInt32Bits(max + MathF.Log(sumExp) - dot), BitConverter.SingleToInt32Bits(loss));
+        Assert.True(float.IsNaN(loss)); // 0 · (−∞) in Σ y z, as in TensorFlow
+        Assert.Equal(3 + Math.Log(1 + Math.Exp(-0.5)) + 101, LossKernels.CategoricalCrossentropyFromLogits(logits[..^3].Append(2.5f).ToArray(), oneHot[..^2]), 1e-4);
 
         foreach (float z in new[] { 0.5f, 90f, 103.9f, 104.5f, 200f, -104.5f, -300f })
         {
             float direct = MathF.Max(z, 0f) - (z * 1f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
             Assert.Equal(BitConverter.SingleToInt32Bits(direct), BitConverter.SingleToInt32Bits(LossKernels.BinaryCrossentropyFromLogits([z], [1f])));
         }
+    }
+
+    [Theory]
+    [InlineData(46)]
+    [InlineData(LossKernels.NormaliserBlock)]
+    [InlineData(LossKernels.NormaliserBlock + 1)] // two blocks
+    [InlineData(2500)] // three
+    public void CategoricalCrossentropyMatchesTheDoubleDefinitionForAnyClassCount(int classes)
+    {
+        var random = new DeterministicRandom((ulong)classes);
+        float[] z = Values(random, classes, scale: 20f);
+        float[] oneHot = new float[classes];
+        oneHot[random.NextInt(classes)] = 1f;
+        double max = z.Max(), lse = max + Math.Log(z.Sum(v => Math.Exp(v - max)));
+        double expected = lse - z.Zip(oneHot, (a, b) => (double)a * b).Sum();
+        Assert.Equal(expected, LossKernels.CategoricalCrossentropyFromLogits(z, oneHot), 2e-6 * Math.Max(1, expected));
+        Assert.Throws<ArgumentException>(() => LossKernels.CategoricalCrossentropyFromLogits([], []));
     }
 
     [Theory]

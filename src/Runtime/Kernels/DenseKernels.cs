@@ -89,85 +89,33 @@ public static class DenseKernels
     /// <summary><c>y[j] = fma(x[i], W[i, j], y[j])</c> for the rows <c>i</c> set in <paramref name="rows"/>, in ascending order.</summary>
     private static void AccumulateRows(ref float x, ref float w, ref float y, ulong rows, int units)
     {
-        if (Vector256.IsHardwareAccelerated && units > Width && units < 8 * Width)
-        {
-            switch ((units + Width - 1) / Width)
-            {
-                case 2: AccumulateRowsInRegisters<Blocks2>(ref x, ref w, ref y, rows, units); return;
-                case 3: AccumulateRowsInRegisters<Blocks3>(ref x, ref w, ref y, rows, units); return;
-                case 4: AccumulateRowsInRegisters<Blocks4>(ref x, ref w, ref y, rows, units); return;
-                case 5: AccumulateRowsInRegisters<Blocks5>(ref x, ref w, ref y, rows, units); return;
-                case 6: AccumulateRowsInRegisters<Blocks6>(ref x, ref w, ref y, rows, units); return;
-                case 7: AccumulateRowsInRegisters<Blocks7>(ref x, ref w, ref y, rows, units); return;
-                default: AccumulateRowsInRegisters<Blocks8>(ref x, ref w, ref y, rows, units); return;
-            }
-        }
-
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            // 64 columns per pass over the rows, then the remaining 8 to 63 in one more pass
             for (; j + (8 * Width) <= units; j += 8 * Width)
             {
-                var a0 = Vector256.LoadUnsafe(ref y, (nuint)j);
-                var a1 = Vector256.LoadUnsafe(ref y, (nuint)(j + Width));
-                var a2 = Vector256.LoadUnsafe(ref y, (nuint)(j + (2 * Width)));
-                var a3 = Vector256.LoadUnsafe(ref y, (nuint)(j + (3 * Width)));
-                var a4 = Vector256.LoadUnsafe(ref y, (nuint)(j + (4 * Width)));
-                var a5 = Vector256.LoadUnsafe(ref y, (nuint)(j + (5 * Width)));
-                var a6 = Vector256.LoadUnsafe(ref y, (nuint)(j + (6 * Width)));
-                var a7 = Vector256.LoadUnsafe(ref y, (nuint)(j + (7 * Width)));
-                for (ulong bits = rows; bits != 0; bits &= bits - 1)
-                {
-                    int i = BitOperations.TrailingZeroCount(bits);
-                    var v = Vector256.Create(Unsafe.Add(ref x, i));
-                    ref float row = ref Unsafe.Add(ref w, (nint)i * units + j);
-                    a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
-                    a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, Width), a1);
-                    a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 2 * Width), a2);
-                    a3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 3 * Width), a3);
-                    a4 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 4 * Width), a4);
-                    a5 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 5 * Width), a5);
-                    a6 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 6 * Width), a6);
-                    a7 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, 7 * Width), a7);
-                }
-
-                a0.StoreUnsafe(ref y, (nuint)j);
-                a1.StoreUnsafe(ref y, (nuint)(j + Width));
-                a2.StoreUnsafe(ref y, (nuint)(j + (2 * Width)));
-                a3.StoreUnsafe(ref y, (nuint)(j + (3 * Width)));
-                a4.StoreUnsafe(ref y, (nuint)(j + (4 * Width)));
-                a5.StoreUnsafe(ref y, (nuint)(j + (5 * Width)));
-                a6.StoreUnsafe(ref y, (nuint)(j + (6 * Width)));
-                a7.StoreUnsafe(ref y, (nuint)(j + (7 * Width)));
+                AccumulateRowsInRegisters<Blocks8>(ref x, ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref y, j), rows, units, 8 * Width);
             }
 
-            for (; j + (2 * Width) <= units; j += 2 * Width)
+            int rest = units - j;
+            if (rest >= Width)
             {
-                var a0 = Vector256.LoadUnsafe(ref y, (nuint)j);
-                var a1 = Vector256.LoadUnsafe(ref y, (nuint)(j + Width));
-                for (ulong bits = rows; bits != 0; bits &= bits - 1)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float yj = ref Unsafe.Add(ref y, j);
+                switch ((rest + Width - 1) / Width)
                 {
-                    int i = BitOperations.TrailingZeroCount(bits);
-                    var v = Vector256.Create(Unsafe.Add(ref x, i));
-                    ref float row = ref Unsafe.Add(ref w, (nint)i * units + j);
-                    a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
-                    a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, Width), a1);
+                    case 1: AccumulateRowsInRegisters<Blocks1>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 2: AccumulateRowsInRegisters<Blocks2>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 3: AccumulateRowsInRegisters<Blocks3>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 4: AccumulateRowsInRegisters<Blocks4>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 5: AccumulateRowsInRegisters<Blocks5>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 6: AccumulateRowsInRegisters<Blocks6>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 7: AccumulateRowsInRegisters<Blocks7>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    default: AccumulateRowsInRegisters<Blocks8>(ref x, ref wj, ref yj, rows, units, rest); break;
                 }
 
-                a0.StoreUnsafe(ref y, (nuint)j);
-                a1.StoreUnsafe(ref y, (nuint)(j + Width));
-            }
-
-            for (; j + Width <= units; j += Width)
-            {
-                var a0 = Vector256.LoadUnsafe(ref y, (nuint)j);
-                for (ulong bits = rows; bits != 0; bits &= bits - 1)
-                {
-                    int i = BitOperations.TrailingZeroCount(bits);
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i)), Vector256.LoadUnsafe(ref Unsafe.Add(ref w, (nint)i * units + j)), a0);
-                }
-
-                a0.StoreUnsafe(ref y, (nuint)j);
+                j = units;
             }
         }
 
@@ -185,20 +133,21 @@ public static class DenseKernels
     }
 
     /// <summary>
-    /// <see cref="AccumulateRows"/> for 9 to 63 units in one pass over the rows: one accumulator per block of eight, all in
-    /// registers, the last block ending at the last unit (it may overlap the one before it: both compute the overlapping
-    /// elements from the same start in the same order, so they store the same floats).
+    /// <see cref="AccumulateRows"/> over <paramref name="width"/> columns (8 to 64; rows <paramref name="stride"/> floats
+    /// apart) in one pass over the rows: one accumulator per block of eight, all in registers, the last block ending at
+    /// the last column (it may overlap the one before it: both compute the overlapping elements from the same start in
+    /// the same order, so they store the same floats).
     /// </summary>
-    private static void AccumulateRowsInRegisters<TBlocks>(ref float x, ref float w, ref float y, ulong rows, int units)
+    private static void AccumulateRowsInRegisters<TBlocks>(ref float x, ref float w, ref float y, ulong rows, int stride, int width)
         where TBlocks : struct, IBlockCount
     {
         int blocks = TBlocks.Count;
-        nuint last = (nuint)(units - Width);
+        nuint last = (nuint)(width - Width);
         nuint o1 = blocks > 2 ? 8 : last, o2 = blocks > 3 ? 16 : last, o3 = blocks > 4 ? 24 : last;
         nuint o4 = blocks > 5 ? 32 : last, o5 = blocks > 6 ? 40 : last, o6 = blocks > 7 ? 48 : last, o7 = last;
         var zero = Vector256<float>.Zero;
         var a0 = Vector256.LoadUnsafe(ref y, 0);
-        var a1 = Vector256.LoadUnsafe(ref y, o1);
+        var a1 = blocks > 1 ? Vector256.LoadUnsafe(ref y, o1) : zero;
         var a2 = blocks > 2 ? Vector256.LoadUnsafe(ref y, o2) : zero;
         var a3 = blocks > 3 ? Vector256.LoadUnsafe(ref y, o3) : zero;
         var a4 = blocks > 4 ? Vector256.LoadUnsafe(ref y, o4) : zero;
@@ -209,9 +158,13 @@ public static class DenseKernels
         {
             int i = BitOperations.TrailingZeroCount(bits);
             var v = Vector256.Create(Unsafe.Add(ref x, i));
-            ref float row = ref Unsafe.Add(ref w, (nint)i * units);
+            ref float row = ref Unsafe.Add(ref w, (nint)i * stride);
             a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row), a0);
-            a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o1), a1);
+            if (blocks > 1)
+            {
+                a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o1), a1);
+            }
+
             if (blocks > 2)
             {
                 a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref row, o2), a2);
@@ -244,7 +197,11 @@ public static class DenseKernels
         }
 
         a0.StoreUnsafe(ref y, 0);
-        a1.StoreUnsafe(ref y, o1);
+        if (blocks > 1)
+        {
+            a1.StoreUnsafe(ref y, o1);
+        }
+
         if (blocks > 2)
         {
             a2.StoreUnsafe(ref y, o2);

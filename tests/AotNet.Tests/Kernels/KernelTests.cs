@@ -6,7 +6,7 @@ namespace AotNet.Tests.Kernels;
 /// <summary>Runtime kernels against plain double loops, on sizes that exercise vector bodies and scalar tails.</summary>
 public class KernelTests
 {
-    private static readonly int[] Sizes = [1, 3, 7, 8, 9, 16, 17, 33, 46, 63, 64];
+    private static readonly int[] Sizes = [1, 3, 7, 8, 9, 16, 17, 33, 46, 63, 64, 72, 100, 130];
 
     public static TheoryData<int, int> Shapes()
     {

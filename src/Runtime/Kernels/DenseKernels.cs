@@ -409,7 +409,7 @@ public static class DenseKernels
     /// <summary>
     /// <see cref="BackpropAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool)"/>
     /// for 8 to 64 units: the blocks of <c>dy</c> stay in registers for all kernel rows. The same floats: the dot
-    /// product sums its full blocks in order into one accumulator, then <see cref="Vector256.Sum{T}"/>, then the scalar
+    /// product sums its full blocks in order into one accumulator, then <see cref="Reductions.Combine(Vector256{float})"/>, then the scalar
     /// tail, as <see cref="Dot"/> does; the gradient row is updated element by element as <see cref="Axpy"/> does, its
     /// tail by a block that ends at the last unit.
     /// </summary>
@@ -508,7 +508,7 @@ public static class DenseKernels
                     acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 56), d7, acc);
                 }
 
-                float sum = Vector256.Sum(acc);
+                float sum = Reductions.Combine(acc);
                 for (int j = tail; j < units; j++)
                 {
                     sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, j), Unsafe.Add(ref d, j), sum);
@@ -601,33 +601,9 @@ public static class DenseKernels
         }
     }
 
-    /// <summary>
-    /// <c>Σ_j row[j] · d[j]</c>: eight lanes of fused multiply-adds, their <see cref="Vector256.Sum{T}"/>, then the scalar tail.
-    /// <see cref="OptimizerKernels.RmsPropOuterBackprop"/> sums in exactly this order.
-    /// </summary>
+    /// <summary><c>Σ_j row[j] · d[j]</c> in the fixed order of <see cref="Reductions"/> (the same at every vector width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float Dot(ref float row, ref float d, int units)
-    {
-        int j = 0;
-        float s = 0f;
-        if (Vector256.IsHardwareAccelerated && units >= Width)
-        {
-            var acc = Vector256<float>.Zero;
-            for (; j + Width <= units; j += Width)
-            {
-                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)j), Vector256.LoadUnsafe(ref d, (nuint)j), acc);
-            }
-
-            s = Vector256.Sum(acc);
-        }
-
-        for (; j < units; j++)
-        {
-            s = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, j), Unsafe.Add(ref d, j), s);
-        }
-
-        return s;
-    }
+    internal static float Dot(ref float row, ref float d, int units) => Reductions.Dot(ref row, ref d, units);
 
     /// <summary><c>sum += values</c> (bias gradients).</summary>
     public static void Accumulate(ReadOnlySpan<float> values, Span<float> sum)

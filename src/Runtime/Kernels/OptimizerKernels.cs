@@ -253,7 +253,7 @@ public static class OptimizerKernels
                 (wj - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)j);
             }
 
-            s = Vector256.Sum(acc);
+            s = Reductions.Combine(acc);
         }
 
         for (; j < units; j++)

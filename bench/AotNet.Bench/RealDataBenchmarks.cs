@@ -101,9 +101,9 @@ public class EpochBenchmarks
         _reutersData = (reuters.SliceRows(1000, reuters.Count - 1000), reuters.SliceRows(0, 1000));
         var (boston, _, _) = KerasTensors.Standardized(BostonHousing.Load(dir));
         _bostonData = KFold.Split(boston, 5, 0);
-        _imdb = new Trainer<ImdbNet>(ImdbNet.Create(1), 1, Trainer<ImdbNet>.DefaultChunkRows, 512);
-        _reuters = new Trainer<ReutersNet>(ReutersNet.Create(1), 1, Trainer<ReutersNet>.DefaultChunkRows, 512);
-        _boston = new Trainer<BostonNet>(BostonNet.Create(1), 1, Trainer<BostonNet>.DefaultChunkRows, 1);
+        _imdb = new Trainer<ImdbNet>(ImdbNet.Create(1), threads: 1);
+        _reuters = new Trainer<ReutersNet>(ReutersNet.Create(1), threads: 1);
+        _boston = new Trainer<BostonNet>(BostonNet.Create(1), threads: 1);
     }
 
     [GlobalCleanup]

@@ -5,8 +5,10 @@ namespace AotNet.Generator
 {
     /// <summary>
     /// Turns a <see cref="ModelSpec"/> into the C# of a model class: layout constants, one contiguous parameter
-    /// block, and one method per pass (forward row, loss, metric, backward row, optimizer step), each written out
-    /// layer by layer for this topology.
+    /// block, and batch-major passes over a block of rows written out layer by layer with this topology's sizes as
+    /// constants (forward per layer, loss, backward per layer, optimizer step), the kernel of each layer chosen from its
+    /// shape (multi-hot gather, register-blocked matrix kernels, fused one-row step), and TrainBatch spreading the work
+    /// over the workers by chunks or by tiles.
     /// </summary>
     internal static class Emitter
     {
@@ -36,18 +38,15 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>" + Escape(m.Topology) + "; " + LossName(model.Loss) + ", " + OptimizerSummary(model) + ".</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"AotNet.Generator\", \"" + typeof(Emitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + model.ClassName + " : " + Training + "IModel<" + model.ClassName + ">");
+            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + model.ClassName + " : " + Training + "IModelGradients<" + model.ClassName + ">");
             EmitLayout(w, m);
             EmitFields(w, m);
             EmitAccessors(w, m);
             EmitCreate(w, m);
             EmitPublicPasses(w, m);
-            EmitForward(w, m);
-            EmitLoss(w, m);
-            EmitMetric(w, m);
-            EmitBackward(w, m);
+            EmitChunkPasses(w, m);
             EmitStep(w, m);
-            EmitRowWiseStep(w, m);
+            EmitTrainBatch(w, m);
             EmitTrainRow(w, m);
             EmitChecks(w, m);
             w.Close();
@@ -90,7 +89,8 @@ namespace AotNet.Generator
             }
 
             w.Line();
-            w.Line("// Workspace: the activations and deltas of the row being processed" + (m.Fused ? ", and the output logits." : "."));
+            w.Line("// Workspace: blocks of workspace.MaxRows rows (row-major, a row's floats contiguous): per layer its activations");
+            w.Line("// and deltas" + (m.Fused ? ", the output logits" : string.Empty) + ", each row's loss and metric. Block X starts at MaxRows * XOffset.");
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 w.Line("private const int Activation" + I(i) + "Offset = " + I(m.ActivationOffset[i]) + ";");
@@ -102,9 +102,14 @@ namespace AotNet.Generator
                 w.Line("private const int LogitsOffset = " + I(m.LogitsOffset) + ";");
             }
 
+            w.Line("private const int LossOffset = " + I(m.LossOffset) + ";");
+            w.Line("private const int MetricOffset = " + I(m.LossOffset + 1) + ";");
             w.Line();
-            w.Line("/// <summary>Workspace floats per row (forward and backward run one row at a time).</summary>");
+            w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
+            w.Line();
+            w.Line("/// <summary>A one-chunk batch is split into tiles over the workers when rows × parameters reaches this (smaller ones run on one thread).</summary>");
+            w.Line("private const long TileThreshold = 1L << 20;");
             w.Line();
             w.Line("/// <summary>Learning rate of the " + OptimizerName(m.Model.Optimizer) + " optimizer.</summary>");
             w.Line("public const float LearningRate = " + F(m.Model.LearningRate) + ";");
@@ -138,6 +143,13 @@ namespace AotNet.Generator
             }
 
             w.Line("private long _iterations;");
+            if (m.Model.Optimizer == OptimizerKind.Adam)
+            {
+                w.Line("private float _stepSize; // Adam's bias-corrected learning rate of the current step");
+            }
+
+            w.Line("private TrainingState? _training;");
+            w.Line("private float[]? _sparseScratch;");
             w.Line();
             w.Line("/// <summary>Topology, loss, optimizer and parameter layout.</summary>");
             w.Line("public static " + Training + "ModelDescription Description { get; } = new(");
@@ -211,7 +223,7 @@ namespace AotNet.Generator
             w.Line("return model;");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Scratch buffers for one thread; rows are processed one at a time, so only the first row's floats are used.</summary>");
+            w.Line("/// <summary>Scratch blocks for one thread: the activations and deltas of up to <paramref name=\"maxRows\"/> rows.</summary>");
             w.Line("public " + Training + "Workspace CreateWorkspace(int maxRows) => new(maxRows, WorkspaceFloatsPerRow);");
             w.Line();
             w.Line("/// <summary>Zeroes the optimizer state and the step count.</summary>");
@@ -224,44 +236,55 @@ namespace AotNet.Generator
 
             w.Close();
             w.Line();
+            w.Line("/// <summary>Block <paramref name=\"offset\"/> of the workspace: MaxRows rows of <paramref name=\"width\"/> floats.</summary>");
+            w.Line("private static " + Span + " Block(" + Training + "Workspace workspace, int offset, int width) =>");
+            w.Line("    new(workspace.Buffer, workspace.MaxRows * offset, workspace.MaxRows * width);");
+            w.Line();
         }
 
         private static void EmitPublicPasses(CodeWriter w, Layout m)
         {
             string batchParams = "in " + Training + "Batch batch, " + Training + "Workspace workspace";
-            w.Line("/// <summary>Forward and backward over the rows in order: adds the gradient of the summed loss to <paramref name=\"gradient\"/>.");
-            w.Line("/// Reads the parameters only, so threads may run it concurrently with their own workspaces and gradient blocks.</summary>");
+            w.Line("/// <summary>");
+            w.Line("/// Forward and backward over the batch: adds the gradient of the summed loss to <paramref name=\"gradient\"/>, chunk by chunk");
+            w.Line("/// (each chunk of " + Training.Replace("global::", string.Empty) + "TrainingContext.ChunkRows rows summed from +0 in row order, then added), and returns the loss and metric sums.");
+            w.Line("/// Reads the parameters only, so threads may run it concurrently with their own workspaces and gradient blocks.");
+            w.Line("/// </summary>");
             w.Open("public " + Training + "BatchStats Backward(" + batchParams + ", " + Span + " gradient)");
             w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
             w.Open("if (gradient.Length < ParameterCount)");
             w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
             w.Close();
             w.Line();
-            w.Line("gradient = gradient.Slice(0, ParameterCount);");
-            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
-            w.Line("double lossSum = 0, metricSum = 0;");
-            w.Open("foreach (int row in batch.Rows)");
-            w.Line(ReadOnlySpan + " target = targets.Row(row);");
-            w.Line("ForwardRow(batch.Inputs, row, buffer);");
-            w.Line("lossSum += LossRow(buffer, target);");
-            w.Line("metricSum += MetricRow(buffer, target);");
-            w.Line("BackwardRow(batch.Inputs, row, target, buffer, gradient, default);");
+            w.Line("int chunkRows = " + Training + "TrainingContext.ChunkRows;");
+            w.Open("if (workspace.MaxRows < global::System.Math.Min(batch.Count, chunkRows))");
+            w.Line("throw new global::System.ArgumentException(\"the workspace must hold a chunk of \" + chunkRows + \" rows (or the whole batch)\", nameof(workspace));");
             w.Close();
             w.Line();
-            w.Line("return new(lossSum, metricSum);");
+            w.Line("gradient = gradient.Slice(0, ParameterCount);");
+            w.Line("var sums = default(" + Training + "BatchStats);");
+            w.Open("for (int start = 0; start < batch.Count; start += chunkRows)");
+            w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(chunkRows, batch.Count - start));");
+            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
+            w.Close();
+            w.Line();
+            w.Line("return sums;");
             w.Close();
             w.Line();
 
             w.Line("/// <summary>Forward only: sums of the per-sample loss and metric over the batch.</summary>");
             w.Open("public " + Training + "BatchStats Evaluate(" + batchParams + ")");
             w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
             w.Line("double lossSum = 0, metricSum = 0;");
-            w.Open("foreach (int row in batch.Rows)");
-            w.Line(ReadOnlySpan + " target = targets.Row(row);");
-            w.Line("ForwardRow(batch.Inputs, row, buffer);");
-            w.Line("lossSum += LossRow(buffer, target);");
-            w.Line("metricSum += MetricRow(buffer, target);");
+            w.Open("for (int start = 0; start < batch.Count; start += workspace.MaxRows)");
+            w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(workspace.MaxRows, batch.Count - start));");
+            w.Line("ForwardChunk(batch.Inputs, rows, workspace);");
+            w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false);");
+            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
+            w.Open("for (int r = 0; r < rows.Length; r++)");
+            w.Line("lossSum += loss[r];");
+            w.Line("metricSum += metric[r];");
+            w.Close();
             w.Close();
             w.Line();
             w.Line("return new(lossSum, metricSum);");
@@ -275,160 +298,291 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"the output span must hold batch.Count * OutputCount floats\", nameof(outputs));");
             w.Close();
             w.Line();
-            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
-            w.Open("for (int i = 0; i < batch.Rows.Length; i++)");
-            w.Line("ForwardRow(batch.Inputs, batch.Rows[i], buffer);");
-            w.Line("buffer.Slice(Activation" + I(m.Last) + "Offset, OutputCount).CopyTo(outputs.Slice(i * OutputCount, OutputCount));");
+            w.Open("for (int start = 0; start < batch.Count; start += workspace.MaxRows)");
+            w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(workspace.MaxRows, batch.Count - start));");
+            w.Line("ForwardChunk(batch.Inputs, rows, workspace);");
+            w.Line("Block(workspace, Activation" + I(m.Last) + "Offset, OutputCount).Slice(0, rows.Length * OutputCount).CopyTo(outputs.Slice(start * OutputCount));");
             w.Close();
             w.Close();
             w.Line();
         }
 
-        private static void EmitForward(CodeWriter w, Layout m)
+        /// <summary>The chunk-level passes: inputs, forward per layer, loss, backward per layer — batch-major over a block of rows.</summary>
+        private static void EmitChunkPasses(CodeWriter w, Layout m)
         {
-            w.Line("/// <summary>Forward pass of one row: " + Escape(m.Topology) + (m.Fused ? " (the output logits are kept for the fused loss)" : string.Empty) + ".</summary>");
-            w.Open("private void ForwardRow(" + Features + " inputs, int row, " + Span + " buffer)");
-            w.Line(ReadOnlySpan + " parameters = _parameters;");
+            // inputs
+            w.Line("/// <summary>Dense inputs: gathers the rows into the workspace's input block (a multi-hot layer reads its rows directly).</summary>");
+            w.Open("private static void LoadInputs(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Open("if (inputs.Dense is { } dense)");
+            w.Line("float[] x = workspace.InputBlock(InputCount);");
+            w.Open("for (int r = 0; r < rows.Length; r++)");
+            w.Line("dense.Row(rows[r]).CopyTo(new " + Span + "(x, r * InputCount, InputCount));");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+
+            w.Line("/// <summary>Forward over a block of rows: " + Escape(m.Topology) + ".</summary>");
+            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Line("int n = rows.Length;");
+            w.Line("LoadInputs(inputs, rows, workspace);");
             for (int i = 0; i < m.Layers.Length; i++)
             {
-                var layer = m.Layers[i];
-                string p = "Dense" + I(i), a = "a" + I(i);
-                bool fusedOutput = m.Fused && i == m.Last;
-                string affineOut = fusedOutput ? "logits" : a;
-                string weights = "parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), parameters.Slice(" + p + "BiasOffset, " + p + "Units), " + affineOut;
-                w.Line();
-                w.Line("// " + LayerTitle(m, i));
-                w.Line(Span + " " + a + " = buffer.Slice(Activation" + I(i) + "Offset, " + p + "Units);");
-                if (fusedOutput)
-                {
-                    w.Line(Span + " logits = buffer.Slice(LogitsOffset, " + p + "Units);");
-                }
-
-                if (i == 0)
-                {
-                    w.Open("if (inputs.Sparse is { } sparse)");
-                    w.Line(Kernels + "DenseKernels.SparseAffine(sparse.Row(row), " + weights + ");");
-                    w.Close();
-                    w.Open("else");
-                    w.Line(Kernels + "DenseKernels.Affine(inputs.Dense!.Row(row), " + weights + ");");
-                    w.Close();
-                    w.Line();
-                }
-                else
-                {
-                    w.Line(Kernels + "DenseKernels.Affine(a" + I(i - 1) + ", " + weights + ");");
-                }
-
-                string source = fusedOutput ? "logits" : a;
-                switch (layer.Activation)
-                {
-                    case ActivationKind.Linear:
-                        w.Line("// linear: the affine output is the activation");
-                        break;
-                    case ActivationKind.Relu:
-                        w.Line(Kernels + "ActivationKernels.Relu(" + a + ");");
-                        break;
-                    default:
-                        w.Line(Kernels + "ActivationKernels." + layer.Activation + "(" + source + ", " + a + ");");
-                        break;
-                }
+                w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + ");");
             }
 
             w.Close();
             w.Line();
-        }
 
-        private static void EmitLoss(CodeWriter w, Layout m)
-        {
-            string call = m.Model.Loss switch
+            for (int i = 0; i < m.Layers.Length; i++)
             {
-                LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(buffer.Slice(LogitsOffset, OutputCount), target)",
-                LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(buffer.Slice(LogitsOffset, OutputCount), target)",
-                _ => "MeanSquaredError(buffer.Slice(Activation" + I(m.Last) + "Offset, OutputCount), target)",
-            };
-            w.Line("/// <summary>Per-sample " + LossName(m.Model.Loss) + " of the row in <paramref name=\"buffer\"/>.</summary>");
-            w.Line("private static float LossRow(" + ReadOnlySpan + " buffer, " + ReadOnlySpan + " target) =>");
-            w.Line("    " + Kernels + "LossKernels." + call + ";");
+                EmitForwardLayer(w, m, i);
+            }
+
+            EmitLossRows(w, m);
+
+            w.Line("/// <summary>Forward, loss and backward over one chunk: the chunk's gradient (summed from +0 over its rows in order) goes to");
+            w.Line("/// <paramref name=\"gradient\"/>, added to it when <paramref name=\"accumulate\"/>; with <paramref name=\"firstLayerDeltas\"/> the first");
+            w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).</summary>");
+            w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas)");
+            w.Line("int n = rows.Length;");
+            w.Line("ForwardChunk(inputs, rows, workspace);");
+            w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true);");
+            for (int i = m.Last; i >= 0; i--)
+            {
+                w.Line("Backward" + I(i) + "(inputs, rows, workspace, n, gradient, accumulate, 0, Dense" + I(i) + "Inputs, bias: true" + (i == 0 ? ", firstLayerDeltas" : string.Empty) + ");");
+            }
+
+            w.Line("return Sums(workspace, n);");
+            w.Close();
             w.Line();
-        }
 
-        private static void EmitMetric(CodeWriter w, Layout m)
-        {
-            string outputs = "buffer.Slice(Activation" + I(m.Last) + "Offset, OutputCount), target";
-            string body;
-            string summary;
-            if ((m.Model.Metrics & MetricFlags.Accuracy) != 0)
-            {
-                bool binary = m.Layers[m.Last].Units == 1;
-                summary = binary ? "binary accuracy (p > 0.5) == (y > 0.5)" : "categorical accuracy argmax(p) == argmax(y)";
-                body = Kernels + "MetricKernels." + (binary ? "BinaryAccuracy" : "CategoricalAccuracy") + "(" + outputs + ")";
-            }
-            else if ((m.Model.Metrics & MetricFlags.MeanAbsoluteError) != 0)
-            {
-                summary = "mean absolute error";
-                body = Kernels + "MetricKernels.MeanAbsoluteError(" + outputs + ")";
-            }
-            else
-            {
-                summary = "metric: none (always 0)";
-                body = "0f";
-            }
-
-            w.Line("/// <summary>Per-sample " + Escape(summary) + ".</summary>");
-            w.Line("private static float MetricRow(" + ReadOnlySpan + " buffer, " + ReadOnlySpan + " target) =>");
-            w.Line("    " + body + ";");
+            w.Line("/// <summary>The loss and metric sums of the first <paramref name=\"n\"/> rows, in row order.</summary>");
+            w.Open("private static " + Training + "BatchStats Sums(" + Training + "Workspace workspace, int n)");
+            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
+            w.Line("double lossSum = 0, metricSum = 0;");
+            w.Open("for (int r = 0; r < n; r++)");
+            w.Line("lossSum += loss[r];");
+            w.Line("metricSum += metric[r];");
+            w.Close();
             w.Line();
-        }
-
-        private static void EmitBackward(CodeWriter w, Layout m)
-        {
-            w.Line("/// <summary>Backward pass of one row after <see cref=\"ForwardRow\"/>: adds the row's loss gradient to <paramref name=\"gradient\"/>.</summary>");
-            w.Line("/// The first kernel's gradient goes to <paramref name=\"gradient\"/> too, unless <paramref name=\"firstLayerDelta\"/> is given: then the first layer's delta is copied there.");
-            w.Open("private void BackwardRow(" + Features + " inputs, int row, " + ReadOnlySpan + " target, " + Span + " buffer, " + Span + " gradient, " + Span + " firstLayerDelta)");
-            w.Line(ReadOnlySpan + " parameters = _parameters;");
-            string last = "a" + I(m.Last), lastDelta = "d" + I(m.Last);
-            w.Line(ReadOnlySpan + " " + last + " = buffer.Slice(Activation" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
-            w.Line(Span + " " + lastDelta + " = buffer.Slice(Delta" + I(m.Last) + "Offset, Dense" + I(m.Last) + "Units);");
-            EmitLossGradient(w, m, last, lastDelta);
+            w.Line("return new(lossSum, metricSum);");
+            w.Close();
+            w.Line();
 
             for (int i = m.Last; i >= 0; i--)
             {
-                string p = "Dense" + I(i), d = "d" + I(i);
-                string kernelGradient = "gradient.Slice(" + p + "KernelOffset, " + p + "KernelLength)";
-                w.Line();
-                w.Line("// " + LayerTitle(m, i));
-                if (i == 0)
+                EmitBackwardLayer(w, m, i);
+            }
+        }
+
+        private static void EmitForwardLayer(CodeWriter w, Layout m, int i)
+        {
+            var layer = m.Layers[i];
+            string p = "Dense" + I(i);
+            bool fusedOutput = m.Fused && i == m.Last;
+            bool relu = layer.Activation == ActivationKind.Relu;
+            string range = m.SplitRows[i] ? "rows [from, to)" : "units [from, to) of every row";
+            w.Line("/// <summary>" + Escape(LayerTitle(m, i)) + ": " + range + " of the block's first <paramref name=\"n\"/> rows.</summary>");
+            w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to)");
+            w.Line(ReadOnlySpan + " kernel = new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
+            w.Line(ReadOnlySpan + " bias = new(_parameters, " + p + "BiasOffset, " + p + "Units);");
+            w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
+            if (fusedOutput || (layer.Activation != ActivationKind.Linear && layer.Activation != ActivationKind.Relu))
+            {
+                w.Line(Span + " a = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units);");
+            }
+
+            string x, ldx = i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units";
+            if (i == 0)
+            {
+                w.Open("if (inputs.Sparse is { } sparse)");
+                if (!m.SplitRows[i])
                 {
-                    w.Open("if (!firstLayerDelta.IsEmpty)");
-                    w.Line(d + ".CopyTo(firstLayerDelta); // the caller forms the kernel gradient row by row (FirstKernelGradient)");
-                    w.Close();
-                    w.Open("else if (inputs.Sparse is { } sparse)");
-                    w.Line(Kernels + "DenseKernels.ScatterAddRows(sparse.Row(row), " + d + ", " + kernelGradient + ");");
-                    w.Close();
-                    w.Open("else");
-                    w.Line(Kernels + "DenseKernels.AccumulateOuter(inputs.Dense!.Row(row), " + d + ", " + kernelGradient + ");");
-                    w.Close();
-                    w.Line();
+                    w.Line("from = 0; to = n; // a multi-hot layer is gathered row by row (its blocks never split by units)");
+                }
+
+                w.Open("for (int r = from; r < to; r++)");
+                w.Line(Kernels + "DenseKernels.SparseAffine(sparse.Row(rows[r]), kernel, bias, z.Slice(r * " + p + "Units, " + p + "Units));");
+                w.Close();
+                if (relu)
+                {
+                    w.Line(Kernels + "ActivationKernels.Relu(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
+                }
+
+                if (!m.SplitRows[i])
+                {
+                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                    w.Line("return;");
                 }
                 else
                 {
-                    // the delta of the layer below and this kernel's gradient in one pass over the kernel rows
-                    var below = m.Layers[i - 1];
-                    string ab = "a" + I(i - 1), db = "d" + I(i - 1);
-                    bool relu = below.Activation == ActivationKind.Relu;
-                    w.Line(ReadOnlySpan + " " + ab + " = buffer.Slice(Activation" + I(i - 1) + "Offset, Dense" + I(i - 1) + "Units);");
-                    w.Line(Span + " " + db + " = buffer.Slice(Delta" + I(i - 1) + "Offset, Dense" + I(i - 1) + "Units);");
-                    w.Line(Kernels + "DenseKernels.BackpropAccumulate" + (relu ? "Relu" : string.Empty) + "(parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), " + d + ", " + ab + ", " + kernelGradient + ", " + db + ");" +
-                        (relu ? " // " + db + " through dense_" + I(i - 1) + "'s relu" : string.Empty));
-                    if (!relu)
-                    {
-                        EmitActivationBackward(w, below.Activation, ab, db);
-                    }
+                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                    w.Line("return;");
                 }
 
-                w.Line(Kernels + "DenseKernels.Accumulate(" + d + ", gradient.Slice(" + p + "BiasOffset, " + p + "Units));");
+                w.Close();
+                w.Line();
+                x = "workspace.InputBlock(InputCount)";
+            }
+            else
+            {
+                x = "Block(workspace, Activation" + I(i - 1) + "Offset, " + ldx + ")";
             }
 
+            w.Line(ReadOnlySpan + " x = " + x + ";");
+            string reluArg = relu ? "relu: true" : "relu: false";
+            if (m.SplitRows[i])
+            {
+                w.Line(Kernels + "MatrixKernels.Forward(x.Slice(from * " + ldx + "), " + ldx + ", kernel, " + p + "Units, bias, z.Slice(from * " + p + "Units), " + p + "Units, to - from, " + ldx + ", " + p + "Units, " + reluArg + ");");
+                EmitActivationRows(w, layer.Activation, fusedOutput, p);
+            }
+            else
+            {
+                w.Line(Kernels + "MatrixKernels.Forward(x, " + ldx + ", kernel.Slice(from), " + p + "Units, bias.Slice(from), z.Slice(from), " + p + "Units, n, " + ldx + ", to - from, " + reluArg + ");");
+                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                {
+                    w.Open("for (int r = 0; r < n; r++)");
+                    w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from));");
+                    w.Close();
+                }
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>The activation of rows [from, to) after the affine map (relu is fused into the kernels).</summary>
+        private static void EmitActivationRows(CodeWriter w, ActivationKind activation, bool fusedOutput, string p)
+        {
+            switch (activation)
+            {
+                case ActivationKind.Sigmoid:
+                case ActivationKind.Tanh:
+                    w.Line(Kernels + "ActivationKernels." + activation + "(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units), a.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
+                    break;
+                case ActivationKind.Softmax:
+                    w.Open("for (int r = from; r < to; r++)");
+                    w.Line(Kernels + "ActivationKernels.Softmax(z.Slice(r * " + p + "Units, " + p + "Units), a.Slice(r * " + p + "Units, " + p + "Units));");
+                    w.Close();
+                    break;
+                default:
+                    if (fusedOutput)
+                    {
+                        w.Line("z.Slice(from * " + p + "Units, (to - from) * " + p + "Units).CopyTo(a.Slice(from * " + p + "Units));");
+                    }
+
+                    break;
+            }
+        }
+
+        private static void EmitLossRows(CodeWriter w, Layout m)
+        {
+            string p = "Dense" + I(m.Last);
+            w.Line("/// <summary>Per-row " + LossName(m.Model.Loss) + " and metric of rows [from, to); with <paramref name=\"gradient\"/> also the last layer's delta.</summary>");
+            w.Open("private static void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int from, int to, bool gradient)");
+            w.Line(Span + " outputs = Block(workspace, Activation" + I(m.Last) + "Offset, OutputCount);");
+            if (m.Fused)
+            {
+                w.Line(Span + " logits = Block(workspace, LogitsOffset, OutputCount);");
+            }
+
+            w.Line(Span + " deltas = Block(workspace, Delta" + I(m.Last) + "Offset, OutputCount);");
+            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
+            w.Open("for (int r = from; r < to; r++)");
+            w.Line(ReadOnlySpan + " target = targets.Row(rows[r]);");
+            w.Line(Span + " a = outputs.Slice(r * OutputCount, OutputCount);");
+            string lossCall = m.Model.Loss switch
+            {
+                LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                _ => "MeanSquaredError(a, target)",
+            };
+            w.Line("loss[r] = " + Kernels + "LossKernels." + lossCall + ";");
+            w.Line("metric[r] = " + MetricCall(m, "a", "target") + ";");
+            w.Open("if (gradient)");
+            w.Line(Span + " d = deltas.Slice(r * OutputCount, OutputCount);");
+            EmitLossGradient(w, m, "a", "d");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        private static string MetricCall(Layout m, string a, string target)
+        {
+            if ((m.Model.Metrics & MetricFlags.Accuracy) != 0)
+            {
+                bool binary = m.Layers[m.Last].Units == 1;
+                return Kernels + "MetricKernels." + (binary ? "BinaryAccuracy" : "CategoricalAccuracy") + "(" + a + ", " + target + ")";
+            }
+
+            return (m.Model.Metrics & MetricFlags.MeanAbsoluteError) != 0
+                ? Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ")"
+                : "0f";
+        }
+
+        private static void EmitBackwardLayer(CodeWriter w, Layout m, int i)
+        {
+            string p = "Dense" + I(i);
+            w.Line("/// <summary>Backward through " + Escape(LayerTitle(m, i)) + " for the block's first <paramref name=\"n\"/> rows: kernel-gradient rows");
+            w.Line("/// [k0, k1)" + (i > 0 ? ", the columns [k0, k1) of the layer below's delta" : string.Empty) + " and, with <paramref name=\"bias\"/>, the bias gradient.</summary>");
+            string extra = i == 0 ? ", " + Span + " firstLayerDeltas" : string.Empty;
+            w.Open("private void Backward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, " + Span + " gradient, bool accumulate, int k0, int k1, bool bias" + extra + ")");
+            w.Line(ReadOnlySpan + " d = Block(workspace, Delta" + I(i) + "Offset, " + p + "Units);");
+            if (i > 0)
+            {
+                var below = m.Layers[i - 1];
+                string b = "Dense" + I(i - 1);
+                bool relu = below.Activation == ActivationKind.Relu;
+                w.Line(ReadOnlySpan + " below = Block(workspace, Activation" + I(i - 1) + "Offset, " + b + "Units);");
+                w.Line(Span + " dBelow = Block(workspace, Delta" + I(i - 1) + "Offset, " + b + "Units);");
+                w.Line(Kernels + "MatrixKernels.BackwardWeights(below.Slice(k0), " + b + "Units, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
+                w.Line("// the delta of dense_" + I(i - 1) + " from this layer's kernel" + (relu ? ", through its relu" : string.Empty));
+                w.Line(Kernels + "MatrixKernels.BackwardInput(d, " + p + "Units, new " + ReadOnlySpan + "(_parameters, " + p + "KernelOffset + (k0 * " + p + "Units), (k1 - k0) * " + p + "Units), " + p + "Units, dBelow.Slice(k0), " + b + "Units, " + (relu ? "below.Slice(k0)" : "default") + ", n, k1 - k0, " + p + "Units);");
+                switch (below.Activation)
+                {
+                    case ActivationKind.Sigmoid:
+                    case ActivationKind.Tanh:
+                        w.Open("for (int r = 0; r < n; r++)");
+                        w.Line(Kernels + "ActivationKernels." + below.Activation + "Backward(below.Slice((r * " + b + "Units) + k0, k1 - k0), dBelow.Slice((r * " + b + "Units) + k0, k1 - k0));");
+                        w.Close();
+                        break;
+                    case ActivationKind.Softmax:
+                        w.Open("for (int r = 0; r < n; r++)");
+                        w.Line(Kernels + "ActivationKernels.SoftmaxBackward(below.Slice(r * " + b + "Units, " + b + "Units), dBelow.Slice(r * " + b + "Units, " + b + "Units));");
+                        w.Close();
+                        break;
+                }
+            }
+            else
+            {
+                w.Open("if (inputs.Sparse is { } sparse)");
+                w.Open("if (!firstLayerDeltas.IsEmpty)");
+                w.Line("d.Slice(0, n * " + p + "Units).CopyTo(firstLayerDeltas); // the kernel gradient is formed row by row (FirstKernelGradient)");
+                w.Close();
+                w.Open("else");
+                w.Line(Span + " kernelGradient = gradient.Slice(" + p + "KernelOffset, " + p + "KernelLength);");
+                w.Line(Span + " chunk = accumulate ? (_sparseScratch ??= new float[" + p + "KernelLength]) : kernelGradient;");
+                w.Line("chunk.Clear();");
+                w.Open("for (int r = 0; r < n; r++)");
+                w.Line(Kernels + "DenseKernels.ScatterAddRows(sparse.Row(rows[r]), d.Slice(r * " + p + "Units, " + p + "Units), chunk);");
+                w.Close();
+                w.Open("if (accumulate)");
+                w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(kernelGradient, chunk, kernelGradient);");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Open("else");
+                w.Line(ReadOnlySpan + " x = workspace.InputBlock(InputCount);");
+                w.Line(Kernels + "MatrixKernels.BackwardWeights(x.Slice(k0), InputCount, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
+                w.Close();
+                w.Line();
+            }
+
+            w.Open("if (bias)");
+            w.Line(Kernels + "MatrixKernels.BiasGradient(d, " + p + "Units, gradient.Slice(" + p + "BiasOffset, " + p + "Units), n, " + p + "Units, accumulate);");
+            w.Close();
             w.Close();
             w.Line();
         }
@@ -468,20 +622,35 @@ namespace AotNet.Generator
             var model = m.Model;
             w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>.</summary>");
             w.Open("public void Step(float scale)");
+            w.Line("BeginStep();");
+            w.Line("StepRange(0, ParameterCount, scale);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Counts the step" + (model.Optimizer == OptimizerKind.Adam ? " and forms Adam's bias-corrected step size" : string.Empty) + " (before any <see cref=\"StepRange\"/> of the step).</summary>");
+            w.Open("private void BeginStep()");
             w.Line("_iterations++;");
+            if (model.Optimizer == OptimizerKind.Adam)
+            {
+                w.Line("_stepSize = " + Kernels + "OptimizerKernels.AdamStepSize(LearningRate, Beta1, Beta2, _iterations);");
+            }
+
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>The optimizer update of parameters [start, end) (element-wise: any split of a step gives the same floats).</summary>");
+            w.Open("private void StepRange(int start, int end, float scale)");
+            w.Line("int length = end - start;");
             switch (model.Optimizer)
             {
                 case OptimizerKind.RmsProp:
-                    w.Line(Kernels + "OptimizerKernels." + (model.LegacyEpsilon ? "RmsPropLegacy" : "RmsProp") + "(_parameters, _gradients, _velocity, scale, LearningRate, Rho, Epsilon);");
+                    w.Line(Kernels + "OptimizerKernels." + (model.LegacyEpsilon ? "RmsPropLegacy" : "RmsProp") + "(new(_parameters, start, length), new(_gradients, start, length), new(_velocity, start, length), scale, LearningRate, Rho, Epsilon);");
                     break;
                 case OptimizerKind.Adam:
-                    w.Line("float stepSize = " + Kernels + "OptimizerKernels.AdamStepSize(LearningRate, Beta1, Beta2, _iterations);");
-                    w.Line(Kernels + "OptimizerKernels.Adam(_parameters, _gradients, _momentum, _velocity, scale, stepSize, Beta1, Beta2, Epsilon);");
+                    w.Line(Kernels + "OptimizerKernels.Adam(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), new(_velocity, start, length), scale, _stepSize, Beta1, Beta2, Epsilon);");
                     break;
                 default:
                     w.Line(model.Momentum > 0
-                        ? Kernels + "OptimizerKernels.SgdMomentum(_parameters, _gradients, _momentum, scale, LearningRate, Momentum);"
-                        : Kernels + "OptimizerKernels.Sgd(_parameters, _gradients, scale, LearningRate);");
+                        ? Kernels + "OptimizerKernels.SgdMomentum(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), scale, LearningRate, Momentum);"
+                        : Kernels + "OptimizerKernels.Sgd(new(_parameters, start, length), new(_gradients, start, length), scale, LearningRate);");
                     break;
             }
 
@@ -490,51 +659,269 @@ namespace AotNet.Generator
         }
 
         /// <summary>
-        /// RMSprop models get the row-wise step for multi-hot inputs: backward without the first kernel's gradient (the
-        /// first layer's deltas go out instead), RMSprop on the first kernel row by row, and RMSprop on the rest.
+        /// TrainBatch and its strategies: the fused one-row step, chunks over the workers (a multi-hot first layer kept
+        /// row-wise), or one chunk split into tiles over the workers; then the optimizer step over parameter ranges.
         /// </summary>
-        private static void EmitRowWiseStep(CodeWriter w, Layout m)
+        private static void EmitTrainBatch(CodeWriter w, Layout m)
         {
-            if (m.Model.Optimizer != OptimizerKind.RmsProp)
+            bool rowWise = m.Model.Optimizer == OptimizerKind.RmsProp;
+            bool fusedRow = m.Model.Optimizer == OptimizerKind.RmsProp && !m.Model.LegacyEpsilon;
+            string name = m.Model.ClassName;
+            w.Line("/// <summary>");
+            w.Line("/// One training step on the context's batch. Chosen from the shapes: " + (fusedRow ? "a one-row batch of dense inputs takes the fused step; " : string.Empty));
+            w.Line("/// " + (rowWise ? "multi-hot inputs keep the first kernel's gradient row-wise (FirstKernelGradient); " : string.Empty) + "a batch of one chunk large enough is split into");
+            w.Line("/// tiles over the workers, larger batches run their chunks on the workers, a round at a time; the step runs over parameter ranges.");
+            w.Line("/// Every path follows the summation contract of TrainingContext: the same floats for any thread count.");
+            w.Line("/// </summary>");
+            w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
+            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true);");
+            w.Line("var state = _training is { } existing && global::System.Object.ReferenceEquals(existing.Context, context) ? existing : (_training = new TrainingState(this, context));");
+            if (fusedRow)
             {
-                return;
+                w.Open("if (context.Count == 1 && context.Inputs.Dense is { } dense)");
+                w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                w.Close();
+                w.Line();
             }
 
-            string batchParams = "in " + Training + "Batch batch, " + Training + "Workspace workspace";
-            w.Line("/// <summary>This model takes the row-wise step for multi-hot inputs.</summary>");
-            w.Line("public bool SupportsFirstKernelRowStep => true;");
-            w.Line();
-            w.Line("/// <summary><see cref=\"Backward\"/> without dense_0.kernel's gradient: each row's dense_0 delta goes to <paramref name=\"firstLayerDeltas\"/>.</summary>");
-            w.Open("public " + Training + "BatchStats BackwardExceptFirstKernel(" + batchParams + ", " + Span + " gradient, " + Span + " firstLayerDeltas)");
-            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Open("if (gradient.Length < ParameterCount || firstLayerDeltas.Length < batch.Count * Dense0Units)");
-            w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats and the delta span batch.Count * Dense0Units\");");
+            w.Line("return state.Train();");
             w.Close();
             w.Line();
-            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
-            w.Line("double lossSum = 0, metricSum = 0;");
-            w.Open("for (int i = 0; i < batch.Rows.Length; i++)");
-            w.Line("int row = batch.Rows[i];");
-            w.Line(ReadOnlySpan + " target = targets.Row(row);");
-            w.Line("ForwardRow(batch.Inputs, row, buffer);");
-            w.Line("lossSum += LossRow(buffer, target);");
-            w.Line("metricSum += MetricRow(buffer, target);");
-            w.Line("BackwardRow(batch.Inputs, row, target, buffer, gradient, firstLayerDeltas.Slice(i * Dense0Units, Dense0Units));");
+
+            // the state: per-worker workspaces, per-slot chunk gradients, the job dispatch
+            w.Line("/// <summary>The training buffers for one context (allocated on the first batch) and the jobs the workers run.</summary>");
+            w.Open("private sealed class TrainingState : " + Training + "IParallelJob");
+            w.Line("private const int ChunkJobs = 0, ReduceJobs = 1, StepJobs = 2, FirstKernelJobs = 3, ForwardJobs = 10, BackwardJobs = 100;");
+            w.Line("private readonly " + name + " _model;");
+            w.Line("private readonly float[]?[] _chunkGradients;");
+            w.Line("private readonly " + Training + "BatchStats[] _stats;");
+            if (rowWise)
+            {
+                w.Line("private " + Training + "FirstKernelGradient? _firstKernel;");
+                w.Line("private global::AotNet.Data.CsrMatrix? _reserved;");
+            }
+
+            w.Line("private int _phase, _round, _chunks, _from, _to, _jobs, _reduceFrom, _reduceTo;");
+            w.Line(rowWise ? "private bool _rowWise;" : "private bool _rowWise => false; // no multi-hot row-wise step for this optimizer");
+            w.Line("private float _scale;");
+            w.Line();
+            w.Open("public TrainingState(" + name + " model, " + Training + "TrainingContext context)");
+            w.Line("_model = model;");
+            w.Line("Context = context;");
+            w.Line("Workspaces = new " + Training + "Workspace[context.Threads];");
+            w.Open("for (int i = 0; i < Workspaces.Length; i++)");
+            w.Line("Workspaces[i] = model.CreateWorkspace(" + Training + "TrainingContext.ChunkRows);");
             w.Close();
             w.Line();
-            w.Line("return new(lossSum, metricSum);");
+            w.Line("_chunkGradients = new float[]?[context.Threads];");
+            w.Line("_stats = new " + Training + "BatchStats[context.Threads];");
             w.Close();
             w.Line();
-            string legacy = m.Model.LegacyEpsilon ? "true" : "false";
-            w.Line("/// <summary>" + OptimizerName(m.Model.Optimizer) + " on the dense_0.kernel rows of optimizer job <paramref name=\"job\"/>, with gradient <c>gradient * scale</c>.</summary>");
-            w.Line("public void StepFirstKernelRows(" + Training + "FirstKernelGradient gradient, int job, float scale) =>");
-            w.Line("    gradient.RmsProp(job, Dense0Kernel, new(_velocity, Dense0KernelOffset, Dense0KernelLength), scale, LearningRate, Rho, Epsilon, legacyEpsilon: " + legacy + ");");
+            w.Line("public " + Training + "TrainingContext Context { get; }");
             w.Line();
-            w.Line("/// <summary>" + OptimizerName(m.Model.Optimizer) + " on everything after dense_0.kernel with gradient <c>Gradients * scale</c>: with <see cref=\"StepFirstKernelRows\"/> on every job, one <see cref=\"Step\"/>.</summary>");
-            w.Open("public void StepExceptFirstKernel(float scale)");
-            w.Line("_iterations++;");
-            w.Line("const int start = Dense0KernelOffset + Dense0KernelLength;");
-            w.Line(Kernels + "OptimizerKernels." + (m.Model.LegacyEpsilon ? "RmsPropLegacy" : "RmsProp") + "(new(_parameters, start, ParameterCount - start), new(_gradients, start, ParameterCount - start), new(_velocity, start, ParameterCount - start), scale, LearningRate, Rho, Epsilon);");
+            w.Line("/// <summary>One workspace per worker.</summary>");
+            w.Line("public " + Training + "Workspace[] Workspaces { get; }");
+            w.Line();
+
+            w.Open("public " + Training + "BatchStats Train()");
+            w.Line("var context = Context;");
+            w.Line("int count = context.Count, threads = context.Threads;");
+            w.Line("_chunks = " + Training + "TrainingContext.ChunksFor(count);");
+            if (rowWise)
+            {
+                w.Line("_rowWise = context.Inputs.Sparse is not null;");
+                w.Open("if (_rowWise)");
+                w.Line("PrepareFirstKernel(context.Inputs.Sparse!);");
+                w.Close();
+                w.Line();
+            }
+
+            w.Line("var sums = default(" + Training + "BatchStats);");
+            string tiles = "!_rowWise && _chunks == 1 && threads > 1 && context.Inputs.Dense is not null && (long)count * ParameterCount >= TileThreshold";
+            if (!m.TilesSupported)
+            {
+                tiles = "false";
+            }
+
+            w.Open("if (" + tiles + ")");
+            w.Line("sums = TrainTiles(count, threads);");
+            w.Close();
+            w.Open("else");
+            w.Open("for (_round = 0; _round * threads < _chunks; _round++)");
+            w.Line("int jobs = global::System.Math.Min(threads, _chunks - (_round * threads));");
+            w.Line("_phase = ChunkJobs;");
+            w.Line("context.Pool.Run(this, jobs);");
+            w.Open("for (int j = 0; j < jobs; j++)");
+            w.Line("sums += _stats[j];");
+            w.Close();
+            w.Line();
+            w.Line("// the chunk sums added to the gradient block in chunk order (chunk 0 is in it already)");
+            w.Line("_reduceFrom = _round == 0 ? 1 : 0;");
+            w.Line("_reduceTo = jobs;");
+            w.Open("if (_reduceTo > _reduceFrom)");
+            w.Line("RunRanges(ReduceJobs, _rowWise ? Dense0KernelLength : 0, ParameterCount);");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("_scale = 1f / count;");
+            w.Line("_model.BeginStep();");
+            if (rowWise)
+            {
+                w.Open("if (_rowWise)");
+                w.Line("_phase = FirstKernelJobs;");
+                w.Line("context.Pool.Run(this, " + Training + "FirstKernelGradient.RowJobs);");
+                w.Line("RunRanges(StepJobs, Dense0KernelLength, ParameterCount);");
+                w.Close();
+                w.Open("else");
+                w.Line("RunRanges(StepJobs, 0, ParameterCount);");
+                w.Close();
+            }
+            else
+            {
+                w.Line("RunRanges(StepJobs, 0, ParameterCount);");
+            }
+
+            w.Line();
+            w.Line("return sums;");
+            w.Close();
+            w.Line();
+
+            if (rowWise)
+            {
+                w.Open("private void PrepareFirstKernel(global::AotNet.Data.CsrMatrix sparse)");
+                w.Open("if (_firstKernel is null || _firstKernel.MaxChunks < _chunks)");
+                w.Line("_firstKernel = new " + Training + "FirstKernelGradient(Dense0Inputs, Dense0Units, " + Training + "TrainingContext.ChunkRows, _chunks);");
+                w.Line("_reserved = null;");
+                w.Close();
+                w.Line();
+                w.Open("if (!global::System.Object.ReferenceEquals(_reserved, sparse))");
+                w.Line("_firstKernel.Reserve(sparse);");
+                w.Line("_reserved = sparse;");
+                w.Close();
+                w.Line();
+                w.Line("_firstKernel.Begin(_chunks);");
+                w.Close();
+                w.Line();
+            }
+
+            // tiles
+            w.Line("/// <summary>One chunk on all workers: each layer's outputs split into tiles, a barrier between layers.</summary>");
+            w.Open("private " + Training + "BatchStats TrainTiles(int count, int threads)");
+            w.Line("var workspace = Workspaces[0];");
+            w.Line("LoadInputs(Context.Inputs, Context.Rows, workspace);");
+            w.Line("_jobs = threads;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                w.Line("_phase = ForwardJobs + " + I(i) + ";");
+                w.Line("Context.Pool.Run(this, threads);");
+            }
+
+            w.Line("var sums = Sums(workspace, count);");
+            for (int i = m.Last; i >= 0; i--)
+            {
+                w.Line("_phase = BackwardJobs + " + I(i) + ";");
+                w.Line("Context.Pool.Run(this, threads);");
+            }
+
+            w.Line("return sums;");
+            w.Close();
+            w.Line();
+
+            w.Open("private void RunRanges(int phase, int start, int end)");
+            w.Line("_phase = phase;");
+            w.Line("_from = start;");
+            w.Line("_to = end;");
+            w.Line("_jobs = Context.Threads > 1 && end - start >= 32768 ? Context.Threads : 1;");
+            w.Line("Context.Pool.Run(this, _jobs);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Part <paramref name=\"job\"/> of <paramref name=\"jobs\"/> of [0, total), inner bounds rounded down to <paramref name=\"align\"/>.</summary>");
+            w.Open("private static (int From, int To) Split(int total, int job, int jobs, int align)");
+            w.Line("int from = job == 0 ? 0 : (int)((long)total * job / jobs / align * align);");
+            w.Line("int to = job == jobs - 1 ? total : (int)((long)total * (job + 1) / jobs / align * align);");
+            w.Line("return (from, to);");
+            w.Close();
+            w.Line();
+
+            // dispatch
+            w.Open("public void Execute(int job, int worker)");
+            w.Line("var context = Context;");
+            w.Line("var model = _model;");
+            w.Open("switch (_phase)");
+            w.Line("case ChunkJobs:");
+            w.Open();
+            w.Line("int chunk = (_round * context.Threads) + job;");
+            w.Line("int start = chunk * " + Training + "TrainingContext.ChunkRows;");
+            w.Line("var rows = context.Rows.Slice(start, global::System.Math.Min(" + Training + "TrainingContext.ChunkRows, context.Count - start));");
+            w.Line("float[] gradient = chunk == 0 ? model._gradients : (_chunkGradients[job] ??= global::System.GC.AllocateArray<float>(ParameterCount, pinned: true));");
+            if (rowWise)
+            {
+                w.Line(Span + " deltas = _rowWise ? _firstKernel!.ChunkDeltas(chunk, rows.Length) : default;");
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, deltas);");
+                w.Open("if (_rowWise)");
+                w.Line("_firstKernel!.IndexChunk(chunk, context.Inputs.Sparse!, rows);");
+                w.Close();
+            }
+            else
+            {
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, default);");
+            }
+
+            w.Line("return;");
+            w.Close();
+            w.Line("case ReduceJobs:");
+            w.Open();
+            w.Line("var (from, to) = Split(_to - _from, job, _jobs, 16);");
+            w.Line(Span + " target = new(model._gradients, _from + from, to - from);");
+            w.Open("for (int s = _reduceFrom; s < _reduceTo; s++)");
+            w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(target, new " + ReadOnlySpan + "(_chunkGradients[s], _from + from, to - from), target);");
+            w.Close();
+            w.Line();
+            w.Line("return;");
+            w.Close();
+            w.Line("case StepJobs:");
+            w.Open();
+            w.Line("var (from, to) = Split(_to - _from, job, _jobs, 16);");
+            w.Line("model.StepRange(_from + from, _from + to, _scale);");
+            w.Line("return;");
+            w.Close();
+            if (rowWise)
+            {
+                w.Line("case FirstKernelJobs:");
+                w.Line("    _firstKernel!.RmsProp(job, model.Dense0Kernel, new(model._velocity, Dense0KernelOffset, Dense0KernelLength), _scale, LearningRate, Rho, Epsilon, legacyEpsilon: " + (m.Model.LegacyEpsilon ? "true" : "false") + ");");
+                w.Line("    return;");
+            }
+
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                string total = m.SplitRows[i] ? "context.Count" : "Dense" + I(i) + "Units";
+                w.Line("case ForwardJobs + " + I(i) + ":");
+                w.Open();
+                w.Line("var (from, to) = Split(" + total + ", job, _jobs, " + (m.SplitRows[i] ? "1" : "16") + ");");
+                w.Line("model.Forward" + I(i) + "(context.Inputs, context.Rows, Workspaces[0], context.Count, from, to);");
+                if (i == m.Last)
+                {
+                    w.Line("LossRows(context.Targets, context.Rows, Workspaces[0], from, to, gradient: true);");
+                }
+
+                w.Line("return;");
+                w.Close();
+            }
+
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                w.Line("case BackwardJobs + " + I(i) + ":");
+                w.Open();
+                w.Line("var (from, to) = Split(Dense" + I(i) + "Inputs, job, _jobs, 16);");
+                w.Line("model.Backward" + I(i) + "(context.Inputs, context.Rows, Workspaces[0], context.Count, model._gradients, accumulate: false, from, to, bias: job == 0" + (i == 0 ? ", default" : string.Empty) + ");");
+                w.Line("return;");
+                w.Close();
+            }
+
+            w.Close();
+            w.Close();
             w.Close();
             w.Line();
         }
@@ -550,40 +937,69 @@ namespace AotNet.Generator
                 return;
             }
 
-            w.Line("/// <summary>A fused training step on a one-row batch with dense inputs: the same floats as <see cref=\"Backward\"/> into a zeroed");
-            w.Line("/// <see cref=\"Gradients\"/> followed by <c>Step(1f)</c>, without the gradient block (which it leaves untouched).</summary>");
-            w.Open("public bool TryTrainRow(in " + Training + "Batch batch, " + Training + "Workspace workspace, out " + Training + "BatchStats stats)");
-            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Open("if (batch.Count != 1 || batch.Inputs.Dense is not { } inputs)");
-            w.Line("stats = default;");
-            w.Line("return false;");
-            w.Close();
-            w.Line();
-            w.Line("int row = batch.Rows[0];");
+            w.Line("/// <summary>The fused training step on one row of dense inputs: the same floats as the chunk path's backward followed by the");
+            w.Line("/// step, without the gradient block (which it leaves untouched); row kernels with inactive inputs skipped.</summary>");
+            w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace)");
+            w.Line(ReadOnlySpan + " parameters = _parameters;");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
-            w.Line(Span + " buffer = new(workspace.Buffer, 0, WorkspaceFloatsPerRow);");
-            w.Line("ForwardRow(batch.Inputs, row, buffer);");
-            w.Line("stats = new(LossRow(buffer, target), MetricRow(buffer, target));");
-            w.Line("_iterations++;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i), a = "a" + I(i);
+                bool fusedOutput = m.Fused && i == m.Last;
+                string z = fusedOutput ? "z" + I(i) : a;
+                w.Line();
+                w.Line("// " + LayerTitle(m, i));
+                w.Line(Span + " " + a + " = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units).Slice(0, " + p + "Units);");
+                if (fusedOutput)
+                {
+                    w.Line(Span + " " + z + " = Block(workspace, LogitsOffset, " + p + "Units).Slice(0, " + p + "Units);");
+                }
+
+                string x = i == 0 ? "inputs.Row(row)" : "a" + I(i - 1);
+                w.Line(Kernels + "DenseKernels.Affine(" + x + ", parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), parameters.Slice(" + p + "BiasOffset, " + p + "Units), " + z + ");");
+                switch (layer.Activation)
+                {
+                    case ActivationKind.Linear:
+                        if (fusedOutput)
+                        {
+                            w.Line(z + ".CopyTo(" + a + ");");
+                        }
+
+                        break;
+                    case ActivationKind.Relu:
+                        w.Line(Kernels + "ActivationKernels.Relu(" + a + ");");
+                        break;
+                    default:
+                        w.Line(Kernels + "ActivationKernels." + layer.Activation + "(" + z + ", " + a + ");");
+                        break;
+                }
+            }
+
+            string last = "a" + I(m.Last);
+            string lossCall = m.Model.Loss switch
+            {
+                LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(z" + I(m.Last) + ", target)",
+                LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(z" + I(m.Last) + ", target)",
+                _ => "MeanSquaredError(" + last + ", target)",
+            };
+            w.Line();
+            w.Line("var stats = new " + Training + "BatchStats(" + Kernels + "LossKernels." + lossCall + ", " + MetricCall(m, last, "target") + ");");
+            w.Line("BeginStep();");
             for (int i = m.Last; i >= 0; i--)
             {
                 string p = "Dense" + I(i), d = "d" + I(i);
                 if (i == m.Last)
                 {
-                    string a = "a" + I(i);
-                    w.Line();
-                    w.Line("// " + LayerTitle(m, i));
-                    w.Line(ReadOnlySpan + " " + a + " = buffer.Slice(Activation" + I(i) + "Offset, " + p + "Units);");
-                    w.Line(Span + " " + d + " = buffer.Slice(Delta" + I(i) + "Offset, " + p + "Units);");
-                    EmitLossGradient(w, m, a, d);
+                    w.Line(Span + " " + d + " = Block(workspace, Delta" + I(i) + "Offset, " + p + "Units).Slice(0, " + p + "Units);");
+                    EmitLossGradient(w, m, "a" + I(i), d);
                 }
 
                 string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength)";
                 if (i > 0)
                 {
-                    string below = "Dense" + I(i - 1), ab = "a" + I(i - 1), db = "d" + I(i - 1);
-                    w.Line(ReadOnlySpan + " " + ab + " = buffer.Slice(Activation" + I(i - 1) + "Offset, " + below + "Units);");
-                    w.Line(Span + " " + db + " = buffer.Slice(Delta" + I(i - 1) + "Offset, " + below + "Units);");
+                    string ab = "a" + I(i - 1), db = "d" + I(i - 1), below = "Dense" + I(i - 1);
+                    w.Line(Span + " " + db + " = Block(workspace, Delta" + I(i - 1) + "Offset, " + below + "Units).Slice(0, " + below + "Units);");
                     if (m.Layers[i - 1].Activation == ActivationKind.Relu)
                     {
                         w.Line("// " + db + " = " + p + "Kernel · " + d + " where " + ab + " > 0 (relu), each kernel row read before its update");
@@ -609,7 +1025,7 @@ namespace AotNet.Generator
                 }
             }
 
-            w.Line("return true;");
+            w.Line("return stats;");
             w.Close();
             w.Line();
         }
@@ -621,15 +1037,18 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"use a workspace from CreateWorkspace of this model\", nameof(workspace));");
             w.Close();
             w.Line();
-            w.Open("if (batch.Inputs is null || batch.Inputs.Cols != InputCount)");
-            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(batch));");
-            w.Close();
-            w.Line();
-            w.Open("if (needsTargets && (batch.Targets is null || batch.Targets.Cols != OutputCount))");
-            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(batch));");
-            w.Close();
-            w.Line();
+            w.Line("CheckData(batch.Inputs, batch.Targets, needsTargets);");
             w.Line("return batch.Targets;");
+            w.Close();
+            w.Line();
+            w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets)");
+            w.Open("if (inputs is null || inputs.Cols != InputCount)");
+            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
+            w.Close();
+            w.Line();
+            w.Open("if (needsTargets && (targets is null || targets.Cols != OutputCount))");
+            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
+            w.Close();
             w.Close();
         }
 
@@ -731,7 +1150,17 @@ namespace AotNet.Generator
 
                 ParameterCount = offset;
                 LogitsOffset = workspace;
-                WorkspaceFloats = workspace + (Fused ? Layers[Last].Units : 0);
+                LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
+                WorkspaceFloats = LossOffset + 2;
+                SplitRows = new bool[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    // a layer's tiles are rows for narrow layers, softmax (whole rows) and the last layer (the loss reads whole rows),
+                    // else column ranges of the units
+                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == ActivationKind.Softmax;
+                }
+
+                TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
                 Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation)));
             }
 
@@ -756,6 +1185,14 @@ namespace AotNet.Generator
             public int LogitsOffset { get; }
 
             public int WorkspaceFloats { get; }
+
+            public int LossOffset { get; }
+
+            /// <summary>Per layer: whether its forward work is split by rows (else by units).</summary>
+            public bool[] SplitRows { get; }
+
+            /// <summary>Whether a one-chunk batch may be split into tiles (no hidden softmax, whose backward needs whole rows).</summary>
+            public bool TilesSupported { get; }
 
             public string Topology { get; }
         }

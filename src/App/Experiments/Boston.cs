@@ -55,7 +55,7 @@ public static class Boston
 
         // the final model: all training samples, the best epoch count, scored on the test set
         var final = ModelFactory.Create<BostonNet>(settings, (ulong)settings.Folds);
-        using var trainer = new Trainer<BostonNet>(final, 1, Trainer<BostonNet>.DefaultChunkRows, options.BatchSize);
+        using var trainer = new Trainer<BostonNet>(final, threads: 1);
         var finalHistory = trainer.Fit(data.Train, null, options with { Epochs = bestEpoch, Seed = Seeds.Derive(settings.Seed, Seeds.Shuffle, (ulong)settings.Folds) }, null, cancellation);
         var test = trainer.Evaluate(data.Test);
         double testSeconds = clock.Elapsed.TotalSeconds - trainSeconds;

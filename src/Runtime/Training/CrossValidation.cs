@@ -42,7 +42,7 @@ public static class CrossValidation
                 {
                     var (train, validation) = KFold.Split(data, folds, fold);
                     var model = createModel?.Invoke(fold) ?? TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
-                    using var trainer = new Trainer<TModel>(model, 1, Trainer<TModel>.DefaultChunkRows, options.BatchSize);
+                    using var trainer = new Trainer<TModel>(model, threads: 1);
                     var history = trainer.Fit(train, validation, options with { Seed = Seeds.Derive(seed, Seeds.Shuffle, (ulong)fold) }, null, cancellation);
                     results[fold] = new FoldResult(fold, history, trainer.Evaluate(validation));
                     if (onFoldDone is not null)

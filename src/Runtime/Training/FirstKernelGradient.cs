@@ -69,6 +69,9 @@ public sealed class FirstKernelGradient
     /// <summary>Chunks of the current batch.</summary>
     public int Chunks { get; private set; }
 
+    /// <summary>The most chunks a batch may have (the constructor's <c>maxChunks</c>).</summary>
+    public int MaxChunks => _starts.Length;
+
     /// <summary>Makes room for any batch of <paramref name="data"/>: a chunk holds at most its longest rows' entries.</summary>
     public void Reserve(CsrMatrix data)
     {

@@ -5,9 +5,11 @@ namespace AotNet.Training;
 /// The trainer drives models through these members only: no reflection, no virtual layer list.
 /// </summary>
 /// <remarks>
-/// Parameters, gradients and optimizer state share one layout:
-/// <c>dense_0.kernel [in0, out0], dense_0.bias [out0], dense_1.kernel, …</c>.
-/// Gradients are sums over rows (not means); the trainer passes the 1/batch scale to <see cref="Step"/>.
+/// Parameters and optimizer state share one layout: <c>dense_0.kernel [in0, out0], dense_0.bias [out0], dense_1.kernel, …</c>.
+/// How a batch is trained (a fused one-row step, a sparse multi-hot first layer kept row-wise, register-blocked
+/// matrix-matrix kernels, chunks or tiles spread over the workers) is the model's choice: it knows its shapes at
+/// compile time. Every choice follows the summation contract of <see cref="TrainingContext"/>, so the parameters
+/// after a step are the same bits whichever it takes and whatever the thread count.
 /// </remarks>
 public interface IModel<TSelf>
     where TSelf : class, IModel<TSelf>
@@ -21,55 +23,15 @@ public interface IModel<TSelf>
     /// <summary>All kernels and biases, in one block.</summary>
     float[] Parameters { get; }
 
-    /// <summary>The gradient block (same layout as <see cref="Parameters"/>), consumed by <see cref="Step"/>.</summary>
-    float[] Gradients { get; }
-
-    /// <summary>Buffers for forward and backward passes over at most <paramref name="maxRows"/> rows.
-    /// A workspace belongs to one thread at a time.</summary>
+    /// <summary>Buffers for forward passes over at most <paramref name="maxRows"/> rows. A workspace belongs to one thread at a time.</summary>
     Workspace CreateWorkspace(int maxRows);
 
     /// <summary>
-    /// Forward and backward over the batch rows, in row order: adds the gradient of the summed per-sample loss to
-    /// <paramref name="gradient"/> (which the caller zeroes) and returns the sums of the per-sample loss and metric.
+    /// One training step on the context's current batch, like one batch of Keras's <c>fit</c>: forward and backward
+    /// over its rows, then one optimizer step with the gradient of the batch-mean loss. Returns the sums of the
+    /// per-sample loss and metric over the batch (before the step).
     /// </summary>
-    BatchStats Backward(in Batch batch, Workspace workspace, Span<float> gradient);
-
-    /// <summary>One optimizer step with gradient <c>Gradients * scale</c>.</summary>
-    void Step(float scale);
-
-    /// <summary>
-    /// Optional fast path for one-row batches: a training step giving exactly the parameters and optimizer state of
-    /// <see cref="Backward"/> into zeroed <see cref="Gradients"/> followed by <c>Step(1f)</c>, and the row's loss and metric.
-    /// Returns false (having changed nothing) when the model or the batch does not support it; the default never does.
-    /// </summary>
-    bool TryTrainRow(in Batch batch, Workspace workspace, out BatchStats stats)
-    {
-        stats = default;
-        return false;
-    }
-
-    /// <summary>
-    /// Whether the model takes the row-wise training step for multi-hot inputs (<see cref="BackwardExceptFirstKernel"/>,
-    /// <see cref="StepFirstKernelRows"/>, <see cref="StepExceptFirstKernel"/>); generated RMSprop models do.
-    /// </summary>
-    bool SupportsFirstKernelRowStep => false;
-
-    /// <summary>
-    /// <see cref="Backward"/> without the first kernel's gradient: that part of <paramref name="gradient"/> is left
-    /// untouched and the first layer's delta of each row is written to <paramref name="firstLayerDeltas"/> (rows one after
-    /// another) instead, for a <see cref="FirstKernelGradient"/>.
-    /// </summary>
-    BatchStats BackwardExceptFirstKernel(in Batch batch, Workspace workspace, Span<float> gradient, Span<float> firstLayerDeltas) =>
-        throw new NotSupportedException();
-
-    /// <summary>The optimizer step on the first kernel's rows of job <paramref name="job"/>, with gradient <c>gradient * scale</c>.</summary>
-    void StepFirstKernelRows(FirstKernelGradient gradient, int job, float scale) => throw new NotSupportedException();
-
-    /// <summary>
-    /// The optimizer step on every parameter after the first kernel, with gradient <c>Gradients * scale</c>; together with
-    /// <see cref="StepFirstKernelRows"/> on every job it is one <see cref="Step"/>.
-    /// </summary>
-    void StepExceptFirstKernel(float scale) => throw new NotSupportedException();
+    BatchStats TrainBatch(TrainingContext context);
 
     /// <summary>Forward only: sums of the per-sample loss and metric over the batch (targets required).</summary>
     BatchStats Evaluate(in Batch batch, Workspace workspace);
@@ -81,12 +43,18 @@ public interface IModel<TSelf>
     void ResetOptimizer();
 }
 
-/// <summary>Per-thread scratch memory for a generated model: activations and deltas for up to <see cref="MaxRows"/> rows.</summary>
+/// <summary>
+/// Per-thread scratch memory for a generated model: blocks of up to <see cref="MaxRows"/> rows (row-major, one block per
+/// layer's activations and deltas), plus a block for dense input rows, allocated when first asked for.
+/// </summary>
 public sealed class Workspace
 {
+    private float[]? _inputs;
+
     public Workspace(int maxRows, int floatsPerRow)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(floatsPerRow);
         MaxRows = maxRows;
         FloatsPerRow = floatsPerRow;
         Buffer = GC.AllocateArray<float>(checked(maxRows * floatsPerRow), pinned: true);
@@ -96,6 +64,40 @@ public sealed class Workspace
 
     public int FloatsPerRow { get; }
 
-    /// <summary>Scratch floats; the model decides the layout.</summary>
+    /// <summary>Scratch floats (<see cref="MaxRows"/> × <see cref="FloatsPerRow"/>); the model decides the layout.</summary>
     public float[] Buffer { get; }
+
+    /// <summary>A block of <see cref="MaxRows"/> × <paramref name="inputs"/> floats for gathering dense input rows.</summary>
+    public float[] InputBlock(int inputs)
+    {
+        long floats = (long)MaxRows * inputs;
+        if (_inputs is null || _inputs.Length < floats)
+        {
+            _inputs = GC.AllocateArray<float>(checked((int)floats), pinned: true);
+        }
+
+        return _inputs;
+    }
+}
+
+/// <summary>
+/// The parts of a training step, which every generated model also offers: the gradient block, the gradient of a batch
+/// and the optimizer step. The trainer does not use them (it calls <see cref="IModel{TSelf}.TrainBatch"/>); they are for
+/// gradient checks, references and benchmarks. <c>Backward</c> into a zeroed <see cref="Gradients"/> followed by
+/// <c>Step(1f / batch.Count)</c> gives the same floats as <see cref="IModel{TSelf}.TrainBatch"/> on that batch.
+/// </summary>
+public interface IModelGradients<TSelf> : IModel<TSelf>
+    where TSelf : class, IModelGradients<TSelf>
+{
+    /// <summary>The gradient block (same layout as <see cref="IModel{TSelf}.Parameters"/>), consumed by <see cref="Step"/>.</summary>
+    float[] Gradients { get; }
+
+    /// <summary>
+    /// Forward and backward over the batch: adds the gradient of the summed per-sample loss to <paramref name="gradient"/>
+    /// chunk by chunk (the summation contract of <see cref="TrainingContext"/>) and returns the loss and metric sums.
+    /// </summary>
+    BatchStats Backward(in Batch batch, Workspace workspace, Span<float> gradient);
+
+    /// <summary>One optimizer step with gradient <c>Gradients * scale</c>.</summary>
+    void Step(float scale);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using AotNet.Data;
 
 namespace AotNet.Training;
@@ -8,79 +7,48 @@ namespace AotNet.Training;
 /// Keras's <c>fit</c>/<c>evaluate</c>/<c>predict</c> for a generated model, deterministic for any thread count.
 /// </summary>
 /// <remarks>
-/// <para>Every batch is cut into chunks of <see cref="ChunkRows"/> rows. Each chunk's gradient is computed from zero
-/// into its own buffer (chunk 0 straight into the model's gradient block), and the buffers are then added in chunk
-/// order. Threads only decide who computes which chunk, never the arithmetic, so any <c>threads</c> gives bit-identical
-/// results. Losses and metrics are summed per chunk and then in chunk order, the same way.</para>
-/// <para>All buffers are allocated when the trainer is built or when a data set is first seen; after the first epoch
-/// training allocates nothing (<see cref="History.AllocatedBytesAfterFirstEpoch"/> measures it).</para>
+/// <para>The trainer shuffles, cuts batches, hands each batch to the model's <see cref="IModel{TSelf}.TrainBatch"/>
+/// (which chooses how to spread it over the workers, under the summation contract of <see cref="TrainingContext"/>)
+/// and reports. Evaluation cuts the data into chunks of <see cref="ChunkRows"/> rows, evaluated in parallel; their loss
+/// and metric sums are added in chunk order, so any thread count gives bit-identical results.</para>
+/// <para>Any batch size works: a batch larger than the training set is one batch per epoch, as in Keras. The model
+/// allocates its training buffers on its first batch; after the first epoch training allocates nothing
+/// (<see cref="History.AllocatedBytesAfterFirstEpoch"/> measures it).</para>
 /// </remarks>
 public sealed class Trainer<TModel> : IParallelJob, IDisposable
     where TModel : class, IModel<TModel>
 {
-    /// <summary>Rows per chunk: the unit of deterministic parallel work. Independent of the thread count by design.</summary>
-    public const int DefaultChunkRows = 256;
+    /// <summary>Rows per evaluation chunk (and per chunk of the training contract).</summary>
+    public const int DefaultChunkRows = TrainingContext.ChunkRows;
 
     private readonly WorkerPool _pool;
+    private readonly TrainingContext _context;
     private readonly Workspace[] _workspaces;
-    private readonly float[][] _chunkGradients;
-    private readonly FirstKernelGradient? _firstKernel;
     private BatchStats[] _chunkStats;
 
-    // The job being run by the pool: a training batch (gradients) or an evaluation pass (stats only).
+    // the evaluation pass being run by the pool
     private LabeledData? _jobData;
     private int[]? _jobRows;
     private int _jobStart, _jobCount;
-    private JobKind _jobKind;
-    private float _jobScale;
 
-    public Trainer(TModel model, int threads = 1, int chunkRows = DefaultChunkRows, int maxBatchSize = 512)
+    public Trainer(TModel model, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         Model = model;
-        ChunkRows = chunkRows;
         _pool = new WorkerPool(threads);
+        _context = new TrainingContext(_pool, ownsPool: false);
         _workspaces = new Workspace[threads];
         for (int i = 0; i < threads; i++)
         {
-            _workspaces[i] = model.CreateWorkspace(chunkRows);
+            _workspaces[i] = model.CreateWorkspace(ChunkRows);
         }
 
-        int maxChunks = ChunksFor(maxBatchSize);
-        _chunkGradients = new float[maxChunks - 1][];
-        for (int i = 0; i < _chunkGradients.Length; i++)
-        {
-            _chunkGradients[i] = GC.AllocateArray<float>(model.Gradients.Length, pinned: true);
-        }
-
-        _chunkStats = new BatchStats[maxChunks];
-        if (model.SupportsFirstKernelRowStep)
-        {
-            var first = TModel.Description.Layers[0];
-            _firstKernel = new FirstKernelGradient(first.Inputs, first.Units, chunkRows, maxChunks);
-        }
-    }
-
-    private enum JobKind
-    {
-        /// <summary>Chunk j: forward and backward into its gradient buffer.</summary>
-        Gradient,
-
-        /// <summary>Chunk j: forward and backward, the first kernel's gradient kept row-wise (multi-hot inputs).</summary>
-        RowWiseGradient,
-
-        /// <summary>Job j of <see cref="FirstKernelGradient.RowJobs"/>: the optimizer step on its first-kernel rows.</summary>
-        FirstKernelStep,
-
-        /// <summary>Chunk j: forward only, loss and metric sums.</summary>
-        Evaluate,
+        _chunkStats = new BatchStats[2];
     }
 
     public TModel Model { get; }
 
-    public int ChunkRows { get; }
+    public int ChunkRows => DefaultChunkRows;
 
     public int Threads => _pool.Threads;
 
@@ -103,15 +71,10 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
-        if (ChunksFor(options.BatchSize) > _chunkGradients.Length + 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), $"batch size {options.BatchSize} is larger than this trainer was built for");
-        }
-
         CheckShapes(train, nameof(train));
-        if (_firstKernel is not null && train.Inputs.Sparse is { } sparse)
+        if (train.Count == 0)
         {
-            _firstKernel.Reserve(sparse);
+            throw new ArgumentException("train: no rows to train on", nameof(train));
         }
 
         if (validation is not null)
@@ -126,7 +89,8 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         int[] rows = Identity(n);
         int[]? validationRows = validation is null ? null : Identity(validation.Count);
         var shuffler = new DeterministicRandom(options.Seed);
-        int batches = (n + options.BatchSize - 1) / options.BatchSize;
+        int batchSize = Math.Min(options.BatchSize, n); // a batch larger than the data set is one batch per epoch, as in Keras
+        int batches = (n + batchSize - 1) / batchSize;
         var early = options.EarlyStopping;
         double bestMonitored = early is { Maximise: true } ? double.NegativeInfinity : double.PositiveInfinity;
         int bestEpoch = 0, wait = 0;
@@ -147,9 +111,10 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             for (int b = 0; b < batches; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                int start = b * options.BatchSize;
-                int count = Math.Min(options.BatchSize, n - start);
-                sums += TrainBatch(train, rows, start, count);
+                int start = b * batchSize;
+                int count = Math.Min(batchSize, n - start);
+                _context.SetBatch(train, rows, start, count);
+                sums += Model.TrainBatch(_context);
                 int seen = start + count;
                 Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, sums.MetricSum / seen);
             }
@@ -229,107 +194,23 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return result;
     }
 
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        _pool.Dispose();
+    }
 
     void IParallelJob.Execute(int jobIndex, int workerIndex)
     {
-        if (_jobKind == JobKind.FirstKernelStep)
-        {
-            Model.StepFirstKernelRows(_firstKernel!, jobIndex, _jobScale);
-            return;
-        }
-
         int start = _jobStart + (jobIndex * ChunkRows);
         int count = Math.Min(ChunkRows, _jobStart + _jobCount - start);
         var data = _jobData!;
-        var batch = new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count));
-        var workspace = _workspaces[workerIndex];
-        switch (_jobKind)
-        {
-            case JobKind.Gradient:
-            {
-                // chunk 0 accumulates into the (zeroed) gradient block itself, the others into their own zeroed buffers
-                var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
-                Array.Clear(gradient);
-                _chunkStats[jobIndex] = Model.Backward(batch, workspace, gradient);
-                break;
-            }
-
-            case JobKind.RowWiseGradient:
-            {
-                // as above, but the first kernel's part of the block stays unused: its gradient is kept row-wise
-                var gradient = jobIndex == 0 ? Model.Gradients : _chunkGradients[jobIndex - 1];
-                int firstKernel = FirstKernelLength;
-                Array.Clear(gradient, firstKernel, gradient.Length - firstKernel);
-                _chunkStats[jobIndex] = Model.BackwardExceptFirstKernel(batch, workspace, gradient, _firstKernel!.ChunkDeltas(jobIndex, count));
-                _firstKernel.IndexChunk(jobIndex, data.Inputs.Sparse!, batch.Rows);
-                break;
-            }
-
-            default:
-                _chunkStats[jobIndex] = Model.Evaluate(batch, workspace);
-                break;
-        }
-    }
-
-    private static int FirstKernelLength => TModel.Description.Layers[0].KernelLength;
-
-    private BatchStats TrainBatch(LabeledData data, int[] rows, int start, int count)
-    {
-        // one-row batches (Boston): the model's fused step, bit-identical to Backward + Step(1f) and without the gradient block
-        if (count == 1 && Model.TryTrainRow(new Batch(data.Inputs, data.Targets, rows.AsSpan(start, 1)), _workspaces[0], out var stats))
-        {
-            return stats;
-        }
-
-        if (_firstKernel is not null && data.Inputs.IsSparse)
-        {
-            return TrainBatchRowWise(data, rows, start, count);
-        }
-
-        int chunks = RunChunks(data, rows, start, count, JobKind.Gradient);
-        var gradient = Model.Gradients;
-        var sums = _chunkStats[0];
-        for (int c = 1; c < chunks; c++)
-        {
-            TensorPrimitives.Add(gradient, _chunkGradients[c - 1], gradient);
-            sums += _chunkStats[c];
-        }
-
-        Model.Step(1f / count);
-        return sums;
-    }
-
-    /// <summary>
-    /// A batch of multi-hot rows: chunks run backward with the first kernel's gradient kept row-wise, then the optimizer
-    /// steps the first kernel in row ranges (in parallel) and the rest of the block from the reduced chunk gradients.
-    /// The same floats as the block path (see <see cref="FirstKernelGradient"/>).
-    /// </summary>
-    private BatchStats TrainBatchRowWise(LabeledData data, int[] rows, int start, int count)
-    {
-        var firstKernel = _firstKernel!;
-        firstKernel.Begin(ChunksFor(count));
-        int chunks = RunChunks(data, rows, start, count, JobKind.RowWiseGradient);
-        int offset = FirstKernelLength;
-        var gradient = Model.Gradients.AsSpan(offset);
-        var sums = _chunkStats[0];
-        for (int c = 1; c < chunks; c++)
-        {
-            TensorPrimitives.Add(gradient, _chunkGradients[c - 1].AsSpan(offset), gradient);
-            sums += _chunkStats[c];
-        }
-
-        float scale = 1f / count;
-        _jobKind = JobKind.FirstKernelStep;
-        _jobScale = scale;
-        _pool.Run(this, FirstKernelGradient.RowJobs);
-        Model.StepExceptFirstKernel(scale);
-        return sums;
+        _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count)), _workspaces[workerIndex]);
     }
 
     private Evaluation EvaluateRows(LabeledData data, int[] rows)
     {
-        int chunks = RunChunks(data, rows, 0, rows.Length, JobKind.Evaluate);
+        int chunks = RunChunks(data, rows, 0, rows.Length);
         var sums = default(BatchStats);
         for (int c = 0; c < chunks; c++)
         {
@@ -339,13 +220,12 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return rows.Length == 0 ? new Evaluation(double.NaN, double.NaN) : new Evaluation(sums.LossSum / rows.Length, sums.MetricSum / rows.Length);
     }
 
-    private int RunChunks(LabeledData data, int[] rows, int start, int count, JobKind kind)
+    private int RunChunks(LabeledData data, int[] rows, int start, int count)
     {
         _jobData = data;
         _jobRows = rows;
         _jobStart = start;
         _jobCount = count;
-        _jobKind = kind;
         int chunks = ChunksFor(count);
         _pool.Run(this, chunks);
         _jobData = null;
@@ -353,7 +233,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return chunks;
     }
 
-    private int ChunksFor(int rows) => Math.Max(1, (rows + ChunkRows - 1) / ChunkRows);
+    private static int ChunksFor(int rows) => TrainingContext.ChunksFor(rows);
 
     private void EnsureStatsCapacity(int rows)
     {

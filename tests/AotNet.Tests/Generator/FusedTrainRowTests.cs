@@ -4,7 +4,7 @@ using AotNet.Training;
 
 namespace AotNet.Tests.Generator;
 
-/// <summary>The fused one-row training step (TryTrainRow) against Backward into a zeroed gradient block + Step(1f).</summary>
+/// <summary>One-row training steps (the fused step where the model has it) against Backward into a zeroed gradient block + Step(1f).</summary>
 public class FusedTrainRowTests
 {
     [Fact]
@@ -14,26 +14,11 @@ public class FusedTrainRowTests
     public void ImdbTrainRowOnDenseInputsEqualsBackwardAndStepBitForBit() => AssertFusedEqualsUnfused<ImdbNet>(steps: 60);
 
     [Fact]
-    public void TrainRowDeclinesWhatItDoesNotFuse()
+    public void OneRowStepsOfOtherModelsEqualBackwardAndStepBitForBit()
     {
-        var (inputs, targets) = ModelHarness.RealValued(BostonNet.Description, 4, 3);
-        var boston = BostonNet.Create(1);
-        var before = boston.Parameters.ToArray();
-        Assert.False(boston.TryTrainRow(new Batch(inputs, targets, [0, 1]), boston.CreateWorkspace(2), out _));
-        Assert.Equal(before, boston.Parameters);
-        Assert.Equal(0, boston.Iterations);
-
-        var (sparse, sparseTargets) = ModelHarness.MultiHot(ImdbNet.Description, 4, 0.01, 3);
-        var imdb = ImdbNet.Create(1);
-        Assert.False(imdb.TryTrainRow(new Batch(sparse, sparseTargets, [0]), imdb.CreateWorkspace(1), out _));
-
-        // Adam and legacy-epsilon RMSprop keep the interface's default (no fused step)
-        var (adamInputs, adamTargets) = ModelHarness.RealValued(SoftmaxAdamNet.Description, 1, 3);
-        IModel<SoftmaxAdamNet> adam = SoftmaxAdamNet.Create(1);
-        Assert.False(adam.TryTrainRow(new Batch(adamInputs, adamTargets, [0]), adam.CreateWorkspace(1), out _));
-        var (oddInputs, oddTargets) = ModelHarness.RealValued(OddBinaryNet.Description, 1, 3);
-        IModel<OddBinaryNet> odd = OddBinaryNet.Create(1);
-        Assert.False(odd.TryTrainRow(new Batch(oddInputs, oddTargets, [0]), odd.CreateWorkspace(1), out _));
+        AssertFusedEqualsUnfused<SoftmaxAdamNet>(steps: 40); // Adam: the chunk path
+        AssertFusedEqualsUnfused<OddBinaryNet>(steps: 40); // legacy epsilon: the chunk path
+        AssertFusedEqualsUnfused<ImdbNet>(steps: 40, sparse: true); // multi-hot: the row-wise first kernel
     }
 
     [Fact]
@@ -60,22 +45,37 @@ public class FusedTrainRowTests
         Assert.Equal(0, history.AllocatedBytesAfterFirstEpoch);
     }
 
-    private static void AssertFusedEqualsUnfused<T>(int steps)
-        where T : class, IModel<T>
+    private static void AssertFusedEqualsUnfused<T>(int steps, bool sparse = false)
+        where T : class, IModelGradients<T>
     {
-        var (inputs, targets) = ModelHarness.RealValued(T.Description, 32, 17);
+        Features inputs;
+        DenseMatrix targets;
+        if (sparse)
+        {
+            var data = ModelHarness.MultiHot(T.Description, 32, 0.01, 17);
+            (inputs, targets) = (data.Sparse, data.Targets);
+        }
+        else
+        {
+            var data = ModelHarness.RealValued(T.Description, 32, 17);
+            (inputs, targets) = (data.Inputs, data.Targets);
+        }
+
         var fused = T.Create(4);
         var unfused = T.Create(4);
-        var fusedWorkspace = fused.CreateWorkspace(1);
         var unfusedWorkspace = unfused.CreateWorkspace(1);
         int[] rows = ModelHarness.AllRows(32);
+        using var context = new TrainingContext(threads: 1);
+        var all = new LabeledData(inputs, targets);
         for (int step = 0; step < steps; step++)
         {
-            var batch = new Batch(inputs, targets, rows.AsSpan((step * 7) % 32, 1));
+            int start = (step * 7) % 32;
+            var batch = new Batch(inputs, targets, rows.AsSpan(start, 1));
             Array.Clear(unfused.Gradients);
             var expected = unfused.Backward(batch, unfusedWorkspace, unfused.Gradients);
             unfused.Step(1f);
-            Assert.True(fused.TryTrainRow(batch, fusedWorkspace, out var actual));
+            context.SetBatch(all, rows, start, 1);
+            var actual = fused.TrainBatch(context);
             Assert.Equal(expected, actual);
         }
 

@@ -97,7 +97,7 @@ public class GeneratorOutputTests
 
     /// <summary>Trains two models from the same seed on separable multi-hot data.</summary>
     private static (float[], float[], double, double) TrainTwice<T>()
-        where T : class, IModel<T>
+        where T : class, IModelGradients<T>
     {
         var (sparse, _) = ModelHarness.MultiHot(T.Description, 128, 0.01, 3);
         var targets = new AotNet.Data.DenseMatrix(128, 1);

@@ -47,7 +47,7 @@ public class GradientCheckTests
     private sealed class ReferenceFiniteDifferences : GeneratedModelTests.IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
-            where T : class, IModel<T>
+            where T : class, IModelGradients<T>
         {
             var description = T.Description;
             var (inputs, targets) = Data(description);
@@ -72,7 +72,7 @@ public class GradientCheckTests
     private sealed class GeneratedFiniteDifferences : GeneratedModelTests.IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
-            where T : class, IModel<T>
+            where T : class, IModelGradients<T>
         {
             var description = T.Description;
             var (inputs, targets) = Data(description);

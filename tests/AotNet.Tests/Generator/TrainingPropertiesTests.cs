@@ -34,7 +34,7 @@ public class TrainingPropertiesTests
     [InlineData(3, 0.03)]
     public void SparseFitEqualsDenseFitBitForBit(int threads, double density)
     {
-        // batches of 300 rows over chunks of 128 (3 chunks, the last partial) and a last batch of 100: the sparse path
+        // batches of 300 rows over chunks of 256 (2 chunks, the last partial) and a last batch of 100: the sparse path
         // keeps the first kernel's gradient row-wise (FirstKernelGradient), the dense path sums a gradient block per chunk
         AssertSparseFitEqualsDenseFit<ImdbNet>(threads, density);
         AssertSparseFitEqualsDenseFit<WideSparseNet>(threads, density * 10); // 40 columns: 16-wide pairs and an 8-wide block
@@ -42,16 +42,15 @@ public class TrainingPropertiesTests
     }
 
     private static void AssertSparseFitEqualsDenseFit<TModel>(int threads, double density)
-        where TModel : class, IModel<TModel>
+        where TModel : class, IModelGradients<TModel>
     {
         var description = TModel.Description;
         var (sparse, targets) = ModelHarness.MultiHot(description, 700, density, 21);
         var options = new FitOptions { Epochs = 3, BatchSize = 300, Seed = 5 };
         var sparseModel = TModel.Create(3);
         var denseModel = TModel.Create(3);
-        Assert.True(sparseModel.SupportsFirstKernelRowStep);
         var dense = new LabeledData(sparse.ToDense(), targets);
-        using (var trainer = new Trainer<TModel>(sparseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        using (var trainer = new Trainer<TModel>(sparseModel, threads))
         {
             trainer.Fit(new LabeledData(sparse, targets), null, options);
 
@@ -59,7 +58,7 @@ public class TrainingPropertiesTests
             trainer.Fit(dense, null, options with { Epochs = 1, Seed = 6 });
         }
 
-        using (var trainer = new Trainer<TModel>(denseModel, threads, chunkRows: 128, maxBatchSize: 300))
+        using (var trainer = new Trainer<TModel>(denseModel, threads))
         {
             trainer.Fit(dense, null, options);
             trainer.Fit(dense, null, options with { Epochs = 1, Seed = 6 });
@@ -70,24 +69,33 @@ public class TrainingPropertiesTests
     }
 
     [Fact]
-    public void BackwardOverChunksEqualsBackwardOverTheWholeBatch()
+    public void BackwardSumsEachChunkAndAddsTheChunksInOrder()
     {
+        // the summation contract: a batch of 300 rows is chunk [0, 256) summed from +0, then chunk [256, 300) added
         var description = OddBinaryNet.Description;
-        var (inputs, targets) = ModelHarness.RealValued(description, 30, 4);
+        var (inputs, targets) = ModelHarness.RealValued(description, 300, 4);
         var model = OddBinaryNet.Create(4);
-        var workspace = model.CreateWorkspace(4);
-        int[] rows = ModelHarness.AllRows(30);
+        var workspace = model.CreateWorkspace(TrainingContext.ChunkRows);
+        int[] rows = ModelHarness.AllRows(300);
+        var batch = new Batch(inputs, targets, rows);
 
         var whole = new float[description.ParameterCount];
-        var wholeStats = model.Backward(new Batch(inputs, targets, rows), workspace, whole);
+        var wholeStats = model.Backward(batch, workspace, whole);
 
         var chunked = new float[description.ParameterCount];
-        var batch = new Batch(inputs, targets, rows);
-        var first = model.Backward(batch.Slice(0, 11), workspace, chunked);
-        var second = model.Backward(batch.Slice(11, 19), workspace, chunked);
+        var first = model.Backward(batch.Slice(0, 256), workspace, chunked);
+        var second = model.Backward(batch.Slice(256, 44), workspace, chunked);
         Assert.Equal(whole, chunked);
         Assert.Equal(wholeStats.LossSum, (first + second).LossSum, 12);
         Assert.Equal(wholeStats.MetricSum, (first + second).MetricSum);
+
+        // rows within a chunk are summed in one chain, not in pieces: splitting the first chunk changes the floats
+        var pieces = new float[description.ParameterCount];
+        model.Backward(batch.Slice(0, 100), workspace, pieces);
+        model.Backward(batch.Slice(100, 156), workspace, pieces);
+        model.Backward(batch.Slice(256, 44), workspace, pieces);
+        Assert.NotEqual(whole, pieces);
+        Assert.Throws<ArgumentException>(() => model.Backward(new Batch(inputs, targets, rows), model.CreateWorkspace(8), whole));
     }
 
     [Fact]
@@ -96,7 +104,7 @@ public class TrainingPropertiesTests
         var description = BostonNet.Description;
         var (inputs, targets) = ModelHarness.RealValued(description, 6, 2);
         var model = BostonNet.Create(2);
-        var workspace = model.CreateWorkspace(1);
+        var workspace = model.CreateWorkspace(6);
         int[] rows = ModelHarness.AllRows(6);
 
         var once = new float[description.ParameterCount];
@@ -149,7 +157,7 @@ public class TrainingPropertiesTests
     }
 
     private static void AssertNoAllocations<T>(bool sparse)
-        where T : class, IModel<T>
+        where T : class, IModelGradients<T>
     {
         var description = T.Description;
         AotNet.Data.Features inputs;

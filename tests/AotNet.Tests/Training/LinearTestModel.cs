@@ -89,6 +89,15 @@ public sealed class LinearTestModel : IModel<LinearTestModel>
         return new BatchStats(loss, mae);
     }
 
+    /// <summary>The plainest training step: the batch's summed gradient, then <see cref="Step"/> with 1/batch.</summary>
+    public BatchStats TrainBatch(TrainingContext context)
+    {
+        Array.Clear(Gradients);
+        var stats = Backward(context.Batch, null!, Gradients);
+        Step(1f / context.Count);
+        return stats;
+    }
+
     public void Step(float scale)
     {
         Steps++;

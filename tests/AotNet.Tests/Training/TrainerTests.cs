@@ -8,10 +8,10 @@ public class TrainerTests
 {
     private static LabeledData MakeData(int n, ulong seed = 3) => LinearTestModel.MakeData(n, seed);
 
-    private static (History History, float[] Weights) Train(int threads, int chunkRows, FitOptions options, int n = 103)
+    private static (History History, float[] Weights) Train(int threads, FitOptions options, int n = 103)
     {
         var model = LinearTestModel.Create(11);
-        using var trainer = new Trainer<LinearTestModel>(model, threads, chunkRows, options.BatchSize);
+        using var trainer = new Trainer<LinearTestModel>(model, threads);
         var data = MakeData(n);
         var history = trainer.Fit(data.SliceRows(20, n - 20), data.SliceRows(0, 20), options);
         return (history, model.Parameters.ToArray());
@@ -20,7 +20,7 @@ public class TrainerTests
     [Fact]
     public void LearnsALinearFunction()
     {
-        var (history, weights) = Train(1, 8, new FitOptions { Epochs = 60, BatchSize = 10, Seed = 1 });
+        var (history, weights) = Train(1, new FitOptions { Epochs = 60, BatchSize = 10, Seed = 1 });
         Assert.True(history.Loss[^1] < 0.01 * history.Loss[0], $"loss {history.Loss[0]} -> {history.Loss[^1]}");
         Assert.Equal(2f, weights[0], 0.1f);
         Assert.Equal(-1f, weights[1], 0.1f);
@@ -35,8 +35,8 @@ public class TrainerTests
     public void AnyThreadCountGivesBitIdenticalResults(int threads)
     {
         var options = new FitOptions { Epochs = 5, BatchSize = 17, Seed = 9 };
-        var (h1, w1) = Train(1, 4, options);
-        var (hn, wn) = Train(threads, 4, options);
+        var (h1, w1) = Train(1, options, n: 1100);
+        var (hn, wn) = Train(threads, options, n: 1100);
         Assert.Equal(w1, wn);
         foreach (string key in h1.Keys)
         {
@@ -48,7 +48,7 @@ public class TrainerTests
     public void KeepsTheLastPartialBatchAndStepsOncePerBatch()
     {
         var model = LinearTestModel.Create(1);
-        using var trainer = new Trainer<LinearTestModel>(model, 1, 256, 32);
+        using var trainer = new Trainer<LinearTestModel>(model, 1);
         trainer.Fit(MakeData(70), null, new FitOptions { Epochs = 3, BatchSize = 32 });
         Assert.Equal(3 * 3, model.Steps); // 32 + 32 + 6
     }
@@ -62,7 +62,7 @@ public class TrainerTests
         try
         {
             var model = LinearTestModel.Create(5);
-            using var trainer = new Trainer<LinearTestModel>(model, 1, 7, 32);
+            using var trainer = new Trainer<LinearTestModel>(model, 1);
             var data = MakeData(75);
             var history = trainer.Fit(data, null, new FitOptions { Epochs = 1, BatchSize = 32 });
             var evaluation = trainer.Evaluate(data);
@@ -80,7 +80,7 @@ public class TrainerTests
     {
         var model = LinearTestModel.Create(1);
         model.RowsSeen = [];
-        using var trainer = new Trainer<LinearTestModel>(model, 1, 256, 8);
+        using var trainer = new Trainer<LinearTestModel>(model, 1);
         trainer.Fit(MakeData(20), null, new FitOptions { Epochs = 2, BatchSize = 8, Seed = 4 });
         var first = model.RowsSeen.Take(20).ToArray();
         var second = model.RowsSeen.Skip(20).ToArray();
@@ -97,7 +97,7 @@ public class TrainerTests
     [Fact]
     public void AllocatesNothingAfterTheFirstEpoch()
     {
-        var (history, _) = Train(2, 4, new FitOptions { Epochs = 4, BatchSize = 16, Seed = 2 });
+        var (history, _) = Train(2, new FitOptions { Epochs = 4, BatchSize = 16, Seed = 2 });
         Assert.Equal(0, history.AllocatedBytesAfterFirstEpoch);
     }
 
@@ -117,7 +117,7 @@ public class TrainerTests
                 EarlyStopping = new EarlyStopping { Monitor = "val_loss", Patience = 2, RestoreBestWeights = true },
             };
             var model = LinearTestModel.Create(11);
-            using var trainer = new Trainer<LinearTestModel>(model, 1, 8, 8);
+            using var trainer = new Trainer<LinearTestModel>(model, 1);
             var data = MakeData(60);
             var history = trainer.Fit(data.SliceRows(10, 50), data.SliceRows(0, 10), options);
             Assert.True(history.Epochs < 50);
@@ -139,7 +139,7 @@ public class TrainerTests
         LinearTestModel.LearningRate = 50f;
         try
         {
-            var ex = Assert.Throws<TrainingDivergedException>(() => Train(1, 8, new FitOptions { Epochs = 200, BatchSize = 4 }));
+            var ex = Assert.Throws<TrainingDivergedException>(() => Train(1, new FitOptions { Epochs = 200, BatchSize = 4 }));
             Assert.Contains("loss", ex.Message);
         }
         finally

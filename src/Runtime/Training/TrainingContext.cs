@@ -1,0 +1,89 @@
+using AotNet.Data;
+
+namespace AotNet.Training;
+
+/// <summary>
+/// What a generated model's <see cref="IModel{TSelf}.TrainBatch"/> works with: the current batch (row indices into a data
+/// set) and the worker pool it may spread the batch's work over. The trainer owns one and sets a batch before each step.
+/// </summary>
+/// <remarks>
+/// <para><b>The summation contract</b> (why any thread count gives the same bits): a batch is cut into chunks of
+/// <see cref="ChunkRows"/> rows by position. Every gradient value is, per chunk, one fused multiply-add chain over the
+/// chunk's rows in ascending order starting from +0, and the chunk sums are added in chunk order. Within a row, every
+/// value is summed in ascending index order (one FMA chain per output; dot products in the fixed order of
+/// <see cref="Kernels.Reductions"/>). Threads only decide who computes which output, chunk or parameter range.</para>
+/// </remarks>
+public sealed class TrainingContext : IDisposable
+{
+    /// <summary>Rows per chunk: the unit of the summation contract. Independent of the thread count by design.</summary>
+    public const int ChunkRows = 256;
+
+    private readonly bool _ownsPool;
+    private int[] _rows = [];
+
+    /// <summary>A context with a pool of its own (for using a model without a <see cref="Trainer{TModel}"/>).</summary>
+    public TrainingContext(int threads = 1)
+        : this(new WorkerPool(threads), ownsPool: true)
+    {
+    }
+
+    internal TrainingContext(WorkerPool pool, bool ownsPool)
+    {
+        Pool = pool;
+        _ownsPool = ownsPool;
+    }
+
+    /// <summary>The workers (the calling thread is worker 0).</summary>
+    public WorkerPool Pool { get; }
+
+    public int Threads => Pool.Threads;
+
+    /// <summary>Inputs of the current batch's data set.</summary>
+    public Features Inputs { get; private set; } = null!;
+
+    /// <summary>Targets of the current batch's data set.</summary>
+    public DenseMatrix Targets { get; private set; } = null!;
+
+    /// <summary>The array holding the current batch's row indices at [<see cref="Start"/>, <see cref="Start"/> + <see cref="Count"/>).</summary>
+    public int[] RowIndex => _rows;
+
+    public int Start { get; private set; }
+
+    /// <summary>Rows in the current batch.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The current batch's row indices.</summary>
+    public ReadOnlySpan<int> Rows => _rows.AsSpan(Start, Count);
+
+    /// <summary>The current batch as a <see cref="Training.Batch"/>.</summary>
+    public Batch Batch => new(Inputs, Targets, Rows);
+
+    /// <summary>Chunks of <see cref="ChunkRows"/> rows in a batch of <paramref name="rows"/> rows (at least one).</summary>
+    public static int ChunksFor(int rows) => Math.Max(1, (int)(((long)rows + ChunkRows - 1) / ChunkRows));
+
+    /// <summary>Makes rows <c>rows[start .. start + count)</c> of <paramref name="data"/> the current batch.</summary>
+    public void SetBatch(LabeledData data, int[] rows, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if ((uint)start > (uint)rows.Length || count > rows.Length - start)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "the batch lies outside the row array");
+        }
+
+        Inputs = data.Inputs;
+        Targets = data.Targets;
+        _rows = rows;
+        Start = start;
+        Count = count;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsPool)
+        {
+            Pool.Dispose();
+        }
+    }
+}

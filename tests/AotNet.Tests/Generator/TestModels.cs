@@ -50,6 +50,20 @@ namespace AotNet.Tests.Generator.Models
     [Dense(7, Activation.Softmax)]
     public sealed partial class WideSparseNet;
 
+    /// <summary>Wide enough for every strategy: units split into tiles (80, 72 ≥ 64), a tanh layer, Adam, softmax.</summary>
+    [Sequential(96, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
+    [Dense(80, Activation.Relu)]
+    [Dense(72, Activation.Tanh)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class WideAdamNet;
+
+    /// <summary>A regression net with a wide relu layer under RMSprop (the fused one-row step and the tiled path).</summary>
+    [Sequential(30, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.RmsProp, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(130, Activation.Relu)]
+    [Dense(65, Activation.Relu)]
+    [Dense(2)]
+    public sealed partial class WideRmsNet;
+
     /// <summary>The smallest model: one linear unit on one input, Adam.</summary>
     [Sequential(1, Optimizer = Optimizer.Adam)]
     [Dense(1)]

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace AotNet.Kernels;
 
@@ -142,6 +144,9 @@ internal interface IOctOps<T8> : IVectorOps<T8>
     /// <summary>The contract's tree <c>((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))</c>.</summary>
     static abstract float Combine(T8 lanes);
 
+    /// <summary>The tree's first level: <c>(s0 + s4, s1 + s5, s2 + s6, s3 + s7)</c>.</summary>
+    static abstract Vector128<float> Halves(T8 lanes);
+
     /// <summary>Lanes that are not zero (NaN is not zero): all bits set, else zero.</summary>
     static abstract T8 NonZero(T8 a);
 
@@ -183,6 +188,9 @@ internal readonly struct Oct256 : IOctOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Combine(Vector256<float> lanes) => Reductions.Combine(lanes);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Halves(Vector256<float> lanes) => lanes.GetLower() + lanes.GetUpper();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> NonZero(Vector256<float> a) => ~Vector256.Equals(a, Vector256<float>.Zero);
@@ -252,6 +260,9 @@ internal readonly struct Oct128 : IOctOps<Pair128>
     public static float Combine(Pair128 lanes) => Reductions.Combine(lanes.Lo, lanes.Hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Halves(Pair128 lanes) => lanes.Lo + lanes.Hi;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair128 NonZero(Pair128 a) =>
         new(~Vector128.Equals(a.Lo, Vector128<float>.Zero), ~Vector128.Equals(a.Hi, Vector128<float>.Zero));
 
@@ -267,6 +278,40 @@ internal readonly struct Oct128 : IOctOps<Pair128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllZero(Pair128 a) => Vector128.EqualsAll(a.Lo, Vector128<float>.Zero) && Vector128.EqualsAll(a.Hi, Vector128<float>.Zero);
+}
+
+/// <summary>Four outputs' trees at once.</summary>
+internal static class Trees
+{
+    /// <summary>
+    /// Lane <c>i</c> of the result is <c>(t_i[0] + t_i[2]) + (t_i[1] + t_i[3])</c>: with <c>t_i</c> from
+    /// <see cref="IOctOps{T8}.Halves"/> that is the contract's tree of output <c>i</c>, the same bits as
+    /// <see cref="Reductions.Combine(Vector128{float}, Vector128{float})"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Four(Vector128<float> t0, Vector128<float> t1, Vector128<float> t2, Vector128<float> t3)
+    {
+        if (Sse.IsSupported)
+        {
+            // (t0[0], t0[1], t1[0], t1[1]) + (t0[2], t0[3], t1[2], t1[3]) = (u00, u01, u10, u11)
+            var p = Sse.MoveLowToHigh(t0, t1) + Sse.MoveHighToLow(t1, t0);
+            var q = Sse.MoveLowToHigh(t2, t3) + Sse.MoveHighToLow(t3, t2);
+            return Sse.Shuffle(p, q, 0b10_00_10_00) + Sse.Shuffle(p, q, 0b11_01_11_01);
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            var p = AdvSimd.Arm64.ZipLow(t0.AsDouble(), t1.AsDouble()).AsSingle() + AdvSimd.Arm64.ZipHigh(t0.AsDouble(), t1.AsDouble()).AsSingle();
+            var q = AdvSimd.Arm64.ZipLow(t2.AsDouble(), t3.AsDouble()).AsSingle() + AdvSimd.Arm64.ZipHigh(t2.AsDouble(), t3.AsDouble()).AsSingle();
+            return AdvSimd.Arm64.UnzipEven(p, q) + AdvSimd.Arm64.UnzipOdd(p, q);
+        }
+
+        return Vector128.Create(
+            (t0.GetElement(0) + t0.GetElement(2)) + (t0.GetElement(1) + t0.GetElement(3)),
+            (t1.GetElement(0) + t1.GetElement(2)) + (t1.GetElement(1) + t1.GetElement(3)),
+            (t2.GetElement(0) + t2.GetElement(2)) + (t2.GetElement(1) + t2.GetElement(3)),
+            (t3.GetElement(0) + t3.GetElement(2)) + (t3.GetElement(1) + t3.GetElement(3)));
+    }
 }
 
 /// <summary>A compile-time integer for generic kernels (tile sizes, block counts), so that tests on it fold away.</summary>

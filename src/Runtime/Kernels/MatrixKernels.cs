@@ -42,6 +42,12 @@ public static class MatrixKernels
 
     private const int TileRows = 6;
 
+    /// <summary>Bytes of <c>dy</c> rows that <see cref="BackwardInput"/> keeps in the L1 cache while the kernel tiles pass over them.</summary>
+    private const int DotChunkBytes = 24 * 1024;
+
+    /// <summary>Bytes of kernel rows that <see cref="BackwardInput"/> keeps in the L2 cache while the row chunks pass over them.</summary>
+    private const int KernelChunkBytes = 512 * 1024;
+
     private enum Start : byte
     {
         Zero,
@@ -509,31 +515,45 @@ public static class MatrixKernels
     {
         int tileRows = typeof(T8) == typeof(Pair128) ? 2 : 3;
         const int tileInputs = 4;
-        for (int k = 0; k < inputs; k += tileInputs)
+
+        // rows of dy in chunks that stay in the L1 cache while every kernel tile passes over them
+        // (and kernel rows in chunks that stay in the L2 cache while the row chunks pass over them)
+        int rowBytes = Math.Max(units, 1) * sizeof(float);
+        int chunk = Math.Max(1, DotChunkBytes / rowBytes / tileRows) * tileRows;
+        int kernelChunk = Math.Max(1, KernelChunkBytes / rowBytes / tileInputs) * tileInputs;
+        for (int k0 = 0; k0 < inputs; k0 += kernelChunk)
         {
-            int kc = Math.Min(tileInputs, inputs - k);
-            ref float wk = ref Unsafe.Add(ref w, k * ldw);
-            for (int r = 0; r < rows; r += tileRows)
+            int k1 = Math.Min(inputs, k0 + kernelChunk);
+            for (int r0 = 0; r0 < rows; r0 += chunk)
             {
-                int rc = Math.Min(tileRows, rows - r);
-                nint o = (r * lddx) + k;
-                ref float dr = ref Unsafe.Add(ref dy, r * lddy);
-                ref float xo = ref Unsafe.Add(ref dx, o);
-                ref float ao = ref Unsafe.Add(ref reluOf, o);
-                switch ((rc * 4) + kc)
+                int r1 = Math.Min(rows, r0 + chunk);
+                for (int k = k0; k < k1; k += tileInputs)
                 {
-                    case 5: DotTile<TOct, T8, C1, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 6: DotTile<TOct, T8, C1, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 7: DotTile<TOct, T8, C1, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 8: DotTile<TOct, T8, C1, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 9: DotTile<TOct, T8, C2, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 10: DotTile<TOct, T8, C2, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 11: DotTile<TOct, T8, C2, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 12: DotTile<TOct, T8, C2, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 13: DotTile<TOct, T8, C3, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 14: DotTile<TOct, T8, C3, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    case 15: DotTile<TOct, T8, C3, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                    default: DotTile<TOct, T8, C3, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                    int kc = Math.Min(tileInputs, k1 - k);
+                    ref float wk = ref Unsafe.Add(ref w, k * ldw);
+                    for (int r = r0; r < r1; r += tileRows)
+                    {
+                        int rc = Math.Min(tileRows, r1 - r);
+                        nint o = (r * lddx) + k;
+                        ref float dr = ref Unsafe.Add(ref dy, r * lddy);
+                        ref float xo = ref Unsafe.Add(ref dx, o);
+                        ref float ao = ref Unsafe.Add(ref reluOf, o);
+                        switch ((rc * 4) + kc)
+                        {
+                            case 5: DotTile<TOct, T8, C1, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 6: DotTile<TOct, T8, C1, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 7: DotTile<TOct, T8, C1, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 8: DotTile<TOct, T8, C1, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 9: DotTile<TOct, T8, C2, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 10: DotTile<TOct, T8, C2, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 11: DotTile<TOct, T8, C2, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 12: DotTile<TOct, T8, C2, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 13: DotTile<TOct, T8, C3, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 14: DotTile<TOct, T8, C3, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 15: DotTile<TOct, T8, C3, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            default: DotTile<TOct, T8, C3, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                        }
+                    }
                 }
             }
         }
@@ -622,6 +642,23 @@ public static class MatrixKernels
         }
 
         int tail = blocks * 8;
+        if (tk == 4)
+        {
+            // four outputs of a row are neighbours in dx: their trees, tails and ReLU derivative as one 128-bit vector
+            DotRow<TOct, T8>(s00, s01, s02, s03, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+            if (tr > 1)
+            {
+                DotRow<TOct, T8>(s10, s11, s12, s13, ref Unsafe.Add(ref dy, d1), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, lddx), ref Unsafe.Add(ref reluOf, lddx), relu);
+            }
+
+            if (tr > 2)
+            {
+                DotRow<TOct, T8>(s20, s21, s22, s23, ref Unsafe.Add(ref dy, d2), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, 2 * lddx), ref Unsafe.Add(ref reluOf, 2 * lddx), relu);
+            }
+
+            return;
+        }
+
         DotEnd<TOct, T8>(s00, ref dy, ref w, tail, units, ref dx, ref reluOf, relu);
         if (tk > 1)
         {
@@ -681,6 +718,31 @@ public static class MatrixKernels
                 DotEnd<TOct, T8>(s23, ref dy2, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx2, 3), ref Unsafe.Add(ref re2, 3), relu);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="DotEnd{TOct, T8}"/> for four neighbouring outputs <c>dx[k..k+4)</c> of one row (kernel rows <c>w</c> …
+    /// <c>w + 3 · ldw</c>): each lane sees the same tree, the same tail fused multiply-adds in the same order and the
+    /// same derivative.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotRow<TOct, T8>(T8 s0, T8 s1, T8 s2, T8 s3, ref float dy, ref float w, nint ldw, int tail, int units, ref float dx, ref float reluOf, bool relu)
+        where TOct : struct, IOctOps<T8>
+        where T8 : struct
+    {
+        var v = Trees.Four(TOct.Halves(s0), TOct.Halves(s1), TOct.Halves(s2), TOct.Halves(s3));
+        for (int t = tail; t < units; t++)
+        {
+            var wt = Vector128.Create(Unsafe.Add(ref w, t), Unsafe.Add(ref w, ldw + t), Unsafe.Add(ref w, (2 * ldw) + t), Unsafe.Add(ref w, (3 * ldw) + t));
+            v = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref dy, t)), wt, v);
+        }
+
+        if (relu)
+        {
+            v &= Vector128.GreaterThan(Vector128.LoadUnsafe(ref reluOf), Vector128<float>.Zero);
+        }
+
+        v.StoreUnsafe(ref dx);
     }
 
     /// <summary>The tree over the eight lanes, the ascending tail, then the ReLU derivative; stores one <c>dx</c>.</summary>

@@ -12,6 +12,12 @@ public static class Program
             return;
         }
 
+        if (args is ["--matrix", .. var shapes])
+        {
+            MatrixKernelTimer.Run(shapes);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -1,31 +1,22 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AotNet.Kernels;
 
 /// <summary>
 /// Per-sample losses (float math; the model sums them in double) and their gradients with respect to the
-/// last layer's output (MSE) or logits (the cross-entropies, fused with their sigmoid/softmax).
+/// last layer's output (MSE) or logits (the cross-entropies, fused with their sigmoid/softmax). Sums over a row's
+/// outputs run in the <see cref="Reductions"/> order and exp/log come from <see cref="MathKernels"/>, so a loss has
+/// the same bits at every vector width.
 /// </summary>
 public static class LossKernels
 {
-    /// <summary>Below this, <c>MathF.Exp</c> returns +0 (through the C library's slow underflow path).</summary>
-    private const float UnderflowsToZero = -104f;
-
-    /// <summary>Classes whose exponentials <see cref="CategoricalCrossentropyFromLogits"/> sums in one block on the stack.</summary>
-    public const int NormaliserBlock = 1024;
-
     /// <summary><c>mean_j (p_j − y_j)²</c>.</summary>
     public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
         CheckLengths(predictions.Length, targets.Length);
-        float sum = 0f;
-        for (int j = 0; j < predictions.Length; j++)
-        {
-            float e = predictions[j] - targets[j];
-            sum += e * e;
-        }
-
-        return sum / predictions.Length;
+        return Mean(new SquaredError(), predictions, targets);
     }
 
     /// <summary><c>delta_j = 2 (p_j − y_j) / n</c>.</summary>
@@ -42,19 +33,12 @@ public static class LossKernels
 
     /// <summary>
     /// Binary cross-entropy from logits, averaged over outputs:
-    /// <c>mean_j max(z_j, 0) − z_j y_j + log(1 + exp(−|z_j|))</c> (TensorFlow's stable form).
+    /// <c>mean_j max(z_j, 0) − z_j y_j + log1p(exp(−|z_j|))</c> (TensorFlow's stable form).
     /// </summary>
     public static float BinaryCrossentropyFromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
     {
         CheckLengths(logits.Length, targets.Length);
-        float sum = 0f;
-        for (int j = 0; j < logits.Length; j++)
-        {
-            float z = logits[j];
-            sum += MathF.Max(z, 0f) - (z * targets[j]) + MathF.Log(1f + ExpOfNonPositive(-MathF.Abs(z)));
-        }
-
-        return sum / logits.Length;
+        return Mean(new BinaryCrossentropyTerm(), logits, targets);
     }
 
     /// <summary>Gradient of <see cref="BinaryCrossentropyFromLogits"/> with respect to the logits: <c>(sigmoid(z) − y) / n</c>.</summary>
@@ -71,9 +55,9 @@ public static class LossKernels
 
     /// <summary>
     /// Categorical cross-entropy from logits: <c>logsumexp(z) − Σ_j y_j z_j</c>, with <c>logsumexp(z) = max + log Σ_j
-    /// exp(z_j − max)</c>. Up to <see cref="NormaliserBlock"/> classes the sum is formed exactly as
-    /// <see cref="ActivationKernels.Softmax"/> forms its normaliser (TensorPrimitives' vectorised exp and sum), so the loss
-    /// and the probabilities behind its gradient share the same float; beyond that, block by block.
+    /// exp(z_j − max)</c>. The sum of exponentials is formed exactly as <see cref="ActivationKernels.Softmax"/> forms its
+    /// normaliser (for any class count), so the loss and the probabilities behind its gradient share that float;
+    /// <c>Σ y z</c> is <see cref="Reductions.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
     /// </summary>
     public static float CategoricalCrossentropyFromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
     {
@@ -84,24 +68,9 @@ public static class LossKernels
         }
 
         float max = TensorPrimitives.Max(logits);
-        Span<float> shifted = stackalloc float[Math.Min(logits.Length, NormaliserBlock)];
-        float sumExp = 0f;
-        for (int start = 0; start < logits.Length; start += NormaliserBlock)
-        {
-            int count = Math.Min(NormaliserBlock, logits.Length - start);
-            Span<float> block = shifted[..count];
-            TensorPrimitives.Subtract(logits.Slice(start, count), max, block);
-            TensorPrimitives.Exp(block, block);
-            sumExp = start == 0 ? TensorPrimitives.Sum(block) : sumExp + TensorPrimitives.Sum(block);
-        }
-
-        float dot = 0f;
-        for (int j = 0; j < logits.Length; j++)
-        {
-            dot += targets[j] * logits[j];
-        }
-
-        return max + MathF.Log(sumExp) - dot;
+        ref float z = ref MemoryMarshal.GetReference(logits);
+        float sumExp = MathKernels.SumExpShifted(ref z, max, ref z, logits.Length, store: false);
+        return max + MathKernels.Log(sumExp) - Reductions.Dot(targets, logits);
     }
 
     /// <summary>Gradient of <see cref="CategoricalCrossentropyFromLogits"/> with respect to the logits: <c>softmax(z) − y</c>.</summary>
@@ -115,14 +84,43 @@ public static class LossKernels
         }
     }
 
-    // exp(t) for t ≤ 0, the same floats as MathF.Exp without the slow call for results that underflow to +0
-    private static float ExpOfNonPositive(float t) => t < UnderflowsToZero ? 0f : MathF.Exp(t);
+    // Σ_j term(a_j, b_j) / n, the sum in the Reductions order
+    internal static float Mean<TTerm>(in TTerm term, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        where TTerm : struct, MathKernels.ITerm
+    {
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        return MathKernels.Sum(term, ref ar, ref MemoryMarshal.GetReference(b), ref ar, a.Length, store: false) / a.Length;
+    }
 
     private static void CheckLengths(int a, int b)
     {
         if (a != b)
         {
             throw new ArgumentException($"lengths differ: {a} vs {b}");
+        }
+    }
+
+    /// <summary><c>(p − y)²</c>.</summary>
+    private readonly struct SquaredError : MathKernels.ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV p, TV y)
+            where TV : struct, ILanes<TV>
+        {
+            var e = p - y;
+            return e * e;
+        }
+    }
+
+    /// <summary><c>max(z, 0) − z y + log1p(exp(−|z|))</c>.</summary>
+    private readonly struct BinaryCrossentropyTerm : MathKernels.ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV z, TV y)
+            where TV : struct, ILanes<TV>
+        {
+            var relu = TV.Select(TV.GreaterThan(z, TV.Zero), z, TV.Zero);
+            return (relu - (z * y)) + MathKernels.Log1P(MathKernels.Exp(z | TV.Create(-0f)));
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
+
 namespace AotNet.Kernels;
 
-/// <summary>Per-sample metrics; the model sums them over the rows of a batch.</summary>
+/// <summary>Per-sample metrics; the model sums them over the rows of a batch. Sums over outputs run in the <see cref="Reductions"/> order.</summary>
 public static class MetricKernels
 {
     /// <summary>One output: 1 when <c>(p &gt; 0.5) == (y &gt; 0.5)</c>, else 0.</summary>
@@ -19,13 +21,7 @@ public static class MetricKernels
             throw new ArgumentException("lengths differ");
         }
 
-        float sum = 0f;
-        for (int j = 0; j < predictions.Length; j++)
-        {
-            sum += MathF.Abs(predictions[j] - targets[j]);
-        }
-
-        return sum / predictions.Length;
+        return LossKernels.Mean(new AbsoluteError(), predictions, targets);
     }
 
     /// <summary>Index of the first largest value (NaN never wins).</summary>
@@ -41,5 +37,13 @@ public static class MetricKernels
         }
 
         return best;
+    }
+
+    /// <summary><c>|p − y|</c>.</summary>
+    private readonly struct AbsoluteError : MathKernels.ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV p, TV y)
+            where TV : struct, ILanes<TV> => TV.AndNot(p - y, TV.Create(-0f));
     }
 }

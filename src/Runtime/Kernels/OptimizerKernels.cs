@@ -6,189 +6,413 @@ using System.Runtime.Intrinsics;
 namespace AotNet.Kernels;
 
 /// <summary>
-/// Keras 3 optimizer updates over a whole parameter block in one fused pass each. The gradient used is
-/// <c>g = gradients[i] * scale</c> (the trainer passes 1/batch because Keras minimises the batch-mean loss).
-/// The 512-bit and 256-bit vector bodies and the scalar tail evaluate the same element-wise expression, so results
-/// do not depend on the vector width or on where an element falls.
+/// Optimizer steps over parameter blocks, each written once over <see cref="ILanes{TSelf}"/> and generic over the
+/// update (<see cref="IOptimizerUpdate"/>: <see cref="RmsPropUpdate"/>, <see cref="RmsPropLegacyUpdate"/>,
+/// <see cref="AdamUpdate"/>, <see cref="SgdUpdate"/>, <see cref="SgdMomentumUpdate"/>, <see cref="SgdNesterovUpdate"/>).
+/// Element-wise work runs the widest accelerated width, then the narrower ones, then scalar for the last elements, all
+/// with the same per-lane expression, so results do not depend on the vector width or on where an element falls. The
+/// fused single-row kernels' input deltas are dot products in the <see cref="Reductions"/> order.
 /// </summary>
+/// <remarks>State spans the update does not use (<see cref="IOptimizerUpdate.StateCount"/>) may be empty.</remarks>
 public static class OptimizerKernels
 {
-    private const int Width = 8;
-
-    /// <summary>RMSprop (Keras 3): <c>v = ρ v + (1 − ρ) g²; w −= lr g / sqrt(v + ε)</c>.</summary>
-    public static void RmsProp(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
-        RmsProp<EpsilonInsideSqrt>(weights, gradients, velocity, scale, learningRate, rho, epsilon);
-
-    /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>.</summary>
-    public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
-        RmsProp<EpsilonOutsideSqrt>(weights, gradients, velocity, scale, learningRate, rho, epsilon);
-
-    /// <summary>The RMSprop pass shared by both epsilon placements; <typeparamref name="TDenominator"/> is the one difference.</summary>
-    private static void RmsProp<TDenominator>(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon)
-        where TDenominator : struct, IRmsPropDenominator
+    /// <summary>The update of every element: <c>w[i] = u(w[i], grad[i] · scale, s1[i], s2[i])</c> (Keras minimises the
+    /// batch-mean loss, so the trainer passes <c>scale = 1 / batch</c>).</summary>
+    public static void Apply<TUpdate>(in TUpdate update, Span<float> weights, ReadOnlySpan<float> gradients, Span<float> s1, Span<float> s2, float scale)
+        where TUpdate : struct, IOptimizerUpdate
     {
-        int n = CheckLengths(weights, gradients, velocity);
+        int n = weights.Length;
+        if (gradients.Length != n)
+        {
+            throw new ArgumentException($"parameter ({n}) and gradient ({gradients.Length}) blocks differ in length");
+        }
+
+        CheckState<TUpdate>(n, s1, s2);
+        TUpdate u = update; // a local: its fields stay in registers and nothing the loop stores can alias them
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetReference(velocity);
-        float decay = 1f - rho;
+        ref float a = ref MemoryMarshal.GetReference(s1);
+        ref float b = ref MemoryMarshal.GetReference(s2);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Lanes512.IsHardwareAccelerated)
         {
-            var vs = Vector512.Create(scale);
-            var vRho = Vector512.Create(rho);
-            var vDecay = Vector512.Create(decay);
-            var vLr = Vector512.Create(learningRate);
-            var vEps = Vector512.Create(epsilon);
-            for (; i + (2 * Width) <= n; i += 2 * Width)
-            {
-                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
-                if (Vector512.EqualsAll(gi, Vector512<float>.Zero))
-                {
-                    // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
-                    // exactly what the full expression gives, without the sqrt and the division
-                    (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                    continue;
-                }
-
-                var vi = (vRho * Vector512.LoadUnsafe(ref v, (nuint)i)) + (vDecay * (gi * gi));
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((vLr * gi) / TDenominator.Of(vi, vEps))).StoreUnsafe(ref w, (nuint)i);
-            }
+            i = ApplyBlocks<TUpdate, Lanes512>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
 
-        var k = new RmsPropConstants(scale, learningRate, rho, epsilon);
-        if (Vector256.IsHardwareAccelerated)
+        if (Lanes256.IsHardwareAccelerated)
         {
-            for (; i + Width <= n; i += Width)
-            {
-                RmsPropVector<TDenominator>(ref w, ref v, (nuint)i, Vector256.LoadUnsafe(ref g, (nuint)i), k);
-            }
+            i = ApplyBlocks<TUpdate, Lanes256>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
 
-        for (; i < n; i++)
+        if (Lanes128.IsHardwareAccelerated)
         {
-            RmsPropElement<TDenominator>(ref Unsafe.Add(ref w, i), ref Unsafe.Add(ref v, i), Unsafe.Add(ref g, i), k);
+            i = ApplyBlocks<TUpdate, Lanes128>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
+
+        ApplyBlocks<TUpdate, Scalar>(u, ref w, ref g, ref a, ref b, i, n, scale);
     }
 
     /// <summary>
-    /// Eight elements of <see cref="RmsProp"/> (or its legacy form) at <paramref name="i"/>, with gradient
-    /// <c>gradient * scale</c>; also used by <see cref="Training.FirstKernelGradient"/>, which forms the gradient row by row.
+    /// A single-row dense layer's kernel update fused with its gradient <c>g[i, j] = x[i] · dy[j]</c> (scale 1): exactly the
+    /// floats of <see cref="DenseKernels.AccumulateOuter"/> into a zeroed block followed by <see cref="Apply{TUpdate}"/> with
+    /// scale 1. The gradient is formed the same way (a fused multiply-add onto +0); rows with <c>x[i] = 0</c> have the
+    /// gradient +0 (state-only where the update allows it, <see cref="IOptimizerUpdate.ZeroGradientKeepsWeight"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void RmsPropVector<TDenominator>(ref float w, ref float v, nuint i, Vector256<float> gradient, in RmsPropConstants k)
-        where TDenominator : struct, IRmsPropDenominator
-    {
-        var gi = gradient * k.Scale256;
-        if (Vector256.EqualsAll(gi, Vector256<float>.Zero))
-        {
-            // a zero gradient (untouched sparse rows, inactive ReLUs) leaves w as it is and only decays v:
-            // exactly what the full expression gives, without the sqrt and the division
-            (k.Rho256 * Vector256.LoadUnsafe(ref v, i)).StoreUnsafe(ref v, i);
-            return;
-        }
-
-        var vi = (k.Rho256 * Vector256.LoadUnsafe(ref v, i)) + (k.Decay256 * (gi * gi));
-        vi.StoreUnsafe(ref v, i);
-        (Vector256.LoadUnsafe(ref w, i) - ((k.LearningRate256 * gi) / TDenominator.Of(vi, k.Epsilon256))).StoreUnsafe(ref w, i);
-    }
-
-    /// <summary>One element of <see cref="RmsProp"/> (or its legacy form), with gradient <c>gradient * scale</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void RmsPropElement<TDenominator>(ref float w, ref float v, float gradient, in RmsPropConstants k)
-        where TDenominator : struct, IRmsPropDenominator
-    {
-        float gi = gradient * k.Scale;
-        float vi = (k.Rho * v) + (k.Decay * (gi * gi));
-        v = vi;
-        w -= (k.LearningRate * gi) / TDenominator.Of(vi, k.Epsilon);
-    }
-
-    /// <summary>
-    /// A single-row dense layer's kernel update fused with its gradient: RMSprop with <c>g[i, j] = x[i] · dy[j]</c>
-    /// (scale 1), giving exactly the floats of <see cref="DenseKernels.AccumulateOuter"/> into a zeroed block followed by
-    /// <see cref="RmsProp"/> with scale 1. The gradient is formed the same way (a fused multiply-add onto +0, rows with
-    /// <c>x[i] = 0</c> left at +0), and a +0 gradient only decays <c>v</c>, as the full expression does.
-    /// </summary>
-    public static void RmsPropOuter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, float learningRate, float rho, float epsilon)
+    public static void ApplyOuter<TUpdate>(in TUpdate update, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> s1, Span<float> s2)
+        where TUpdate : struct, IOptimizerUpdate
     {
         int inputs = x.Length, units = dy.Length;
-        if ((long)inputs * units != weights.Length || weights.Length != velocity.Length)
+        if ((long)inputs * units != weights.Length)
         {
-            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length} and state of {velocity.Length}");
+            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length}");
         }
 
+        CheckState<TUpdate>(weights.Length, s1, s2);
+        TUpdate u = update;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float a = ref MemoryMarshal.GetReference(s1);
+        ref float b = ref MemoryMarshal.GetReference(s2);
         for (int i = 0; i < inputs; i++)
         {
+            nint row = (nint)i * units;
             float xi = Unsafe.Add(ref xr, i);
-            ref float w = ref MemoryMarshal.GetReference(weights.Slice(i * units, units));
-            ref float v = ref MemoryMarshal.GetReference(velocity.Slice(i * units, units));
             if (xi == 0f)
             {
-                Decay(ref v, units, rho);
+                ZeroRow(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
+            }
+            else
+            {
+                OuterRow(u, xi, ref d, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A hidden dense layer's backward pass fused with its kernel update for one row (scale 1). Per kernel row <c>i</c>,
+    /// first the input delta <c>dx[i] = W[i, :] · dy</c> from the row before it changes (exactly the floats of
+    /// <see cref="DenseKernels.BackpropInput"/>: <see cref="Reductions.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>'s
+    /// order), then the update with <c>g[i, :] = x[i] · dy</c> (exactly those of <see cref="ApplyOuter{TUpdate}"/>): one pass
+    /// over the kernel instead of two.
+    /// </summary>
+    public static void ApplyOuterBackprop<TUpdate>(in TUpdate update, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> s1, Span<float> s2, Span<float> dx)
+        where TUpdate : struct, IOptimizerUpdate =>
+        OuterBackprop<TUpdate, AnyActivation>(update, x, dy, weights, s1, s2, dx);
+
+    /// <summary>
+    /// <see cref="ApplyOuterBackprop{TUpdate}"/> when <paramref name="x"/> is the output of a ReLU layer: <c>dx[i] = W[i, :] · dy</c>
+    /// where <c>x[i] &gt; 0</c> and +0 elsewhere, i.e. <see cref="DenseKernels.BackpropInput"/> followed by
+    /// <see cref="ActivationKernels.ReluBackward"/>. A row with <c>x[i] = 0</c> then needs neither the dot product nor the
+    /// gradient (it is +0).
+    /// </summary>
+    public static void ApplyOuterBackpropRelu<TUpdate>(in TUpdate update, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> s1, Span<float> s2, Span<float> dx)
+        where TUpdate : struct, IOptimizerUpdate =>
+        OuterBackprop<TUpdate, ReluActivation>(update, x, dy, weights, s1, s2, dx);
+
+    /// <summary>
+    /// A single-row bias update fused with its gradient <c>g = 0 + dy</c> (scale 1): exactly the floats of
+    /// <see cref="DenseKernels.Accumulate"/> into a zeroed block followed by <see cref="Apply{TUpdate}"/> with scale 1.
+    /// </summary>
+    public static void ApplyBias<TUpdate>(in TUpdate update, ReadOnlySpan<float> dy, Span<float> bias, Span<float> s1, Span<float> s2)
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        int n = dy.Length;
+        if (bias.Length != n)
+        {
+            throw new ArgumentException($"delta ({n}) and bias ({bias.Length}) differ in length");
+        }
+
+        CheckState<TUpdate>(n, s1, s2);
+        TUpdate u = update;
+        ref float d = ref MemoryMarshal.GetReference(dy);
+        ref float w = ref MemoryMarshal.GetReference(bias);
+        ref float a = ref MemoryMarshal.GetReference(s1);
+        ref float b = ref MemoryMarshal.GetReference(s2);
+        int j = 0;
+        if (Lanes512.IsHardwareAccelerated)
+        {
+            j = BiasBlocks<TUpdate, Lanes512>(u, ref d, ref w, ref a, ref b, j, n);
+        }
+
+        if (Lanes256.IsHardwareAccelerated)
+        {
+            j = BiasBlocks<TUpdate, Lanes256>(u, ref d, ref w, ref a, ref b, j, n);
+        }
+
+        if (Lanes128.IsHardwareAccelerated)
+        {
+            j = BiasBlocks<TUpdate, Lanes128>(u, ref d, ref w, ref a, ref b, j, n);
+        }
+
+        BiasBlocks<TUpdate, Scalar>(u, ref d, ref w, ref a, ref b, j, n);
+    }
+
+    /// <summary>One element of <paramref name="update"/> (each call broadcasts the hyper-parameters; kernels hoist them).</summary>
+    public static float Invoke<TUpdate>(in TUpdate update, float w, float g, ref float s1, ref float s2)
+        where TUpdate : struct, IOptimizerUpdate =>
+        Invoke(update, new Scalar(w), new Scalar(g), ref Unsafe.As<float, Scalar>(ref s1), ref Unsafe.As<float, Scalar>(ref s2)).Value;
+
+    /// <summary>Four elements of <paramref name="update"/>.</summary>
+    public static Vector128<float> Invoke<TUpdate>(in TUpdate update, Vector128<float> w, Vector128<float> g, ref Vector128<float> s1, ref Vector128<float> s2)
+        where TUpdate : struct, IOptimizerUpdate =>
+        Invoke(update, new Lanes128(w), new Lanes128(g), ref Unsafe.As<Vector128<float>, Lanes128>(ref s1), ref Unsafe.As<Vector128<float>, Lanes128>(ref s2)).Value;
+
+    /// <summary>Eight elements of <paramref name="update"/>.</summary>
+    public static Vector256<float> Invoke<TUpdate>(in TUpdate update, Vector256<float> w, Vector256<float> g, ref Vector256<float> s1, ref Vector256<float> s2)
+        where TUpdate : struct, IOptimizerUpdate =>
+        Invoke(update, new Lanes256(w), new Lanes256(g), ref Unsafe.As<Vector256<float>, Lanes256>(ref s1), ref Unsafe.As<Vector256<float>, Lanes256>(ref s2)).Value;
+
+    /// <summary>Sixteen elements of <paramref name="update"/>.</summary>
+    public static Vector512<float> Invoke<TUpdate>(in TUpdate update, Vector512<float> w, Vector512<float> g, ref Vector512<float> s1, ref Vector512<float> s2)
+        where TUpdate : struct, IOptimizerUpdate =>
+        Invoke(update, new Lanes512(w), new Lanes512(g), ref Unsafe.As<Vector512<float>, Lanes512>(ref s1), ref Unsafe.As<Vector512<float>, Lanes512>(ref s2)).Value;
+
+    /// <summary>One block of <paramref name="update"/> of any width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Invoke<TUpdate, TV>(in TUpdate update, TV w, TV g, ref TV s1, ref TV s2)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var k = update.Constants<TV>();
+        return TUpdate.Invoke(k, w, g, ref s1, ref s2);
+    }
+
+    // ---- the RMSprop, Adam and SGD entry points generated code calls today: thin wrappers over the generic kernels ----
+
+    /// <summary>RMSprop (Keras 3) over a block: <see cref="Apply{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
+    public static void RmsProp(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
+        Apply(new RmsPropUpdate(learningRate, rho, epsilon), weights, gradients, velocity, default, scale);
+
+    /// <summary>RMSprop with the legacy epsilon placement: <see cref="Apply{TUpdate}"/> with <see cref="RmsPropLegacyUpdate"/>.</summary>
+    public static void RmsPropLegacy(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float rho, float epsilon) =>
+        Apply(new RmsPropLegacyUpdate(learningRate, rho, epsilon), weights, gradients, velocity, default, scale);
+
+    /// <summary><see cref="ApplyOuter{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
+    public static void RmsPropOuter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, float learningRate, float rho, float epsilon) =>
+        ApplyOuter(new RmsPropUpdate(learningRate, rho, epsilon), x, dy, weights, velocity, default);
+
+    /// <summary><see cref="ApplyOuterBackprop{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
+    public static void RmsPropOuterBackprop(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
+        ApplyOuterBackprop(new RmsPropUpdate(learningRate, rho, epsilon), x, dy, weights, velocity, default, dx);
+
+    /// <summary><see cref="ApplyOuterBackpropRelu{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
+    public static void RmsPropOuterBackpropRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
+        ApplyOuterBackpropRelu(new RmsPropUpdate(learningRate, rho, epsilon), x, dy, weights, velocity, default, dx);
+
+    /// <summary><see cref="ApplyBias{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
+    public static void RmsPropBias(ReadOnlySpan<float> dy, Span<float> bias, Span<float> velocity, float learningRate, float rho, float epsilon) =>
+        ApplyBias(new RmsPropUpdate(learningRate, rho, epsilon), dy, bias, velocity, default);
+
+    /// <summary>Adam's bias-corrected step size for step <paramref name="step"/> (1-based): <see cref="AdamUpdate.StepSizeOf"/>.</summary>
+    public static float AdamStepSize(float learningRate, float beta1, float beta2, long step) =>
+        AdamUpdate.StepSizeOf(learningRate, beta1, beta2, step);
+
+    /// <summary>Adam (Keras 3) with step size <paramref name="stepSize"/> from <see cref="AdamStepSize"/>: <see cref="Apply{TUpdate}"/> with <see cref="AdamUpdate"/>.</summary>
+    public static void Adam(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, float scale, float stepSize, float beta1, float beta2, float epsilon) =>
+        Apply(AdamUpdate.WithStepSize(stepSize, beta1, beta2, epsilon), weights, gradients, m, v, scale);
+
+    /// <summary>Plain SGD: <see cref="Apply{TUpdate}"/> with <see cref="SgdUpdate"/>.</summary>
+    public static void Sgd(Span<float> weights, ReadOnlySpan<float> gradients, float scale, float learningRate) =>
+        Apply(new SgdUpdate(learningRate), weights, gradients, default, default, scale);
+
+    /// <summary>SGD with momentum (Keras 3, not Nesterov): <see cref="Apply{TUpdate}"/> with <see cref="SgdMomentumUpdate"/>.</summary>
+    public static void SgdMomentum(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float momentum) =>
+        Apply(new SgdMomentumUpdate(learningRate, momentum), weights, gradients, velocity, default, scale);
+
+    // ---- the bodies ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ApplyBlocks<TUpdate, TV>(in TUpdate u, ref float w, ref float g, ref float a, ref float b, int i, int n, float scale)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var k = u.Constants<TV>();
+        var vs = TV.Create(scale);
+        for (; i + TV.Count <= n; i += TV.Count)
+        {
+            var gi = TV.Load(ref g, (nuint)i) * vs;
+            if (TUpdate.ZeroGradientKeepsWeight && TV.AllZero(gi))
+            {
+                // a zero gradient (untouched sparse rows, inactive ReLUs): the state-only update, which is what the
+                // full expression gives, without its square root and division
+                ZeroStep<TUpdate, TV>(k, ref a, ref b, (nuint)i);
                 continue;
             }
 
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var va = Vector256.Create(xi);
-                var vRho = Vector256.Create(rho);
-                var vDecay = Vector256.Create(1f - rho);
-                var vLr = Vector256.Create(learningRate);
-                var vEps = Vector256.Create(epsilon);
-                for (; j + Width <= units; j += Width)
-                {
-                    var gi = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref d, (nuint)j), Vector256<float>.Zero);
-                    Update(ref w, ref v, (nuint)j, gi, vRho, vDecay, vLr, vEps);
-                }
-            }
+            Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)i, TV.Load(ref w, (nuint)i), gi);
+        }
 
-            for (; j < units; j++)
-            {
-                Update(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), MathF.FusedMultiplyAdd(xi, Unsafe.Add(ref d, j), 0f), learningRate, rho, epsilon);
-            }
+        return i;
+    }
+
+    /// <summary>The update of the block at <paramref name="i"/> with weight <paramref name="wi"/> (already loaded) and gradient <paramref name="g"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Step<TUpdate, TV>(in UpdateConstants<TV> k, ref float w, ref float a, ref float b, nuint i, TV wi, TV g)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var s1 = TUpdate.StateCount >= 1 ? TV.Load(ref a, i) : TV.Zero;
+        var s2 = TUpdate.StateCount >= 2 ? TV.Load(ref b, i) : TV.Zero;
+        TV.Store(TUpdate.Invoke(k, wi, g, ref s1, ref s2), ref w, i);
+        if (TUpdate.StateCount >= 1)
+        {
+            TV.Store(s1, ref a, i);
+        }
+
+        if (TUpdate.StateCount >= 2)
+        {
+            TV.Store(s2, ref b, i);
+        }
+    }
+
+    /// <summary><see cref="IOptimizerUpdate.ZeroGradient"/> on the state of the block at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ZeroStep<TUpdate, TV>(in UpdateConstants<TV> k, ref float a, ref float b, nuint i)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        if (TUpdate.StateCount == 0)
+        {
+            return;
+        }
+
+        var s1 = TV.Load(ref a, i);
+        var s2 = TUpdate.StateCount >= 2 ? TV.Load(ref b, i) : TV.Zero;
+        TUpdate.ZeroGradient(k, ref s1, ref s2);
+        TV.Store(s1, ref a, i);
+        if (TUpdate.StateCount >= 2)
+        {
+            TV.Store(s2, ref b, i);
         }
     }
 
     /// <summary>
-    /// A hidden dense layer's backward pass fused with its RMSprop kernel update for one row (scale 1). Per kernel row
-    /// <c>i</c>, first the input delta <c>dx[i] = W[i, :] · dy</c> from the row before it changes (exactly the floats of
-    /// <see cref="DenseKernels.BackpropInput"/>), then the update with <c>g[i, :] = x[i] · dy</c> (exactly those of
-    /// <see cref="RmsPropOuter"/>): one pass over the kernel instead of two.
+    /// The update of <paramref name="n"/> elements whose gradient is +0: the state-only update where the weight stays
+    /// (<see cref="IOptimizerUpdate.ZeroGradientKeepsWeight"/>), else the full update with <c>g = +0</c>.
     /// </summary>
-    public static void RmsPropOuterBackprop(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
-        RmsPropOuterBackprop<AnyActivation>(x, dy, weights, velocity, dx, learningRate, rho, epsilon);
+    internal static void ZeroRow<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, int n)
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        if (TUpdate.ZeroGradientKeepsWeight && TUpdate.StateCount == 0)
+        {
+            return;
+        }
 
-    /// <summary>
-    /// <see cref="RmsPropOuterBackprop"/> when <paramref name="x"/> is the output of a ReLU layer: <c>dx[i] = W[i, :] · dy</c>
-    /// where <c>x[i] &gt; 0</c> and +0 elsewhere, i.e. <see cref="DenseKernels.BackpropInput"/> followed by
-    /// <see cref="ActivationKernels.ReluBackward"/>. A row with <c>x[i] = 0</c> then needs neither the dot product nor the
-    /// kernel update (its gradient row is +0, so <c>w</c> stays and only <c>v</c> decays).
-    /// </summary>
-    public static void RmsPropOuterBackpropRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
-        RmsPropOuterBackprop<ReluActivation>(x, dy, weights, velocity, dx, learningRate, rho, epsilon);
+        int j = 0;
+        if (Lanes512.IsHardwareAccelerated)
+        {
+            j = ZeroBlocks<TUpdate, Lanes512>(u, ref w, ref a, ref b, j, n);
+        }
 
-    private static void RmsPropOuterBackprop<TActivation>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon)
+        if (Lanes256.IsHardwareAccelerated)
+        {
+            j = ZeroBlocks<TUpdate, Lanes256>(u, ref w, ref a, ref b, j, n);
+        }
+
+        if (Lanes128.IsHardwareAccelerated)
+        {
+            j = ZeroBlocks<TUpdate, Lanes128>(u, ref w, ref a, ref b, j, n);
+        }
+
+        ZeroBlocks<TUpdate, Scalar>(u, ref w, ref a, ref b, j, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ZeroBlocks<TUpdate, TV>(in TUpdate u, ref float w, ref float a, ref float b, int j, int n)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var k = u.Constants<TV>();
+        for (; j + TV.Count <= n; j += TV.Count)
+        {
+            if (TUpdate.ZeroGradientKeepsWeight)
+            {
+                ZeroStep<TUpdate, TV>(k, ref a, ref b, (nuint)j);
+            }
+            else
+            {
+                Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, TV.Load(ref w, (nuint)j), TV.Zero);
+            }
+        }
+
+        return j;
+    }
+
+    private static void OuterRow<TUpdate>(in TUpdate u, float xi, ref float d, ref float w, ref float a, ref float b, int units)
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        int j = 0;
+        if (Lanes512.IsHardwareAccelerated)
+        {
+            j = OuterBlocks<TUpdate, Lanes512>(u, xi, ref d, ref w, ref a, ref b, j, units);
+        }
+
+        if (Lanes256.IsHardwareAccelerated)
+        {
+            j = OuterBlocks<TUpdate, Lanes256>(u, xi, ref d, ref w, ref a, ref b, j, units);
+        }
+
+        if (Lanes128.IsHardwareAccelerated)
+        {
+            j = OuterBlocks<TUpdate, Lanes128>(u, xi, ref d, ref w, ref a, ref b, j, units);
+        }
+
+        OuterBlocks<TUpdate, Scalar>(u, xi, ref d, ref w, ref a, ref b, j, units);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OuterBlocks<TUpdate, TV>(in TUpdate u, float xi, ref float d, ref float w, ref float a, ref float b, int j, int units)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var k = u.Constants<TV>();
+        var vx = TV.Create(xi);
+        for (; j + TV.Count <= units; j += TV.Count)
+        {
+            var g = TV.Fma(vx, TV.Load(ref d, (nuint)j), TV.Zero);
+            Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, TV.Load(ref w, (nuint)j), g);
+        }
+
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BiasBlocks<TUpdate, TV>(in TUpdate u, ref float d, ref float w, ref float a, ref float b, int j, int n)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var k = u.Constants<TV>();
+        for (; j + TV.Count <= n; j += TV.Count)
+        {
+            var g = TV.Load(ref d, (nuint)j) + TV.Zero;
+            Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, TV.Load(ref w, (nuint)j), g);
+        }
+
+        return j;
+    }
+
+    private static void OuterBackprop<TUpdate, TActivation>(in TUpdate update, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> s1, Span<float> s2, Span<float> dx)
+        where TUpdate : struct, IOptimizerUpdate
         where TActivation : struct, IInputActivation
     {
         int inputs = x.Length, units = dy.Length;
-        if ((long)inputs * units != weights.Length || weights.Length != velocity.Length || dx.Length != inputs)
+        if ((long)inputs * units != weights.Length || dx.Length != inputs)
         {
-            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length}, state of {velocity.Length} and input delta of {dx.Length}");
+            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length} and input delta of {dx.Length}");
         }
 
+        CheckState<TUpdate>(weights.Length, s1, s2);
+        TUpdate u = update;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float d = ref MemoryMarshal.GetReference(dy);
         ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float v = ref MemoryMarshal.GetReference(velocity);
+        ref float a = ref MemoryMarshal.GetReference(s1);
+        ref float b = ref MemoryMarshal.GetReference(s2);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
         if (units == 1)
         {
-            ColumnBackprop<TActivation>(ref xr, d, ref w, ref v, ref dxr, inputs, learningRate, rho, epsilon);
+            Column<TUpdate, TActivation>(u, ref xr, d, ref w, ref a, ref b, ref dxr, inputs);
             return;
         }
 
@@ -204,352 +428,173 @@ public static class OptimizerKernels
             for (ulong bits = nonZero & withDelta; bits != 0; bits &= bits - 1)
             {
                 int i = i0 + BitOperations.TrailingZeroCount(bits);
-                Unsafe.Add(ref dxr, i) = DotAndUpdate(ref Unsafe.Add(ref w, (nint)i * units), ref Unsafe.Add(ref v, (nint)i * units), ref d, units, Unsafe.Add(ref xr, i), learningRate, rho, epsilon);
+                nint row = (nint)i * units;
+                Unsafe.Add(ref dxr, i) = DotAndUpdate(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), ref d, units, Unsafe.Add(ref xr, i));
             }
 
             // a non-zero input without a delta: NaN below a ReLU
             for (ulong bits = nonZero & ~withDelta; bits != 0; bits &= bits - 1)
             {
                 int i = i0 + BitOperations.TrailingZeroCount(bits);
-                DotAndUpdate(ref Unsafe.Add(ref w, (nint)i * units), ref Unsafe.Add(ref v, (nint)i * units), ref d, units, Unsafe.Add(ref xr, i), learningRate, rho, epsilon);
+                nint row = (nint)i * units;
+                DotAndUpdate(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), ref d, units, Unsafe.Add(ref xr, i));
                 Unsafe.Add(ref dxr, i) = 0f;
             }
 
-            // a zero input: the gradient row is +0, so w stays and v decays
+            // a zero input: the gradient row is +0
             for (ulong bits = all & ~nonZero; bits != 0; bits &= bits - 1)
             {
                 int i = i0 + BitOperations.TrailingZeroCount(bits);
-                Unsafe.Add(ref dxr, i) = TActivation.IsRelu ? 0f : DenseKernels.Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
-                Decay(ref Unsafe.Add(ref v, (nint)i * units), units, rho);
+                nint row = (nint)i * units;
+                Unsafe.Add(ref dxr, i) = TActivation.IsRelu ? 0f : Reductions.Dot(ref Unsafe.Add(ref w, row), ref d, units);
+                ZeroRow(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
             }
         }
     }
 
     /// <summary>
-    /// One kernel row: returns <c>W[i, :] · dy</c> as <see cref="DenseKernels.Dot"/> sums it, then applies the RMSprop update
-    /// with <c>g = fma(x[i], dy, +0)</c> as <see cref="RmsPropOuter"/> does.
+    /// One kernel row: returns <c>W[i, :] · dy</c> in the <see cref="Reductions"/> order (eight logical lanes), then applies
+    /// the update with <c>g = fma(x[i], dy, +0)</c> as <see cref="ApplyOuter{TUpdate}"/> does, in the same pass.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float DotAndUpdate(ref float w, ref float v, ref float d, int units, float xi, float learningRate, float rho, float epsilon)
+    private static float DotAndUpdate<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int units, float xi)
+        where TUpdate : struct, IOptimizerUpdate
     {
-        int j = 0;
-        float s = 0f;
-        if (Vector256.IsHardwareAccelerated && units >= Width)
+        if (Lanes256.IsHardwareAccelerated)
         {
-            var acc = Vector256<float>.Zero;
-            var va = Vector256.Create(xi);
-            var vRho = Vector256.Create(rho);
-            var vDecay = Vector256.Create(1f - rho);
-            var vLr = Vector256.Create(learningRate);
-            var vEps = Vector256.Create(epsilon);
-            for (; j + Width <= units; j += Width)
-            {
-                var wj = Vector256.LoadUnsafe(ref w, (nuint)j);
-                var dj = Vector256.LoadUnsafe(ref d, (nuint)j);
-                acc = Vector256.FusedMultiplyAdd(wj, dj, acc);
-                var gi = Vector256.FusedMultiplyAdd(va, dj, Vector256<float>.Zero);
-                var vi = (vRho * Vector256.LoadUnsafe(ref v, (nuint)j)) + (vDecay * (gi * gi));
-                vi.StoreUnsafe(ref v, (nuint)j);
-                (wj - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, (nuint)j);
-            }
-
-            s = Reductions.Combine(acc);
+            return DotAndUpdate<TUpdate, Lanes256>(u, ref w, ref a, ref b, ref d, units, xi);
         }
 
-        for (; j < units; j++)
+        if (Lanes128.IsHardwareAccelerated)
         {
-            ref float wj = ref Unsafe.Add(ref w, j);
-            float dj = Unsafe.Add(ref d, j);
-            s = MathF.FusedMultiplyAdd(wj, dj, s);
-            Update(ref wj, ref Unsafe.Add(ref v, j), MathF.FusedMultiplyAdd(xi, dj, 0f), learningRate, rho, epsilon);
+            return DotAndUpdate<TUpdate, Lanes128>(u, ref w, ref a, ref b, ref d, units, xi);
+        }
+
+        return DotAndUpdate<TUpdate, Scalar>(u, ref w, ref a, ref b, ref d, units, xi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotAndUpdate<TUpdate, TV>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int units, float xi)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        int blocks = units >> 3;
+        float s = 0f;
+        if (blocks > 0)
+        {
+            var k = u.Constants<TV>();
+            var vx = TV.Create(xi);
+            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
+            for (int i = 0; i < blocks; i++)
+            {
+                nuint o = (nuint)(i * 8);
+                s0 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o, s0);
+                if (TV.Count < 8)
+                {
+                    s1 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + (nuint)TV.Count, s1);
+                }
+
+                if (TV.Count < 4)
+                {
+                    s2 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 2, s2);
+                    s3 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 3, s3);
+                    s4 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 4, s4);
+                    s5 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 5, s5);
+                    s6 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 6, s6);
+                    s7 = DotAndStep<TUpdate, TV>(k, vx, ref w, ref a, ref b, ref d, o + 7, s7);
+                }
+            }
+
+            s = MathKernels.Combine(s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+
+        if (blocks * 8 < units)
+        {
+            var k1 = u.Constants<Scalar>();
+            var x1 = new Scalar(xi);
+            var acc = new Scalar(s);
+            for (int j = blocks * 8; j < units; j++)
+            {
+                acc = DotAndStep<TUpdate, Scalar>(k1, x1, ref w, ref a, ref b, ref d, (nuint)j, acc);
+            }
+
+            s = acc.Value;
         }
 
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV DotAndStep<TUpdate, TV>(in UpdateConstants<TV> k, TV x, ref float w, ref float a, ref float b, ref float d, nuint o, TV acc)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        var wj = TV.Load(ref w, o);
+        var dj = TV.Load(ref d, o);
+        Step<TUpdate, TV>(k, ref w, ref a, ref b, o, wj, TV.Fma(x, dj, TV.Zero));
+        return TV.Fma(wj, dj, acc);
+    }
+
     /// <summary>
-    /// <see cref="RmsPropOuterBackprop{TActivation}"/> for a one-unit layer: the kernel is a column, so the rows are
-    /// processed eight at a time (each row's dot product is the single <c>fma(W[i], dy, +0)</c>).
+    /// <see cref="OuterBackprop{TUpdate, TActivation}"/> for a one-unit layer: the kernel is a column, so the rows are
+    /// processed a block at a time (each row's dot product is the single <c>fma(W[i], dy, +0)</c>); rows with
+    /// <c>x[i] = 0</c> get the +0 gradient <see cref="ApplyOuter{TUpdate}"/> gives them.
     /// </summary>
-    private static void ColumnBackprop<TActivation>(ref float x, float dy, ref float w, ref float v, ref float dx, int inputs, float learningRate, float rho, float epsilon)
+    private static void Column<TUpdate, TActivation>(in TUpdate u, ref float x, float dy, ref float w, ref float a, ref float b, ref float dx, int inputs)
+        where TUpdate : struct, IOptimizerUpdate
         where TActivation : struct, IInputActivation
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Lanes512.IsHardwareAccelerated)
         {
-            var vd = Vector256.Create(dy);
-            var vRho = Vector256.Create(rho);
-            var vDecay = Vector256.Create(1f - rho);
-            var vLr = Vector256.Create(learningRate);
-            var vEps = Vector256.Create(epsilon);
-            for (; i + Width <= inputs; i += Width)
-            {
-                var xi = Vector256.LoadUnsafe(ref x, (nuint)i);
-                var delta = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), vd, Vector256<float>.Zero);
-                if (TActivation.IsRelu)
-                {
-                    delta &= Vector256.GreaterThan(xi, Vector256<float>.Zero);
-                }
-
-                delta.StoreUnsafe(ref dx, (nuint)i);
-
-                // rows with x = 0 keep the +0 gradient RmsPropOuter leaves them (w stays, v decays)
-                var gi = Vector256.AndNot(Vector256.FusedMultiplyAdd(xi, vd, Vector256<float>.Zero), Vector256.Equals(xi, Vector256<float>.Zero));
-                Update(ref w, ref v, (nuint)i, gi, vRho, vDecay, vLr, vEps);
-            }
+            i = ColumnBlocks<TUpdate, TActivation, Lanes512>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        for (; i < inputs; i++)
+        if (Lanes256.IsHardwareAccelerated)
         {
-            float xi = Unsafe.Add(ref x, i);
-            ref float wi = ref Unsafe.Add(ref w, i);
-            Unsafe.Add(ref dx, i) = TActivation.IsRelu && !(xi > 0f) ? 0f : MathF.FusedMultiplyAdd(wi, dy, 0f);
-            if (xi == 0f)
-            {
-                Unsafe.Add(ref v, i) *= rho;
-            }
-            else
-            {
-                Update(ref wi, ref Unsafe.Add(ref v, i), MathF.FusedMultiplyAdd(xi, dy, 0f), learningRate, rho, epsilon);
-            }
-        }
-    }
-
-    /// <summary>
-    /// A single-row bias update fused with its gradient <c>g = 0 + dy</c> (scale 1): exactly the floats of
-    /// <see cref="DenseKernels.Accumulate"/> into a zeroed block followed by <see cref="RmsProp"/> with scale 1.
-    /// </summary>
-    public static void RmsPropBias(ReadOnlySpan<float> dy, Span<float> bias, Span<float> velocity, float learningRate, float rho, float epsilon)
-    {
-        int n = dy.Length;
-        if (bias.Length != n || velocity.Length != n)
-        {
-            throw new ArgumentException($"delta ({n}), bias ({bias.Length}) and state ({velocity.Length}) differ in length");
+            i = ColumnBlocks<TUpdate, TActivation, Lanes256>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        ref float d = ref MemoryMarshal.GetReference(dy);
-        ref float w = ref MemoryMarshal.GetReference(bias);
-        ref float v = ref MemoryMarshal.GetReference(velocity);
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Lanes128.IsHardwareAccelerated)
         {
-            var vRho = Vector256.Create(rho);
-            var vDecay = Vector256.Create(1f - rho);
-            var vLr = Vector256.Create(learningRate);
-            var vEps = Vector256.Create(epsilon);
-            for (; j + Width <= n; j += Width)
-            {
-                var gi = Vector256.LoadUnsafe(ref d, (nuint)j) + Vector256<float>.Zero;
-                Update(ref w, ref v, (nuint)j, gi, vRho, vDecay, vLr, vEps);
-            }
+            i = ColumnBlocks<TUpdate, TActivation, Lanes128>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        for (; j < n; j++)
-        {
-            Update(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), 0f + Unsafe.Add(ref d, j), learningRate, rho, epsilon);
-        }
+        ColumnBlocks<TUpdate, TActivation, Scalar>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(ref float w, ref float v, nuint j, Vector256<float> gi, Vector256<float> vRho, Vector256<float> vDecay, Vector256<float> vLr, Vector256<float> vEps)
+    private static int ColumnBlocks<TUpdate, TActivation, TV>(in TUpdate u, ref float x, float dy, ref float w, ref float a, ref float b, ref float dx, int i, int inputs)
+        where TUpdate : struct, IOptimizerUpdate
+        where TActivation : struct, IInputActivation
+        where TV : struct, ILanes<TV>
     {
-        // the same expression as RmsProp's; a +0 gradient (never −0 here: it is formed by adding to +0) leaves w as it is
-        // and only decays v, which is what RmsProp's skip of all-zero blocks gives, so no branch is needed
-        var vi = (vRho * Vector256.LoadUnsafe(ref v, j)) + (vDecay * (gi * gi));
-        vi.StoreUnsafe(ref v, j);
-        (Vector256.LoadUnsafe(ref w, j) - ((vLr * gi) / Vector256.Sqrt(vi + vEps))).StoreUnsafe(ref w, j);
+        var k = u.Constants<TV>();
+        var vd = TV.Create(dy);
+        for (; i + TV.Count <= inputs; i += TV.Count)
+        {
+            var xi = TV.Load(ref x, (nuint)i);
+            var wi = TV.Load(ref w, (nuint)i);
+            var delta = TV.Fma(wi, vd, TV.Zero);
+            if (TActivation.IsRelu)
+            {
+                delta &= TV.GreaterThan(xi, TV.Zero);
+            }
+
+            TV.Store(delta, ref dx, (nuint)i);
+            var g = TV.AndNot(TV.Fma(xi, vd, TV.Zero), TV.Equal(xi, TV.Zero));
+            Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)i, wi, g);
+        }
+
+        return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(ref float w, ref float v, float gi, float learningRate, float rho, float epsilon)
+    internal static void CheckState<TUpdate>(int n, Span<float> s1, Span<float> s2)
+        where TUpdate : struct, IOptimizerUpdate
     {
-        float vi = (rho * v) + ((1f - rho) * (gi * gi));
-        v = vi;
-        w -= (learningRate * gi) / MathF.Sqrt(vi + epsilon);
-    }
-
-    /// <summary><c>v = ρv</c> over <paramref name="n"/> elements: RMSprop's update where the gradient is +0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Decay(ref float v, int n, float rho)
-    {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if ((TUpdate.StateCount >= 1 && s1.Length != n) || (TUpdate.StateCount >= 2 && s2.Length != n))
         {
-            var vRho = Vector256.Create(rho);
-            for (; j + Width <= n; j += Width)
-            {
-                (vRho * Vector256.LoadUnsafe(ref v, (nuint)j)).StoreUnsafe(ref v, (nuint)j);
-            }
+            throw new ArgumentException($"the optimizer state ({s1.Length}, {s2.Length}) does not match the {n} parameters ({TUpdate.StateCount} state vectors)");
         }
-
-        for (; j < n; j++)
-        {
-            Unsafe.Add(ref v, j) *= rho;
-        }
-    }
-
-    /// <summary>Adam's bias-corrected step size for step <paramref name="step"/> (1-based): <c>lr sqrt(1 − β2^t) / (1 − β1^t)</c>.</summary>
-    public static float AdamStepSize(float learningRate, float beta1, float beta2, long step) =>
-        (float)(learningRate * Math.Sqrt(1d - Math.Pow(beta2, step)) / (1d - Math.Pow(beta1, step)));
-
-    /// <summary>
-    /// Adam (Keras 3): <c>m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α m / (sqrt(v) + ε)</c>
-    /// with <paramref name="stepSize"/> α from <see cref="AdamStepSize"/>.
-    /// </summary>
-    public static void Adam(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, float scale, float stepSize, float beta1, float beta2, float epsilon)
-    {
-        int n = CheckLengths(weights, gradients, m);
-        if (v.Length != n)
-        {
-            throw new ArgumentException("optimizer state has the wrong length", nameof(v));
-        }
-
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        float d1 = 1f - beta1, d2 = 1f - beta2;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(scale);
-            var vD1 = Vector512.Create(d1);
-            var vD2 = Vector512.Create(d2);
-            var vAlpha = Vector512.Create(stepSize);
-            var vEps = Vector512.Create(epsilon);
-            for (; i + (2 * Width) <= n; i += 2 * Width)
-            {
-                var gi = Vector512.LoadUnsafe(ref g, (nuint)i) * vs;
-                var mi = Vector512.LoadUnsafe(ref mr, (nuint)i);
-                mi += (gi - mi) * vD1;
-                var vi = Vector512.LoadUnsafe(ref vr, (nuint)i);
-                vi += ((gi * gi) - vi) * vD2;
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((mi * vAlpha) / (Vector512.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vs = Vector256.Create(scale);
-            var vD1 = Vector256.Create(d1);
-            var vD2 = Vector256.Create(d2);
-            var vAlpha = Vector256.Create(stepSize);
-            var vEps = Vector256.Create(epsilon);
-            for (; i + Width <= n; i += Width)
-            {
-                var gi = Vector256.LoadUnsafe(ref g, (nuint)i) * vs;
-                var mi = Vector256.LoadUnsafe(ref mr, (nuint)i);
-                mi += (gi - mi) * vD1;
-                var vi = Vector256.LoadUnsafe(ref vr, (nuint)i);
-                vi += ((gi * gi) - vi) * vD2;
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((mi * vAlpha) / (Vector256.Sqrt(vi) + vEps))).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float gi = Unsafe.Add(ref g, i) * scale;
-            float mi = Unsafe.Add(ref mr, i);
-            mi += (gi - mi) * d1;
-            float vi = Unsafe.Add(ref vr, i);
-            vi += ((gi * gi) - vi) * d2;
-            Unsafe.Add(ref mr, i) = mi;
-            Unsafe.Add(ref vr, i) = vi;
-            Unsafe.Add(ref w, i) -= (mi * stepSize) / (MathF.Sqrt(vi) + epsilon);
-        }
-    }
-
-    /// <summary>Plain SGD: <c>w −= lr g</c>.</summary>
-    public static void Sgd(Span<float> weights, ReadOnlySpan<float> gradients, float scale, float learningRate)
-    {
-        if (weights.Length != gradients.Length)
-        {
-            throw new ArgumentException("gradient block has the wrong length", nameof(gradients));
-        }
-
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        int n = weights.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(scale);
-            var vLr = Vector512.Create(learningRate);
-            for (; i + (2 * Width) <= n; i += 2 * Width)
-            {
-                (Vector512.LoadUnsafe(ref w, (nuint)i) - ((Vector512.LoadUnsafe(ref g, (nuint)i) * vs) * vLr)).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vs = Vector256.Create(scale);
-            var vLr = Vector256.Create(learningRate);
-            for (; i + Width <= n; i += Width)
-            {
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - ((Vector256.LoadUnsafe(ref g, (nuint)i) * vs) * vLr)).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref w, i) -= (Unsafe.Add(ref g, i) * scale) * learningRate;
-        }
-    }
-
-    /// <summary>SGD with momentum (Keras 3): <c>u = μ u − lr g; w += u</c>.</summary>
-    public static void SgdMomentum(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, float scale, float learningRate, float momentum)
-    {
-        int n = CheckLengths(weights, gradients, velocity);
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float u = ref MemoryMarshal.GetReference(velocity);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(scale);
-            var vLr = Vector512.Create(learningRate);
-            var vMu = Vector512.Create(momentum);
-            for (; i + (2 * Width) <= n; i += 2 * Width)
-            {
-                var ui = (Vector512.LoadUnsafe(ref u, (nuint)i) * vMu) - ((Vector512.LoadUnsafe(ref g, (nuint)i) * vs) * vLr);
-                ui.StoreUnsafe(ref u, (nuint)i);
-                (Vector512.LoadUnsafe(ref w, (nuint)i) + ui).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vs = Vector256.Create(scale);
-            var vLr = Vector256.Create(learningRate);
-            var vMu = Vector256.Create(momentum);
-            for (; i + Width <= n; i += Width)
-            {
-                var ui = (Vector256.LoadUnsafe(ref u, (nuint)i) * vMu) - ((Vector256.LoadUnsafe(ref g, (nuint)i) * vs) * vLr);
-                ui.StoreUnsafe(ref u, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) + ui).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float ui = (Unsafe.Add(ref u, i) * momentum) - ((Unsafe.Add(ref g, i) * scale) * learningRate);
-            Unsafe.Add(ref u, i) = ui;
-            Unsafe.Add(ref w, i) += ui;
-        }
-    }
-
-    private static int CheckLengths(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> state)
-    {
-        if (weights.Length != gradients.Length || weights.Length != state.Length)
-        {
-            throw new ArgumentException($"parameter ({weights.Length}), gradient ({gradients.Length}) and state ({state.Length}) blocks differ in length");
-        }
-
-        return weights.Length;
     }
 
     /// <summary>The activation of the layer below a fused backward step: whether its derivative masks the input delta.</summary>
@@ -568,43 +613,5 @@ public static class OptimizerKernels
     private readonly struct ReluActivation : IInputActivation
     {
         public static bool IsRelu => true;
-    }
-
-    /// <summary>The RMSprop denominator, the only difference between Keras 3 and legacy tf.keras.</summary>
-    /// <summary>RMSprop's hyper-parameters (and the gradient scale) as scalars and broadcast vectors.</summary>
-    internal readonly struct RmsPropConstants(float scale, float learningRate, float rho, float epsilon)
-    {
-        public readonly float Scale = scale, LearningRate = learningRate, Rho = rho, Decay = 1f - rho, Epsilon = epsilon;
-        public readonly Vector256<float> Scale256 = Vector256.Create(scale), LearningRate256 = Vector256.Create(learningRate),
-            Rho256 = Vector256.Create(rho), Decay256 = Vector256.Create(1f - rho), Epsilon256 = Vector256.Create(epsilon);
-    }
-
-    internal interface IRmsPropDenominator
-    {
-        static abstract Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon);
-
-        static abstract Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon);
-
-        static abstract float Of(float v, float epsilon);
-    }
-
-    /// <summary>Keras 3: <c>sqrt(v + ε)</c>.</summary>
-    internal readonly struct EpsilonInsideSqrt : IRmsPropDenominator
-    {
-        public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v + epsilon);
-
-        public static Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon) => Vector256.Sqrt(v + epsilon);
-
-        public static float Of(float v, float epsilon) => MathF.Sqrt(v + epsilon);
-    }
-
-    /// <summary>Legacy tf.keras: <c>sqrt(v) + ε</c>.</summary>
-    internal readonly struct EpsilonOutsideSqrt : IRmsPropDenominator
-    {
-        public static Vector512<float> Of(Vector512<float> v, Vector512<float> epsilon) => Vector512.Sqrt(v) + epsilon;
-
-        public static Vector256<float> Of(Vector256<float> v, Vector256<float> epsilon) => Vector256.Sqrt(v) + epsilon;
-
-        public static float Of(float v, float epsilon) => MathF.Sqrt(v) + epsilon;
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using AotNet.Data;
 using AotNet.Kernels;
 
@@ -17,15 +16,15 @@ namespace AotNet.Training;
 /// order starting from +0 (<see cref="DenseKernels.ScatterAddRows"/> into a zeroed block), then the chunk sums in chunk
 /// order (the trainer's reduction). A chunk that does not contain <c>j</c> adds +0 there, which changes nothing (a sum
 /// started from +0 is never −0), so it is skipped. Hence the same floats, bit for bit, for any thread count.</para>
-/// <para>Rows no batch row uses have a zero gradient: RMSprop leaves their weights as they are and only decays their
-/// velocity (<c>v = ρv</c>), exactly what the full expression gives.</para>
+/// <para>Rows no batch row uses have a zero gradient: RMSprop and SGD leave their weights as they are (RMSprop only
+/// decays its velocity, <c>v = ρv</c>), exactly what the full expression gives; Adam and momentum apply the full update
+/// with <c>g = +0</c>. The step is generic over the update (<see cref="Step{TUpdate}"/>) and written once over the vector
+/// widths, so it gives the same bits at every width.</para>
 /// </remarks>
 public sealed class FirstKernelGradient
 {
     /// <summary>Kernel rows are split into this many ranges for the optimizer step, whatever the thread count.</summary>
     public const int RowJobs = 8;
-
-    private const int Width = 8; // Vector256<float>.Count
 
     private readonly int _chunkRows;
     private readonly float[] _deltas;
@@ -158,69 +157,116 @@ public sealed class FirstKernelGradient
     }
 
     /// <summary>
-    /// RMSprop on the kernel rows of optimizer job <paramref name="job"/>: exactly <see cref="OptimizerKernels.RmsProp"/>
-    /// (or its legacy form) over those rows of a gradient block holding this batch's kernel gradient times
-    /// <paramref name="scale"/>, with each row's gradient formed in registers as it is used.
+    /// RMSprop on the kernel rows of optimizer job <paramref name="job"/>: <see cref="Step{TUpdate}"/> with
+    /// <see cref="RmsPropUpdate"/> (or <see cref="RmsPropLegacyUpdate"/>).
     /// </summary>
     public void RmsProp(int job, Span<float> kernel, Span<float> velocity, float scale, float learningRate, float rho, float epsilon, bool legacyEpsilon)
     {
-        if (kernel.Length != Inputs * Units || velocity.Length != kernel.Length)
-        {
-            throw new ArgumentException("kernel and velocity must hold inputs x units floats");
-        }
-
-        var (start, end) = JobRows(job);
-        var constants = new OptimizerKernels.RmsPropConstants(scale, learningRate, rho, epsilon);
         if (legacyEpsilon)
         {
-            RmsPropRows<OptimizerKernels.EpsilonOutsideSqrt>(start, end, kernel, velocity, _bounds[job], constants);
+            Step(job, new RmsPropLegacyUpdate(learningRate, rho, epsilon), kernel, velocity, default, scale);
         }
         else
         {
-            RmsPropRows<OptimizerKernels.EpsilonInsideSqrt>(start, end, kernel, velocity, _bounds[job], constants);
+            Step(job, new RmsPropUpdate(learningRate, rho, epsilon), kernel, velocity, default, scale);
         }
     }
 
-    private void RmsPropRows<TDenominator>(int start, int end, Span<float> kernel, Span<float> velocity, Span<int> boundsBuffer, in OptimizerKernels.RmsPropConstants k)
-        where TDenominator : struct, OptimizerKernels.IRmsPropDenominator
+    /// <summary>
+    /// The optimizer step <paramref name="update"/> on the kernel rows of optimizer job <paramref name="job"/>: exactly
+    /// <see cref="OptimizerKernels.Apply{TUpdate}"/> over those rows of a gradient block holding this batch's kernel
+    /// gradient times <paramref name="scale"/>, with each row's gradient formed in registers as it is used. Rows no batch
+    /// row uses have the gradient +0 (the state-only update where the weight stays, else the full update).
+    /// </summary>
+    public void Step<TUpdate>(int job, in TUpdate update, Span<float> kernel, Span<float> s1, Span<float> s2, float scale)
+        where TUpdate : struct, IOptimizerUpdate
     {
+        if (kernel.Length != Inputs * Units)
+        {
+            throw new ArgumentException("the kernel must hold inputs x units floats");
+        }
+
+        OptimizerKernels.CheckState<TUpdate>(kernel.Length, s1, s2);
+        var (start, end) = JobRows(job);
+        TUpdate u = update;
         int units = Units;
+        Span<int> boundsBuffer = _bounds[job];
         ref float w0 = ref MemoryMarshal.GetReference(kernel);
-        ref float v0 = ref MemoryMarshal.GetReference(velocity);
+        ref float a0 = ref MemoryMarshal.GetReference(s1);
+        ref float b0 = ref MemoryMarshal.GetReference(s2);
         ref float deltas = ref MemoryMarshal.GetArrayDataReference(_deltas);
         for (int row = start; row < end; row++)
         {
-            ref float w = ref Unsafe.Add(ref w0, row * units);
-            ref float v = ref Unsafe.Add(ref v0, row * units);
+            nint offset = (nint)row * units;
+            ref float w = ref Unsafe.Add(ref w0, offset);
+            ref float a = ref Unsafe.Add(ref a0, offset);
+            ref float b = ref Unsafe.Add(ref b0, offset);
             int used = RowBounds(row, boundsBuffer);
             if (used == 0)
             {
-                OptimizerKernels.Decay(ref v, units, k.Rho); // a zero gradient row: v = ρv + (1 − ρ)·0 = ρv, and w − lr·0/… = w
+                OptimizerKernels.ZeroRow(u, ref w, ref a, ref b, units);
                 continue;
             }
 
             ReadOnlySpan<int> bounds = boundsBuffer[..(2 * used)];
             int j = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Lanes512.IsHardwareAccelerated)
             {
-                for (; j + (2 * Width) <= units; j += 2 * Width)
-                {
-                    GradientBlocks(bounds, ref deltas, j, out var g0, out var g1);
-                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)j, g0, k);
-                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)(j + Width), g1, k);
-                }
-
-                for (; j + Width <= units; j += Width)
-                {
-                    OptimizerKernels.RmsPropVector<TDenominator>(ref w, ref v, (nuint)j, GradientBlock(bounds, ref deltas, j), k);
-                }
+                j = RowBlocks<TUpdate, Lanes512>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
             }
 
-            for (; j < units; j++)
+            if (Lanes256.IsHardwareAccelerated)
             {
-                OptimizerKernels.RmsPropElement<TDenominator>(ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref v, j), GradientElement(bounds, ref deltas, j), k);
+                j = RowBlocks<TUpdate, Lanes256>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
             }
+
+            if (Lanes128.IsHardwareAccelerated)
+            {
+                j = RowBlocks<TUpdate, Lanes128>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
+            }
+
+            RowBlocks<TUpdate, Scalar>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
         }
+    }
+
+    // columns j.. of one used row, two blocks per pass over the entries, then one; returns where it stopped
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int RowBlocks<TUpdate, TV>(in TUpdate u, ReadOnlySpan<int> bounds, ref float deltas, ref float w, ref float a, ref float b, int j, float scale)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        int units = Units;
+        var k = u.Constants<TV>();
+        var vs = TV.Create(scale);
+        for (; j + (2 * TV.Count) <= units; j += 2 * TV.Count)
+        {
+            GradientBlocks<TV>(bounds, ref deltas, j, out var g0, out var g1);
+            StepBlock<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, g0 * vs);
+            StepBlock<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)(j + TV.Count), g1 * vs);
+        }
+
+        for (; j + TV.Count <= units; j += TV.Count)
+        {
+            StepBlock<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, GradientBlock<TV>(bounds, ref deltas, j) * vs);
+        }
+
+        return j;
+    }
+
+    // the update of one block; an all-zero gradient block (ReLU units no row activated) takes the state-only update
+    // where the weight stays, which is what the full expression gives
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepBlock<TUpdate, TV>(in UpdateConstants<TV> k, ref float w, ref float a, ref float b, nuint j, TV g)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
+        if (TUpdate.ZeroGradientKeepsWeight && TV.AllZero(g))
+        {
+            OptimizerKernels.ZeroStep<TUpdate, TV>(k, ref a, ref b, j);
+            return;
+        }
+
+        OptimizerKernels.Step<TUpdate, TV>(k, ref w, ref a, ref b, j, TV.Load(ref w, j), g);
     }
 
     // the (start, end) entry ranges of the chunks whose rows use input `row`, in chunk order; returns how many
@@ -243,57 +289,41 @@ public sealed class FirstKernelGradient
         return used;
     }
 
-    // columns j..j+15 of the row's gradient in one pass over the entries, summed as GradientBlock sums them
+    // columns j .. j + 2 Count − 1 of the row's gradient in one pass over the entries, each block summed as GradientBlock sums it
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void GradientBlocks(ReadOnlySpan<int> bounds, ref float deltas, int j, out Vector256<float> g0, out Vector256<float> g1)
+    private void GradientBlocks<TV>(ReadOnlySpan<int> bounds, ref float deltas, int j, out TV g0, out TV g1)
+        where TV : struct, ILanes<TV>
     {
         ref int entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        g0 = g1 = Vector256<float>.Zero;
+        g0 = g1 = TV.Zero;
         for (int b = 0; b < bounds.Length; b += 2)
         {
-            Vector256<float> s0 = default, s1 = default;
+            TV s0 = TV.Zero, s1 = TV.Zero;
             for (int e = bounds[b]; e < bounds[b + 1]; e++)
             {
                 ref float d = ref Unsafe.Add(ref deltas, (Unsafe.Add(ref entries, e) * Units) + j);
-                s0 += Vector256.LoadUnsafe(ref d);
-                s1 += Vector256.LoadUnsafe(ref d, Width);
+                s0 += TV.Load(ref d, 0);
+                s1 += TV.Load(ref d, (nuint)TV.Count);
             }
 
             (g0, g1) = b == 0 ? (s0, s1) : (g0 + s0, g1 + s1);
         }
     }
 
-    // columns j..j+7 of the row's gradient: (+0 + deltas of the first chunk's rows in order) + (+0 + the next chunk's) + …
-    // (a chunk without the row would add +0, which changes nothing, so it is not in `bounds`)
+    // columns j .. j + Count − 1 of the row's gradient: (+0 + deltas of the first chunk's rows in order) + (+0 + the next
+    // chunk's) + … (a chunk without the row would add +0, which changes nothing, so it is not in `bounds`)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<float> GradientBlock(ReadOnlySpan<int> bounds, ref float deltas, int j)
+    private TV GradientBlock<TV>(ReadOnlySpan<int> bounds, ref float deltas, int j)
+        where TV : struct, ILanes<TV>
     {
         ref int entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        var total = Vector256<float>.Zero;
+        var total = TV.Zero;
         for (int b = 0; b < bounds.Length; b += 2)
         {
-            var sum = Vector256<float>.Zero;
+            var sum = TV.Zero;
             for (int e = bounds[b]; e < bounds[b + 1]; e++)
             {
-                sum += Vector256.LoadUnsafe(ref deltas, (nuint)((Unsafe.Add(ref entries, e) * Units) + j));
-            }
-
-            total = b == 0 ? sum : total + sum;
-        }
-
-        return total;
-    }
-
-    private float GradientElement(ReadOnlySpan<int> bounds, ref float deltas, int j)
-    {
-        ref int entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        float total = 0f;
-        for (int b = 0; b < bounds.Length; b += 2)
-        {
-            float sum = 0f;
-            for (int e = bounds[b]; e < bounds[b + 1]; e++)
-            {
-                sum += Unsafe.Add(ref deltas, (Unsafe.Add(ref entries, e) * Units) + j);
+                sum += TV.Load(ref deltas, (nuint)((Unsafe.Add(ref entries, e) * Units) + j));
             }
 
             total = b == 0 ? sum : total + sum;

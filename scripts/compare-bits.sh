@@ -10,6 +10,7 @@
 # First it builds the App and publishes both binaries (incremental; --no-publish uses what artifacts/ holds).
 # Data: $AOTNET_TEST_DATA, else ../shared/data/keras. Runs pass --no-verify (no arm64 libssl under qemu).
 # Exit code 0 when all runs agree, 1 when some differ. The runs' files stay in the folder printed at the end.
+# The comparison: scripts/CompareBits (the tests' BitDiff), built on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -87,6 +88,6 @@ if [ ${#runs[@]} -lt 2 ]; then
   exit 1
 fi
 rc=0
-dotnet run scripts/compare-bits.cs -- "${runs[@]}" || rc=$?
+dotnet run --project scripts/CompareBits -c Release -v q -- "${runs[@]}" || rc=$?
 echo "runs' files: $work"
 exit $rc

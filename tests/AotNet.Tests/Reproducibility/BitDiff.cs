@@ -15,7 +15,7 @@ public sealed record RunFiles(string Weights, string Results)
 /// <summary>
 /// Compares two aotnet runs bit for bit: every element of every tensor of the saved weights, and every value of
 /// results.json except the run's measurements (<see cref="MeasurementKeys"/>). Reads both formats itself, without
-/// AotNet code, so a bug in the product's readers cannot hide a difference; scripts/compare-bits.cs includes this file.
+/// AotNet code, so a bug in the product's readers cannot hide a difference; scripts/CompareBits compiles this file too.
 /// </summary>
 public static class BitDiff
 {

@@ -1,9 +1,8 @@
-#!/usr/bin/env dotnet
-#:include ../tests/AotNet.Tests/Reproducibility/BitDiff.cs
-
 // Compares aotnet runs bit for bit (every saved weight, every results.json value but the measurements) and prints
 // which agree. Arguments: LABEL=DIR …, each DIR holding weights.safetensors and results.json.
-// Used by scripts/compare-bits.sh; exit code 0 when all runs agree, 1 when some differ, 2 on a usage error.
+// The comparison is the tests' own (tests/AotNet.Tests/Reproducibility/BitDiff.cs, compiled in here).
+// Used by scripts/compare-bits.sh (dotnet run --project scripts/CompareBits -- LABEL=DIR …).
+// Exit code 0 when all runs agree, 1 when some differ, 2 on a usage error.
 using AotNet.Tests.Reproducibility;
 
 var runs = new List<(string Label, RunFiles Files)>();

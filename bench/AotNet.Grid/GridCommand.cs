@@ -113,7 +113,9 @@ public static class GridCommand
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"AotNet grid, {h.Utc:yyyy-MM-dd HH:mm} UTC, {h.Runtime}, {h.Cpu}, {h.Cores} cores; load average before {h.LoadBefore}, after {h.LoadAfter}; budget {h.Budget} s per cell");
-        s.AppendLine(CultureInfo.InvariantCulture, $"FMA peak (FP32, {FmaPeak.Chains} independent FMA chains): Vector256 {F1(h.PeakGflops256)} GFLOP/s on one core, {F1(h.PeakGflops256TwoCores)} on two; Vector512 {(h.Vector512 ? F1(h.PeakGflops512) + " GFLOP/s on one core" : "not hardware-accelerated")}");
+        s.AppendLine(double.IsNaN(h.PeakGflops256)
+            ? "FMA peak: not measured (--no-peak)"
+            : string.Create(CultureInfo.InvariantCulture, $"FMA peak (FP32, {FmaPeak.Chains} independent FMA chains): Vector256 {F1(h.PeakGflops256)} GFLOP/s on one core, {F1(h.PeakGflops256TwoCores)} on two; Vector512 {(h.Vector512 ? F1(h.PeakGflops512) + " GFLOP/s on one core" : "not hardware-accelerated")}"));
         s.AppendLine();
         s.Append("| topology | epoch rows | batch |");
         foreach (int t in threads)

@@ -18,13 +18,14 @@ public sealed record CellResult(
     double Gflops,
     double BytesPerStep,
     double ThreadBytesPerStep,
+    double CoresBusy,
     string? Skipped)
 {
     /// <summary>True when fewer rows than an epoch were timed and the time was scaled up to the epoch.</summary>
     public bool Extrapolated => TimedRows < EpochRows;
 
     public static CellResult Skip(GridTopology topology, int batch, int threads, string reason) =>
-        new(topology.Key, batch, threads, topology.EpochRows, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, reason);
+        new(topology.Key, batch, threads, topology.EpochRows, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, reason);
 }
 
 /// <summary>
@@ -43,6 +44,8 @@ public sealed record CellResult(
 /// are the counters' growth from the end of epoch 1 to the end of epoch 1+R over the R·⌈rows/batch⌉ steps:
 /// <see cref="GC.GetTotalAllocatedBytes(bool)"/> (precise, all threads) and <see cref="GC.GetAllocatedBytesForCurrentThread"/>.</item>
 /// </list>
+/// <b>cores busy</b>: the process's CPU time (user + system, all threads) over the wall time of that <c>Fit</c> — about
+/// 1 when one core does the work, about 2 when both do (or spin).
 /// Any exception (e.g. a batch size this trainer does not accept) makes the cell a skipped one with the message.
 /// </remarks>
 public static class GridCell
@@ -60,8 +63,12 @@ public static class GridCell
             var plan = Plan(trainer, topology, batch, budgetSeconds, seed);
             var data = topology.Rows(plan.Rows);
             var recorder = new EpochRecorder(1 + plan.Repeats);
+            var cpu = Environment.CpuUsage.TotalTime;
+            long start = Stopwatch.GetTimestamp();
             trainer.Fit(data, new FitOptions { Epochs = 1 + plan.Repeats, BatchSize = batch, Seed = seed }, recorder);
-            return recorder.Result(topology, batch, threads, plan.Rows);
+            double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double busy = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds / wall;
+            return recorder.Result(topology, batch, threads, plan.Rows) with { CoresBusy = busy };
         }
         catch (Exception e)
         {
@@ -140,6 +147,7 @@ public static class GridCell
                 topology.FlopsPerRow * rows / median / 1e9,
                 (_total[^1] - _total[0]) / steps,
                 (_thread[^1] - _thread[0]) / steps,
+                double.NaN,
                 null);
         }
     }

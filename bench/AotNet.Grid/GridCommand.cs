@@ -75,7 +75,7 @@ public static class GridCommand
                     var cell = GridCell.Measure(topology, b, t, budget, seed);
                     results.Add(cell);
                     Console.Error.WriteLine(cell.Skipped is null
-                        ? $"{topology.Key,-9} batch {b,4} threads {t}: {cell.SecondsPerEpoch,9:F4} s/epoch{(cell.Extrapolated ? $" (from {cell.TimedRows} rows)" : "")}, {cell.Gflops,6:F1} GFLOP/s, {cell.BytesPerStep:F0} B/step"
+                        ? $"{topology.Key,-9} batch {b,4} threads {t}: {cell.SecondsPerEpoch,9:F4} s/epoch{(cell.Extrapolated ? $" (from {cell.TimedRows} rows)" : "")}, {cell.Gflops,6:F1} GFLOP/s, {cell.BytesPerStep:F0} B/step, {cell.CoresBusy:F2} cores busy"
                         : $"{topology.Key,-9} batch {b,4} threads {t}: skipped ({cell.Skipped})");
                 }
             }
@@ -120,14 +120,14 @@ public static class GridCommand
         s.Append("| topology | epoch rows | batch |");
         foreach (int t in threads)
         {
-            s.Append(CultureInfo.InvariantCulture, $" rows timed, {t}T | s/epoch, {t}T (extrapolated when rows timed < epoch rows) | GFLOP/s, {t}T | bytes/step, {t}T |");
+            s.Append(CultureInfo.InvariantCulture, $" rows timed, {t}T | s/epoch, {t}T (extrapolated when rows timed < epoch rows) | GFLOP/s, {t}T | bytes/step, {t}T | cores busy, {t}T |");
         }
 
         s.AppendLine();
         s.Append("|---|---:|---:|");
         foreach (int _ in threads)
         {
-            s.Append("---:|---:|---:|---:|");
+            s.Append("---:|---:|---:|---:|---:|");
         }
 
         s.AppendLine();
@@ -141,15 +141,15 @@ public static class GridCommand
                     var c = results.FirstOrDefault(r => r.Topology == topology.Key && r.Batch == b && r.Threads == t);
                     if (c is null)
                     {
-                        s.Append(" | | | |");
+                        s.Append(" | | | | |");
                     }
                     else if (c.Skipped is not null)
                     {
-                        s.Append(" – | skipped | – | – |");
+                        s.Append(" – | skipped | – | – | – |");
                     }
                     else
                     {
-                        s.Append(CultureInfo.InvariantCulture, $" {c.TimedRows} | {Seconds(c.SecondsPerEpoch)} | {F1(c.Gflops)} | {c.BytesPerStep:F0} |");
+                        s.Append(CultureInfo.InvariantCulture, $" {c.TimedRows} | {Seconds(c.SecondsPerEpoch)} | {F1(c.Gflops)} | {c.BytesPerStep:F0} | {c.CoresBusy:F2} |");
                     }
                 }
 
@@ -169,7 +169,7 @@ public static class GridCommand
         }
 
         s.AppendLine();
-        s.AppendLine("s/epoch: median of the timed epochs × epoch rows / rows timed. GFLOP/s: dense-layer FLOPs per row (forward 2·in·out, backward 4·in·out, first layer 2·in·out: no input gradient; multi-hot first layer: in = 120 active columns) × rows timed / median epoch time. bytes/step: GC.GetTotalAllocatedBytes(precise) growth over the warm epochs / steps.");
+        s.AppendLine("s/epoch: median of the timed epochs × epoch rows / rows timed. GFLOP/s: dense-layer FLOPs per row (forward 2·in·out, backward 4·in·out, first layer 2·in·out: no input gradient; multi-hot first layer: in = 120 active columns) × rows timed / median epoch time. bytes/step: GC.GetTotalAllocatedBytes(precise) growth over the warm epochs / steps. cores busy: process CPU time / wall time of the timed Fit.");
         return s.ToString();
     }
 
@@ -223,6 +223,7 @@ public static class GridCommand
                     w.WriteNumber("gflops", c.Gflops);
                     w.WriteNumber("bytes_per_step", c.BytesPerStep);
                     w.WriteNumber("thread_bytes_per_step", c.ThreadBytesPerStep);
+                    Number(w, "cores_busy", c.CoresBusy);
                 }
 
                 w.WriteEndObject();

@@ -10,7 +10,8 @@ GridCell.cs):
     budget/3 seconds, else as many whole batches as fit (at least one), and scales linearly to the epoch's rows;
   * one warm epoch, then R >= 3 timed epochs (about `budget` seconds); s/epoch = median x epoch rows / rows timed;
   * GFLOP/s with AotNet's formula (dense layers, forward 2*in*out, backward 4*in*out, the first layer 2*in*out;
-    multi-hot first layer counted as 120 active inputs even though PyTorch multiplies the dense 0/1 matrix).
+    multi-hot first layer counted as 120 active inputs even though PyTorch multiplies the dense 0/1 matrix);
+  * cores busy = process CPU time / wall time of the timed epochs (well under 1: the machine was busy elsewhere).
 Keras 3 rules from ../shared/peers/torch_seed.py (MLP: glorot_uniform kernels [in, out], zero biases, addmm + relu;
 RMSprop with eps inside the square root; cross-entropies from probabilities, clipped as Keras's torch backend does);
 Adam with Keras defaults (lr 1e-3, beta 0.9/0.999, eps 1e-7 added to sqrt(v), alpha = lr*sqrt(1-b2^t)/(1-b1^t));
@@ -23,6 +24,7 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -171,12 +173,19 @@ def measure(ts, topology, data, batch, threads, budget, seed):
     repeats = max(MIN_REPEATS, min(MAX_REPEATS, math.ceil(budget / (per_row * rows))))
     xs, ys = x[:rows], y[:rows]
     cell.epoch(xs, ys, batch)  # warm, as AotNet's discarded first epoch
+    cpu, wall = cpu_seconds(), time.perf_counter()
     times = sorted(cell.epoch(xs, ys, batch) for _ in range(repeats))
+    busy = (cpu_seconds() - cpu) / (time.perf_counter() - wall)
     median = statistics.median(times)
     scale = epoch_rows / rows
     return {"topology": key, "batch": batch, "threads": threads, "epoch_rows": epoch_rows, "timed_rows": rows,
             "timed_epochs": repeats, "s_per_epoch": median * scale, "s_per_epoch_min": times[0] * scale,
-            "s_per_epoch_max": times[-1] * scale, "gflops": flops_per_row(sizes, multi_hot) * rows / median / 1e9}
+            "s_per_epoch_max": times[-1] * scale, "gflops": flops_per_row(sizes, multi_hot) * rows / median / 1e9, "cores_busy": busy}
+
+
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def fmt_seconds(s):
@@ -208,20 +217,20 @@ def loadavg():
 def markdown(header, topologies, batches, threads, cells):
     out = [header, "",
            "| topology | epoch rows | batch |" + "".join(
-               f" rows timed, {t}T | s/epoch, {t}T (extrapolated when rows timed < epoch rows) | GFLOP/s, {t}T |"
+               f" rows timed, {t}T | s/epoch, {t}T (extrapolated when rows timed < epoch rows) | GFLOP/s, {t}T | cores busy, {t}T |"
                for t in threads),
-           "|---|---:|---:|" + "---:|---:|---:|" * len(threads)]
+           "|---|---:|---:|" + "---:|---:|---:|---:|" * len(threads)]
     for top in topologies:
         for b in batches:
             line = f"| {top[1]} | {top[5]} | {b} |"
             for t in threads:
                 c = next((c for c in cells if c["topology"] == top[0] and c["batch"] == b and c["threads"] == t), None)
                 if c is None:
-                    line += " | | |"
+                    line += " | | | |"
                 elif "skipped" in c:
-                    line += " – | skipped | – |"
+                    line += " – | skipped | – | – |"
                 else:
-                    line += f" {c['timed_rows']} | {fmt_seconds(c['s_per_epoch'])} | {c['gflops']:.1f} |"
+                    line += f" {c['timed_rows']} | {fmt_seconds(c['s_per_epoch'])} | {c['gflops']:.1f} | {c['cores_busy']:.2f} |"
             out.append(line)
     skipped = [c for c in cells if "skipped" in c]
     if skipped:
@@ -269,7 +278,7 @@ def main():
                     c = measure(ts, top, data, b, t, args.budget, args.seed)
                     print(f"{top[0]:<9} batch {b:4} threads {t}: {c['s_per_epoch']:9.4f} s/epoch"
                           f"{'' if c['timed_rows'] == c['epoch_rows'] else ' (from %d rows)' % c['timed_rows']},"
-                          f" {c['gflops']:6.1f} GFLOP/s", file=sys.stderr, flush=True)
+                          f" {c['gflops']:6.1f} GFLOP/s, {c['cores_busy']:.2f} cores busy", file=sys.stderr, flush=True)
                 except Exception as e:  # a cell that fails is reported, not fatal
                     c = {"topology": top[0], "batch": b, "threads": t, "epoch_rows": top[5],
                          "skipped": f"{type(e).__name__}: {e}"}

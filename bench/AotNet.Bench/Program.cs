@@ -1,15 +1,28 @@
+using AotNet.Bench.Grid;
 using BenchmarkDotNet.Running;
 
 namespace AotNet.Bench;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
         if (args is ["--allocations"])
         {
             AllocationCheck.Run();
-            return;
+            return 0;
+        }
+
+        if (args is ["--fma"])
+        {
+            Console.WriteLine($"FMA peak, FP32: Vector256 {FmaPeak.Gflops256():F1} GFLOP/s one core, {FmaPeak.Gflops256(threads: 2):F1} two cores; Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? $"{FmaPeak.Gflops512():F1} GFLOP/s one core" : "not hardware-accelerated")}");
+            return 0;
+        }
+
+        // the benchmark grid without BenchmarkDotNet, as markdown (bench/README.md)
+        if (args is ["--grid", .. var rest])
+        {
+            return GridCommand.Run(rest);
         }
 
         if (args is ["--matrix", .. var shapes])
@@ -19,6 +32,7 @@ public static class Program
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }
 

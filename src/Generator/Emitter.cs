@@ -143,10 +143,7 @@ namespace AotNet.Generator
             }
 
             w.Line("private long _iterations;");
-            if (m.Model.Optimizer == OptimizerKind.Adam)
-            {
-                w.Line("private float _stepSize; // Adam's bias-corrected learning rate of the current step");
-            }
+            w.Line("private " + UpdateType(m.Model) + " _update; // the current step's update (Adam: with its bias-corrected step size)");
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
@@ -617,6 +614,26 @@ namespace AotNet.Generator
             }
         }
 
+        /// <summary>The optimizer's update struct (the kernels' operator-struct shape) and its state spans for a parameter range.</summary>
+        private static string UpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
+        {
+            OptimizerKind.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
+            OptimizerKind.Adam => "AdamUpdate",
+            _ => model.Momentum > 0 ? "SgdMomentumUpdate" : "SgdUpdate",
+        });
+
+        /// <summary>The two state spans (s1, s2) over [offset, offset + length) of the parameter block.</summary>
+        private static string StateSpans(ModelSpec model, string offset, string length)
+        {
+            string Of(string field) => "new(" + field + ", " + offset + ", " + length + ")";
+            return model.Optimizer switch
+            {
+                OptimizerKind.RmsProp => Of("_velocity") + ", default",
+                OptimizerKind.Adam => Of("_momentum") + ", " + Of("_velocity"),
+                _ => model.Momentum > 0 ? Of("_momentum") + ", default" : "default, default",
+            };
+        }
+
         private static void EmitStep(CodeWriter w, Layout m)
         {
             var model = m.Model;
@@ -626,34 +643,22 @@ namespace AotNet.Generator
             w.Line("StepRange(0, ParameterCount, scale);");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Counts the step" + (model.Optimizer == OptimizerKind.Adam ? " and forms Adam's bias-corrected step size" : string.Empty) + " (before any <see cref=\"StepRange\"/> of the step).</summary>");
+            w.Line("/// <summary>Counts the step and builds its update (before any <see cref=\"StepRange\"/> of the step).</summary>");
             w.Open("private void BeginStep()");
             w.Line("_iterations++;");
-            if (model.Optimizer == OptimizerKind.Adam)
+            string args = model.Optimizer switch
             {
-                w.Line("_stepSize = " + Kernels + "OptimizerKernels.AdamStepSize(LearningRate, Beta1, Beta2, _iterations);");
-            }
-
+                OptimizerKind.RmsProp => "LearningRate, Rho, Epsilon",
+                OptimizerKind.Adam => "LearningRate, Beta1, Beta2, Epsilon, _iterations",
+                _ => model.Momentum > 0 ? "LearningRate, Momentum" : "LearningRate",
+            };
+            w.Line("_update = new(" + args + ");");
             w.Close();
             w.Line();
             w.Line("/// <summary>The optimizer update of parameters [start, end) (element-wise: any split of a step gives the same floats).</summary>");
             w.Open("private void StepRange(int start, int end, float scale)");
             w.Line("int length = end - start;");
-            switch (model.Optimizer)
-            {
-                case OptimizerKind.RmsProp:
-                    w.Line(Kernels + "OptimizerKernels." + (model.LegacyEpsilon ? "RmsPropLegacy" : "RmsProp") + "(new(_parameters, start, length), new(_gradients, start, length), new(_velocity, start, length), scale, LearningRate, Rho, Epsilon);");
-                    break;
-                case OptimizerKind.Adam:
-                    w.Line(Kernels + "OptimizerKernels.Adam(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), new(_velocity, start, length), scale, _stepSize, Beta1, Beta2, Epsilon);");
-                    break;
-                default:
-                    w.Line(model.Momentum > 0
-                        ? Kernels + "OptimizerKernels.SgdMomentum(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), scale, LearningRate, Momentum);"
-                        : Kernels + "OptimizerKernels.Sgd(new(_parameters, start, length), new(_gradients, start, length), scale, LearningRate);");
-                    break;
-            }
-
+            w.Line(Kernels + "OptimizerKernels.Apply(_update, new(_parameters, start, length), new(_gradients, start, length), " + StateSpans(model, "start", "length") + ", scale);");
             w.Close();
             w.Line();
         }
@@ -664,8 +669,7 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainBatch(CodeWriter w, Layout m)
         {
-            bool rowWise = m.Model.Optimizer == OptimizerKind.RmsProp;
-            bool fusedRow = m.Model.Optimizer == OptimizerKind.RmsProp && !m.Model.LegacyEpsilon;
+            bool rowWise = true, fusedRow = true; // every optimizer has both fast paths (the kernels are generic over the update)
             string name = m.Model.ClassName;
             w.Line("/// <summary>");
             w.Line("/// One training step on the context's batch. Chosen from the shapes: " + (fusedRow ? "a one-row batch of dense inputs takes the fused step; " : string.Empty));
@@ -890,7 +894,7 @@ namespace AotNet.Generator
             if (rowWise)
             {
                 w.Line("case FirstKernelJobs:");
-                w.Line("    _firstKernel!.RmsProp(job, model.Dense0Kernel, new(model._velocity, Dense0KernelOffset, Dense0KernelLength), _scale, LearningRate, Rho, Epsilon, legacyEpsilon: " + (m.Model.LegacyEpsilon ? "true" : "false") + ");");
+                w.Line("    _firstKernel!.Step(job, model._update, model.Dense0Kernel, " + StateSpans(m.Model, "Dense0KernelOffset", "Dense0KernelLength").Replace("_velocity", "model._velocity").Replace("_momentum", "model._momentum") + ", _scale);");
                 w.Line("    return;");
             }
 
@@ -932,11 +936,6 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainRow(CodeWriter w, Layout m)
         {
-            if (m.Model.Optimizer != OptimizerKind.RmsProp || m.Model.LegacyEpsilon)
-            {
-                return;
-            }
-
             w.Line("/// <summary>The fused training step on one row of dense inputs: the same floats as the chunk path's backward followed by the");
             w.Line("/// step, without the gradient block (which it leaves untouched); row kernels with inactive inputs skipped.</summary>");
             w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace)");
@@ -995,7 +994,7 @@ namespace AotNet.Generator
                     EmitLossGradient(w, m, "a" + I(i), d);
                 }
 
-                string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), new(_velocity, " + p + "KernelOffset, " + p + "KernelLength)";
+                string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), " + StateSpans(m.Model, p + "KernelOffset", p + "KernelLength");
                 if (i > 0)
                 {
                     string ab = "a" + I(i - 1), db = "d" + I(i - 1), below = "Dense" + I(i - 1);
@@ -1003,21 +1002,21 @@ namespace AotNet.Generator
                     if (m.Layers[i - 1].Activation == ActivationKind.Relu)
                     {
                         w.Line("// " + db + " = " + p + "Kernel · " + d + " where " + ab + " > 0 (relu), each kernel row read before its update");
-                        w.Line(Kernels + "OptimizerKernels.RmsPropOuterBackpropRelu(" + ab + ", " + d + ", " + kernelAndState + ", " + db + ", LearningRate, Rho, Epsilon);");
+                        w.Line(Kernels + "OptimizerKernels.ApplyOuterBackpropRelu(_update, " + ab + ", " + d + ", " + kernelAndState + ", " + db + ");");
                     }
                     else
                     {
                         w.Line("// " + db + " = " + p + "Kernel · " + d + ", each kernel row read before its update");
-                        w.Line(Kernels + "OptimizerKernels.RmsPropOuterBackprop(" + ab + ", " + d + ", " + kernelAndState + ", " + db + ", LearningRate, Rho, Epsilon);");
+                        w.Line(Kernels + "OptimizerKernels.ApplyOuterBackprop(_update, " + ab + ", " + d + ", " + kernelAndState + ", " + db + ");");
                         EmitActivationBackward(w, m.Layers[i - 1].Activation, ab, db);
                     }
                 }
                 else
                 {
-                    w.Line(Kernels + "OptimizerKernels.RmsPropOuter(inputs.Row(row), " + d + ", " + kernelAndState + ", LearningRate, Rho, Epsilon);");
+                    w.Line(Kernels + "OptimizerKernels.ApplyOuter(_update, inputs.Row(row), " + d + ", " + kernelAndState + ");");
                 }
 
-                w.Line(Kernels + "OptimizerKernels.RmsPropBias(" + d + ", new(_parameters, " + p + "BiasOffset, " + p + "Units), new(_velocity, " + p + "BiasOffset, " + p + "Units), LearningRate, Rho, Epsilon);");
+                w.Line(Kernels + "OptimizerKernels.ApplyBias(_update, " + d + ", new(_parameters, " + p + "BiasOffset, " + p + "Units), " + StateSpans(m.Model, p + "BiasOffset", p + "Units") + ");");
                 if (i > 0)
                 {
                     w.Line();

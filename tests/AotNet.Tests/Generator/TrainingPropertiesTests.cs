@@ -39,6 +39,8 @@ public class TrainingPropertiesTests
         AssertSparseFitEqualsDenseFit<ImdbNet>(threads, density);
         AssertSparseFitEqualsDenseFit<WideSparseNet>(threads, density * 10); // 40 columns: 16-wide pairs and an 8-wide block
         AssertSparseFitEqualsDenseFit<OddBinaryNet>(threads, 0.2); // 17 columns (a scalar tail), legacy epsilon
+        AssertSparseFitEqualsDenseFit<SoftmaxAdamNet>(threads, 0.2); // Adam: the row-wise step moves unused rows too
+        AssertSparseFitEqualsDenseFit<SigmoidMseMomentumNet>(threads, 0.4); // SGD with momentum
     }
 
     private static void AssertSparseFitEqualsDenseFit<TModel>(int threads, double density)

@@ -28,7 +28,7 @@ public static class Program
         if (args is ["--matrix", .. var shapes])
         {
             MatrixKernelTimer.Run(shapes);
-            return;
+            return 0;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

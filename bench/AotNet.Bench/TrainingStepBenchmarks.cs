@@ -106,6 +106,8 @@ public class BostonStepBenchmarks
     private Features _inputs = null!;
     private DenseMatrix _targets = null!;
     private int[] _row = null!;
+    private TrainingContext _context = null!;
+    private LabeledData _data = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -126,6 +128,9 @@ public class BostonStepBenchmarks
         }
 
         _row = [7];
+        _data = new LabeledData(_inputs, _targets);
+        _context = new TrainingContext(threads: 1);
+        _context.SetBatch(_data, _row, 0, 1);
         _model = BostonNet.Create(1);
         _workspace = _model.CreateWorkspace(1);
         _reference = new ReferenceNetwork(BostonNet.Description, _model.Parameters);
@@ -141,13 +146,9 @@ public class BostonStepBenchmarks
         return stats.LossSum;
     }
 
-    /// <summary>The fused one-row step the trainer uses at batch size 1 (same floats as <see cref="Generated"/>).</summary>
+    /// <summary>TrainBatch on one row: the fused one-row step (same floats as <see cref="Generated"/>).</summary>
     [Benchmark]
-    public double Fused()
-    {
-        _model.TryTrainRow(new Batch(_inputs, _targets, _row), _workspace, out var stats);
-        return stats.LossSum;
-    }
+    public double Fused() => _model.TrainBatch(_context).LossSum;
 
     [Benchmark]
     public double Reference()

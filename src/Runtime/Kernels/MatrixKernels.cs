@@ -42,6 +42,16 @@ public static class MatrixKernels
 
     private const int TileRows = 6;
 
+    /// <summary>Row tiles from which a kernel panel is copied into <see cref="Panel"/> first (fewer would not repay the copy).</summary>
+    private const int PackRows = 4 * TileRows;
+
+    /// <summary>
+    /// This thread's copy of the current panel (<see cref="InputBlock"/> rows of up to 32 columns): allocated once per
+    /// thread on first use (32 KB), never per call.
+    /// </summary>
+    [ThreadStatic]
+    private static float[]? Panel;
+
     /// <summary>Bytes of <c>dy</c> rows that <see cref="BackwardInput"/> keeps in the L1 cache while the kernel tiles pass over them.</summary>
     private const int DotChunkBytes = 24 * 1024;
 
@@ -294,8 +304,26 @@ public static class MatrixKernels
         where TV : struct
     {
         int w = TOps.Count;
+        bool pack = m >= PackRows && steps <= InputBlock && bStep != 2 * w;
+        float[]? panel = pack ? Panel ??= new float[InputBlock * 32] : null;
         for (; j + (2 * w) <= n; j += 2 * w)
         {
+            if (pack)
+            {
+                // the panel's rows next to each other: the row tiles then read it from L1 without cache-set conflicts
+                ref float source = ref Unsafe.Add(ref b, j);
+                ref float packed = ref MemoryMarshal.GetArrayDataReference(panel!);
+                for (int p = 0; p < steps; p++)
+                {
+                    TOps.Store(TOps.Load(ref source), ref Unsafe.Add(ref packed, (nint)p * 2 * w));
+                    TOps.Store(TOps.Load(ref Unsafe.Add(ref source, w)), ref Unsafe.Add(ref packed, ((nint)p * 2 * w) + w));
+                    source = ref Unsafe.Add(ref source, bStep);
+                }
+
+                Rows<TOps, TV, C2>(ref a, aRow, aStep, ref packed, 2 * w, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
+                continue;
+            }
+
             Rows<TOps, TV, C2>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
         }
 

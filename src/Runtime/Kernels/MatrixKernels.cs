@@ -29,11 +29,16 @@ namespace AotNet.Kernels;
 /// So every path gives the same bits. Zero inputs are not skipped: <c>fma(0, w, acc) = acc</c> for finite <c>w</c>
 /// and <c>acc ≠ −0</c>, so the results equal <see cref="DenseKernels"/>' row kernels applied row by row, except that
 /// a zero input times an infinite or NaN operand gives NaN here, as the plain definition does.</para>
-/// <para><b>Blocking.</b> Output micro-tiles of six rows × two vectors (32 columns at 512 bits, 16 at 256) stay in
-/// registers while broadcast fused multiply-adds run over the summed index; <see cref="Forward"/> takes the inputs in
-/// blocks of <see cref="InputBlock"/> (the partial sums go through <c>y</c> as floats, which changes no bit) so that
-/// the kernel panel of a block stays in the L1 cache across the row tiles. <see cref="BackwardInput"/> runs tiles of
-/// three rows × four kernel rows with eight-lane accumulators. Nothing is allocated.</para>
+/// <para><b>Blocking.</b> <see cref="Forward"/> and <see cref="BackwardWeights"/> hold output micro-tiles of six rows
+/// × two vectors (32 columns at 512 bits, 16 at 256, 8 at 128) in registers while broadcast fused multiply-adds run
+/// over the summed index; the columns left over go to narrower vectors, then scalars. <see cref="Forward"/> takes the
+/// inputs in blocks of <see cref="InputBlock"/> (the partial sums go through <c>y</c> as floats, which changes no bit),
+/// and when at least four row tiles share a panel of the kernel (or of <c>dy</c>) it is first copied into a 32 KB
+/// per-thread buffer (<c>[ThreadStatic]</c>, allocated once per thread, never per call), so the row tiles read it from
+/// L1 whatever the leading dimension. <see cref="BackwardInput"/> runs tiles of three rows × four kernel rows with
+/// eight-lane accumulators (two × four with 128-bit vectors; four × eight with AVX-512, two outputs per 512-bit
+/// accumulator), dy rows in chunks that fit L1 and kernel rows in chunks that fit L2, and forms four outputs' trees
+/// at once with shuffles (<see cref="Trees.Four"/>, the same additions as <see cref="Reductions.Combine(Vector128{float}, Vector128{float})"/>).</para>
 /// </remarks>
 public static class MatrixKernels
 {

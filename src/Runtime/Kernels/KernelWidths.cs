@@ -141,6 +141,9 @@ internal readonly struct Vector512Ops : IVectorOps<Vector512<float>>
 internal interface IOctOps<T8> : IVectorOps<T8>
     where T8 : struct
 {
+    /// <summary>Whether these vectors are accelerated here; kernels skip their vector loops (and run the scalar ones) when not.</summary>
+    static abstract bool IsAccelerated { get; }
+
     /// <summary>The contract's tree <c>((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))</c>.</summary>
     static abstract float Combine(T8 lanes);
 
@@ -164,6 +167,8 @@ internal interface IOctOps<T8> : IVectorOps<T8>
 /// <summary>Eight lanes in one 256-bit vector (AVX2, and AVX-512 machines).</summary>
 internal readonly struct Oct256 : IOctOps<Vector256<float>>
 {
+    public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
+
     public static int Count => 8;
 
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -225,6 +230,8 @@ internal struct Pair128
 /// <summary>Eight lanes in two 128-bit vectors (ARM64 NEON, x64 without AVX2).</summary>
 internal readonly struct Oct128 : IOctOps<Pair128>
 {
+    public static bool IsAccelerated => Vector128.IsHardwareAccelerated;
+
     public static int Count => 8;
 
     public static Pair128 Zero => default;

@@ -29,11 +29,16 @@ namespace AotNet.Kernels;
 /// So every path gives the same bits. Zero inputs are not skipped: <c>fma(0, w, acc) = acc</c> for finite <c>w</c>
 /// and <c>acc ≠ −0</c>, so the results equal <see cref="DenseKernels"/>' row kernels applied row by row, except that
 /// a zero input times an infinite or NaN operand gives NaN here, as the plain definition does.</para>
-/// <para><b>Blocking.</b> Output micro-tiles of six rows × two vectors (32 columns at 512 bits, 16 at 256) stay in
-/// registers while broadcast fused multiply-adds run over the summed index; <see cref="Forward"/> takes the inputs in
-/// blocks of <see cref="InputBlock"/> (the partial sums go through <c>y</c> as floats, which changes no bit) so that
-/// the kernel panel of a block stays in the L1 cache across the row tiles. <see cref="BackwardInput"/> runs tiles of
-/// three rows × four kernel rows with eight-lane accumulators. Nothing is allocated.</para>
+/// <para><b>Blocking.</b> <see cref="Forward"/> and <see cref="BackwardWeights"/> hold output micro-tiles of six rows
+/// × two vectors (32 columns at 512 bits, 16 at 256, 8 at 128) in registers while broadcast fused multiply-adds run
+/// over the summed index; the columns left over go to narrower vectors, then scalars. <see cref="Forward"/> takes the
+/// inputs in blocks of <see cref="InputBlock"/> (the partial sums go through <c>y</c> as floats, which changes no bit),
+/// and when at least four row tiles share a panel of the kernel (or of <c>dy</c>) it is first copied into a 32 KB
+/// per-thread buffer (<c>[ThreadStatic]</c>, allocated once per thread, never per call), so the row tiles read it from
+/// L1 whatever the leading dimension. <see cref="BackwardInput"/> runs tiles of three rows × four kernel rows with
+/// eight-lane accumulators (two × four with 128-bit vectors; four × eight with AVX-512, two outputs per 512-bit
+/// accumulator), dy rows in chunks that fit L1 and kernel rows in chunks that fit L2, and forms four outputs' trees
+/// at once with shuffles (<see cref="Trees.Four"/>, the same additions as <see cref="Reductions.Combine(Vector128{float}, Vector128{float})"/>).</para>
 /// </remarks>
 public static class MatrixKernels
 {
@@ -41,6 +46,16 @@ public static class MatrixKernels
     internal const int InputBlock = 256;
 
     private const int TileRows = 6;
+
+    /// <summary>Row tiles from which a kernel panel is copied into <see cref="Panel"/> first (fewer would not repay the copy).</summary>
+    private const int PackRows = 4 * TileRows;
+
+    /// <summary>
+    /// This thread's copy of the current panel (<see cref="InputBlock"/> rows of up to 32 columns): allocated once per
+    /// thread on first use (32 KB), never per call.
+    /// </summary>
+    [ThreadStatic]
+    private static float[]? Panel;
 
     /// <summary>Bytes of <c>dy</c> rows that <see cref="BackwardInput"/> keeps in the L1 cache while the kernel tiles pass over them.</summary>
     private const int DotChunkBytes = 24 * 1024;
@@ -129,7 +144,18 @@ public static class MatrixKernels
         ref float w0 = ref MemoryMarshal.GetReference(w);
         ref float x0 = ref MemoryMarshal.GetReference(dx);
         ref float a0 = ref relu ? ref MemoryMarshal.GetReference(reluOf) : ref x0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && inputs >= 8)
+        {
+            // groups of eight kernel rows with two outputs per 512-bit vector, the rest as at 256 bits
+            int wide = inputs & ~7;
+            DotTiles512(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, wide, units);
+            if (wide < inputs)
+            {
+                DotTiles<Oct256, Vector256<float>>(ref d0, lddy, ref Unsafe.Add(ref w0, (nint)wide * ldw), ldw, ref Unsafe.Add(ref x0, wide), lddx,
+                    ref Unsafe.Add(ref a0, wide), relu, rows, inputs - wide, units);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             DotTiles<Oct256, Vector256<float>>(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, inputs, units);
         }
@@ -294,8 +320,26 @@ public static class MatrixKernels
         where TV : struct
     {
         int w = TOps.Count;
+        bool pack = m >= PackRows && steps <= InputBlock && bStep != 2 * w;
+        float[]? panel = pack ? Panel ??= new float[InputBlock * 32] : null;
         for (; j + (2 * w) <= n; j += 2 * w)
         {
+            if (pack)
+            {
+                // the panel's rows next to each other: the row tiles then read it from L1 without cache-set conflicts
+                ref float source = ref Unsafe.Add(ref b, j);
+                ref float packed = ref MemoryMarshal.GetArrayDataReference(panel!);
+                for (int p = 0; p < steps; p++)
+                {
+                    TOps.Store(TOps.Load(ref source), ref Unsafe.Add(ref packed, (nint)p * 2 * w));
+                    TOps.Store(TOps.Load(ref Unsafe.Add(ref source, w)), ref Unsafe.Add(ref packed, ((nint)p * 2 * w) + w));
+                    source = ref Unsafe.Add(ref source, bStep);
+                }
+
+                Rows<TOps, TV, C2>(ref a, aRow, aStep, ref packed, 2 * w, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
+                continue;
+            }
+
             Rows<TOps, TV, C2>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
         }
 
@@ -559,6 +603,117 @@ public static class MatrixKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="BackwardInput"/> with AVX-512 for a multiple of eight kernel rows: tiles of four rows × eight kernel
+    /// rows, each 512-bit accumulator holding the eight lanes of two outputs (kernel rows <c>k</c> and <c>k + 1</c>), so
+    /// every output still sums exactly as <see cref="Reductions.Dot(ref float, ref float, int)"/> does.
+    /// </summary>
+    private static void DotTiles512(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu,
+        int rows, int inputs, int units)
+    {
+        const int tileRows = 4, tileInputs = 8;
+        int rowBytes = Math.Max(units, 1) * sizeof(float);
+        int chunk = Math.Max(1, DotChunkBytes / rowBytes / tileRows) * tileRows;
+        int kernelChunk = Math.Max(1, KernelChunkBytes / rowBytes / tileInputs) * tileInputs;
+        for (int k0 = 0; k0 < inputs; k0 += kernelChunk)
+        {
+            int k1 = Math.Min(inputs, k0 + kernelChunk);
+            for (int r0 = 0; r0 < rows; r0 += chunk)
+            {
+                int r1 = Math.Min(rows, r0 + chunk);
+                for (int k = k0; k < k1; k += tileInputs)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * ldw);
+                    for (int r = r0; r < r1; r += tileRows)
+                    {
+                        nint o = (r * lddx) + k;
+                        ref float dr = ref Unsafe.Add(ref dy, r * lddy);
+                        ref float xo = ref Unsafe.Add(ref dx, o);
+                        ref float ao = ref Unsafe.Add(ref reluOf, o);
+                        switch (Math.Min(tileRows, r1 - r))
+                        {
+                            case 1: DotTile512<C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 2: DotTile512<C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 3: DotTile512<C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            default: DotTile512<C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void DotTile512<TR>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu, int units)
+        where TR : struct, IConstant
+    {
+        int tr = TR.Value;
+        var zero = Vector512<float>.Zero;
+        Vector512<float> s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        Vector512<float> s20 = zero, s21 = zero, s22 = zero, s23 = zero, s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+        nint d1 = lddy, d2 = 2 * lddy, d3 = 3 * lddy;
+        nint w1 = ldw, w2 = 2 * ldw, w3 = 3 * ldw, w4 = 4 * ldw, w5 = 5 * ldw, w6 = 6 * ldw, w7 = 7 * ldw;
+        int blocks = units >> 3;
+        ref float dp = ref dy;
+        ref float wp = ref w;
+        for (int j = 0; j < blocks; j++)
+        {
+            var a0 = Vector512.Create(Vector256.LoadUnsafe(ref dp));
+            var a1 = tr > 1 ? Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref dp, d1))) : zero;
+            var a2 = tr > 2 ? Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref dp, d2))) : zero;
+            var a3 = tr > 3 ? Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref dp, d3))) : zero;
+            var b = Vector512.Create(Vector256.LoadUnsafe(ref wp), Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w1)));
+            s00 = Vector512.FusedMultiplyAdd(a0, b, s00);
+            if (tr > 1) { s10 = Vector512.FusedMultiplyAdd(a1, b, s10); }
+            if (tr > 2) { s20 = Vector512.FusedMultiplyAdd(a2, b, s20); }
+            if (tr > 3) { s30 = Vector512.FusedMultiplyAdd(a3, b, s30); }
+            b = Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w2)), Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w3)));
+            s01 = Vector512.FusedMultiplyAdd(a0, b, s01);
+            if (tr > 1) { s11 = Vector512.FusedMultiplyAdd(a1, b, s11); }
+            if (tr > 2) { s21 = Vector512.FusedMultiplyAdd(a2, b, s21); }
+            if (tr > 3) { s31 = Vector512.FusedMultiplyAdd(a3, b, s31); }
+            b = Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w4)), Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w5)));
+            s02 = Vector512.FusedMultiplyAdd(a0, b, s02);
+            if (tr > 1) { s12 = Vector512.FusedMultiplyAdd(a1, b, s12); }
+            if (tr > 2) { s22 = Vector512.FusedMultiplyAdd(a2, b, s22); }
+            if (tr > 3) { s32 = Vector512.FusedMultiplyAdd(a3, b, s32); }
+            b = Vector512.Create(Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w6)), Vector256.LoadUnsafe(ref Unsafe.Add(ref wp, w7)));
+            s03 = Vector512.FusedMultiplyAdd(a0, b, s03);
+            if (tr > 1) { s13 = Vector512.FusedMultiplyAdd(a1, b, s13); }
+            if (tr > 2) { s23 = Vector512.FusedMultiplyAdd(a2, b, s23); }
+            if (tr > 3) { s33 = Vector512.FusedMultiplyAdd(a3, b, s33); }
+            dp = ref Unsafe.Add(ref dp, 8);
+            wp = ref Unsafe.Add(ref wp, 8);
+        }
+
+        int tail = blocks * 8;
+        DotRow512(s00, s01, s02, s03, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+        if (tr > 1)
+        {
+            DotRow512(s10, s11, s12, s13, ref Unsafe.Add(ref dy, d1), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, lddx), ref Unsafe.Add(ref reluOf, lddx), relu);
+        }
+
+        if (tr > 2)
+        {
+            DotRow512(s20, s21, s22, s23, ref Unsafe.Add(ref dy, d2), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, 2 * lddx), ref Unsafe.Add(ref reluOf, 2 * lddx), relu);
+        }
+
+        if (tr > 3)
+        {
+            DotRow512(s30, s31, s32, s33, ref Unsafe.Add(ref dy, d3), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, 3 * lddx), ref Unsafe.Add(ref reluOf, 3 * lddx), relu);
+        }
+    }
+
+    /// <summary>Eight neighbouring outputs <c>dx[k..k+8)</c> of one row from four two-output accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotRow512(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, ref float dy, ref float w, nint ldw, int tail, int units,
+        ref float dx, ref float reluOf, bool relu)
+    {
+        var lo = Trees.Four(Oct256.Halves(s0.GetLower()), Oct256.Halves(s0.GetUpper()), Oct256.Halves(s1.GetLower()), Oct256.Halves(s1.GetUpper()));
+        var hi = Trees.Four(Oct256.Halves(s2.GetLower()), Oct256.Halves(s2.GetUpper()), Oct256.Halves(s3.GetLower()), Oct256.Halves(s3.GetUpper()));
+        DotFinish(lo, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+        DotFinish(hi, ref dy, ref Unsafe.Add(ref w, 4 * ldw), ldw, tail, units, ref Unsafe.Add(ref dx, 4), ref Unsafe.Add(ref reluOf, 4), relu);
+    }
+
     /// <summary><c>TR</c> rows of <c>dy</c> × <c>TK</c> rows of <c>w</c>: one eight-lane accumulator per output, then the tree and the tail.</summary>
     private static void DotTile<TOct, T8, TR, TK>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu, int units)
         where TOct : struct, IOctOps<T8>
@@ -730,7 +885,13 @@ public static class MatrixKernels
         where TOct : struct, IOctOps<T8>
         where T8 : struct
     {
-        var v = Trees.Four(TOct.Halves(s0), TOct.Halves(s1), TOct.Halves(s2), TOct.Halves(s3));
+        DotFinish(Trees.Four(TOct.Halves(s0), TOct.Halves(s1), TOct.Halves(s2), TOct.Halves(s3)), ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+    }
+
+    /// <summary>Four neighbouring outputs after their trees: the ascending tail, the ReLU derivative, the store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotFinish(Vector128<float> v, ref float dy, ref float w, nint ldw, int tail, int units, ref float dx, ref float reluOf, bool relu)
+    {
         for (int t = tail; t < units; t++)
         {
             var wt = Vector128.Create(Unsafe.Add(ref w, t), Unsafe.Add(ref w, ldw + t), Unsafe.Add(ref w, (2 * ldw) + t), Unsafe.Add(ref w, (3 * ldw) + t));

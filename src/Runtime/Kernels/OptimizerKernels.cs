@@ -291,6 +291,7 @@ public static class OptimizerKernels
     /// The update of <paramref name="n"/> elements whose gradient is +0: the state-only update where the weight stays
     /// (<see cref="IOptimizerUpdate.ZeroGradientKeepsWeight"/>), else the full update with <c>g = +0</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ZeroRow<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, int n)
         where TUpdate : struct, IOptimizerUpdate
     {
@@ -339,6 +340,7 @@ public static class OptimizerKernels
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OuterRow<TUpdate>(in TUpdate u, float xi, ref float d, ref float w, ref float a, ref float b, int units)
         where TUpdate : struct, IOptimizerUpdate
     {
@@ -456,6 +458,7 @@ public static class OptimizerKernels
     /// One kernel row: returns <c>W[i, :] · dy</c> in the <see cref="Reductions"/> order (eight logical lanes), then applies
     /// the update with <c>g = fma(x[i], dy, +0)</c> as <see cref="ApplyOuter{TUpdate}"/> does, in the same pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotAndUpdate<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int units, float xi)
         where TUpdate : struct, IOptimizerUpdate
     {

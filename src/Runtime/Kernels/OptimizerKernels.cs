@@ -68,24 +68,22 @@ public static class OptimizerKernels
         }
 
         CheckState<TUpdate>(weights.Length, s1, s2);
-        TUpdate u = update;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float d = ref MemoryMarshal.GetReference(dy);
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float a = ref MemoryMarshal.GetReference(s1);
         ref float b = ref MemoryMarshal.GetReference(s2);
-        for (int i = 0; i < inputs; i++)
+        if (Lanes256.IsHardwareAccelerated)
         {
-            nint row = (nint)i * units;
-            float xi = Unsafe.Add(ref xr, i);
-            if (xi == 0f)
-            {
-                ZeroRow(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
-            }
-            else
-            {
-                OuterRow(u, xi, ref d, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
-            }
+            OuterRows<TUpdate, Lanes256>(update, ref xr, ref d, ref w, ref a, ref b, inputs, units);
+        }
+        else if (Lanes128.IsHardwareAccelerated)
+        {
+            OuterRows<TUpdate, Lanes128>(update, ref xr, ref d, ref w, ref a, ref b, inputs, units);
+        }
+        else
+        {
+            OuterRows<TUpdate, Scalar>(update, ref xr, ref d, ref w, ref a, ref b, inputs, units);
         }
     }
 
@@ -254,7 +252,7 @@ public static class OptimizerKernels
     {
         var s1 = TUpdate.StateCount >= 1 ? TV.Load(ref a, i) : TV.Zero;
         var s2 = TUpdate.StateCount >= 2 ? TV.Load(ref b, i) : TV.Zero;
-        TV.Store(TUpdate.Invoke(k, wi, g, ref s1, ref s2), ref w, i);
+        var updated = TUpdate.Invoke(k, wi, g, ref s1, ref s2);
         if (TUpdate.StateCount >= 1)
         {
             TV.Store(s1, ref a, i);
@@ -264,6 +262,8 @@ public static class OptimizerKernels
         {
             TV.Store(s2, ref b, i);
         }
+
+        TV.Store(updated, ref w, i);
     }
 
     /// <summary><see cref="IOptimizerUpdate.ZeroGradient"/> on the state of the block at <paramref name="i"/>.</summary>
@@ -287,43 +287,36 @@ public static class OptimizerKernels
         }
     }
 
+    // Row kernels: every row of a kernel has the same length, so the width is chosen once per call: TV (eight lanes
+    // where 256-bit vectors are accelerated, else four, else scalar) for the whole blocks of a row and Scalar for its
+    // last units mod TV.Count. The constants are broadcast per row, so nothing in a row's loop is live across a call.
+
     /// <summary>
     /// The update of <paramref name="n"/> elements whose gradient is +0: the state-only update where the weight stays
     /// (<see cref="IOptimizerUpdate.ZeroGradientKeepsWeight"/>), else the full update with <c>g = +0</c>.
     /// </summary>
-    internal static void ZeroRow<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, int n)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ZeroRow<TUpdate, TV>(in TUpdate u, ref float w, ref float a, ref float b, int n)
         where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
     {
         if (TUpdate.ZeroGradientKeepsWeight && TUpdate.StateCount == 0)
         {
             return;
         }
 
-        int j = 0;
-        if (Lanes512.IsHardwareAccelerated)
+        int j = ZeroBlocks<TUpdate, TV>(u.Constants<TV>(), ref w, ref a, ref b, 0, n);
+        if (j < n)
         {
-            j = ZeroBlocks<TUpdate, Lanes512>(u, ref w, ref a, ref b, j, n);
+            ZeroBlocks<TUpdate, Scalar>(u.Constants<Scalar>(), ref w, ref a, ref b, j, n);
         }
-
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            j = ZeroBlocks<TUpdate, Lanes256>(u, ref w, ref a, ref b, j, n);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            j = ZeroBlocks<TUpdate, Lanes128>(u, ref w, ref a, ref b, j, n);
-        }
-
-        ZeroBlocks<TUpdate, Scalar>(u, ref w, ref a, ref b, j, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ZeroBlocks<TUpdate, TV>(in TUpdate u, ref float w, ref float a, ref float b, int j, int n)
+    private static int ZeroBlocks<TUpdate, TV>(in UpdateConstants<TV> k, ref float w, ref float a, ref float b, int j, int n)
         where TUpdate : struct, IOptimizerUpdate
         where TV : struct, ILanes<TV>
     {
-        var k = u.Constants<TV>();
         for (; j + TV.Count <= n; j += TV.Count)
         {
             if (TUpdate.ZeroGradientKeepsWeight)
@@ -339,38 +332,39 @@ public static class OptimizerKernels
         return j;
     }
 
-    private static void OuterRow<TUpdate>(in TUpdate u, float xi, ref float d, ref float w, ref float a, ref float b, int units)
-        where TUpdate : struct, IOptimizerUpdate
-    {
-        int j = 0;
-        if (Lanes512.IsHardwareAccelerated)
-        {
-            j = OuterBlocks<TUpdate, Lanes512>(u, xi, ref d, ref w, ref a, ref b, j, units);
-        }
-
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            j = OuterBlocks<TUpdate, Lanes256>(u, xi, ref d, ref w, ref a, ref b, j, units);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            j = OuterBlocks<TUpdate, Lanes128>(u, xi, ref d, ref w, ref a, ref b, j, units);
-        }
-
-        OuterBlocks<TUpdate, Scalar>(u, xi, ref d, ref w, ref a, ref b, j, units);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int OuterBlocks<TUpdate, TV>(in TUpdate u, float xi, ref float d, ref float w, ref float a, ref float b, int j, int units)
+    private static void OuterRows<TUpdate, TV>(in TUpdate u, ref float x, ref float d, ref float w, ref float a, ref float b, int inputs, int units)
         where TUpdate : struct, IOptimizerUpdate
         where TV : struct, ILanes<TV>
     {
-        var k = u.Constants<TV>();
-        var vx = TV.Create(xi);
+        for (int i = 0; i < inputs; i++)
+        {
+            nint row = (nint)i * units;
+            float xi = Unsafe.Add(ref x, i);
+            ref float wr = ref Unsafe.Add(ref w, row);
+            ref float ar = ref Unsafe.Add(ref a, row);
+            ref float br = ref Unsafe.Add(ref b, row);
+            if (xi == 0f)
+            {
+                ZeroRow<TUpdate, TV>(u, ref wr, ref ar, ref br, units);
+                continue;
+            }
+
+            int j = OuterBlocks<TUpdate, TV>(u.Constants<TV>(), TV.Create(xi), ref d, ref wr, ref ar, ref br, 0, units);
+            if (j < units)
+            {
+                OuterBlocks<TUpdate, Scalar>(u.Constants<Scalar>(), new Scalar(xi), ref d, ref wr, ref ar, ref br, j, units);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OuterBlocks<TUpdate, TV>(in UpdateConstants<TV> k, TV x, ref float d, ref float w, ref float a, ref float b, int j, int units)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
         for (; j + TV.Count <= units; j += TV.Count)
         {
-            var g = TV.Fma(vx, TV.Load(ref d, (nuint)j), TV.Zero);
+            var g = TV.Fma(x, TV.Load(ref d, (nuint)j), TV.Zero);
             Step<TUpdate, TV>(k, ref w, ref a, ref b, (nuint)j, TV.Load(ref w, (nuint)j), g);
         }
 
@@ -413,9 +407,26 @@ public static class OptimizerKernels
         if (units == 1)
         {
             Column<TUpdate, TActivation>(u, ref xr, d, ref w, ref a, ref b, ref dxr, inputs);
-            return;
         }
+        else if (Lanes256.IsHardwareAccelerated)
+        {
+            OuterBackpropRows<TUpdate, TActivation, Lanes256>(u, ref xr, ref d, ref w, ref a, ref b, ref dxr, inputs, units);
+        }
+        else if (Lanes128.IsHardwareAccelerated)
+        {
+            OuterBackpropRows<TUpdate, TActivation, Lanes128>(u, ref xr, ref d, ref w, ref a, ref b, ref dxr, inputs, units);
+        }
+        else
+        {
+            OuterBackpropRows<TUpdate, TActivation, Scalar>(u, ref xr, ref d, ref w, ref a, ref b, ref dxr, inputs, units);
+        }
+    }
 
+    private static void OuterBackpropRows<TUpdate, TActivation, TV>(in TUpdate u, ref float xr, ref float d, ref float w, ref float a, ref float b, ref float dxr, int inputs, int units)
+        where TUpdate : struct, IOptimizerUpdate
+        where TActivation : struct, IInputActivation
+        where TV : struct, ILanes<TV>
+    {
         for (int i0 = 0; i0 < inputs; i0 += DenseKernels.MaskBlock)
         {
             int count = Math.Min(DenseKernels.MaskBlock, inputs - i0);
@@ -424,21 +435,14 @@ public static class OptimizerKernels
             ulong nonZero = DenseKernels.NonZeroMask(ref xb, count);
             ulong withDelta = TActivation.IsRelu ? DenseKernels.PositiveMask(ref xb, count) : all;
 
-            // the rows' bits are visited in ascending order without a branch per row; rows are independent
-            for (ulong bits = nonZero & withDelta; bits != 0; bits &= bits - 1)
+            // the rows' bits are visited in ascending order without a branch per row; rows are independent. A non-zero
+            // input without a delta (NaN below a ReLU) is updated but gets dx = +0
+            for (ulong bits = nonZero; bits != 0; bits &= bits - 1)
             {
-                int i = i0 + BitOperations.TrailingZeroCount(bits);
+                int bit = BitOperations.TrailingZeroCount(bits), i = i0 + bit;
                 nint row = (nint)i * units;
-                Unsafe.Add(ref dxr, i) = DotAndUpdate(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), ref d, units, Unsafe.Add(ref xr, i));
-            }
-
-            // a non-zero input without a delta: NaN below a ReLU
-            for (ulong bits = nonZero & ~withDelta; bits != 0; bits &= bits - 1)
-            {
-                int i = i0 + BitOperations.TrailingZeroCount(bits);
-                nint row = (nint)i * units;
-                DotAndUpdate(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), ref d, units, Unsafe.Add(ref xr, i));
-                Unsafe.Add(ref dxr, i) = 0f;
+                float dot = DotAndUpdate<TUpdate, TV>(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), ref d, units, Unsafe.Add(ref xr, i));
+                Unsafe.Add(ref dxr, i) = ((withDelta >> bit) & 1) != 0 ? dot : 0f;
             }
 
             // a zero input: the gradient row is +0
@@ -447,7 +451,7 @@ public static class OptimizerKernels
                 int i = i0 + BitOperations.TrailingZeroCount(bits);
                 nint row = (nint)i * units;
                 Unsafe.Add(ref dxr, i) = TActivation.IsRelu ? 0f : Reductions.Dot(ref Unsafe.Add(ref w, row), ref d, units);
-                ZeroRow(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
+                ZeroRow<TUpdate, TV>(u, ref Unsafe.Add(ref w, row), ref Unsafe.Add(ref a, row), ref Unsafe.Add(ref b, row), units);
             }
         }
     }
@@ -456,22 +460,6 @@ public static class OptimizerKernels
     /// One kernel row: returns <c>W[i, :] · dy</c> in the <see cref="Reductions"/> order (eight logical lanes), then applies
     /// the update with <c>g = fma(x[i], dy, +0)</c> as <see cref="ApplyOuter{TUpdate}"/> does, in the same pass.
     /// </summary>
-    private static float DotAndUpdate<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int units, float xi)
-        where TUpdate : struct, IOptimizerUpdate
-    {
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            return DotAndUpdate<TUpdate, Lanes256>(u, ref w, ref a, ref b, ref d, units, xi);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            return DotAndUpdate<TUpdate, Lanes128>(u, ref w, ref a, ref b, ref d, units, xi);
-        }
-
-        return DotAndUpdate<TUpdate, Scalar>(u, ref w, ref a, ref b, ref d, units, xi);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotAndUpdate<TUpdate, TV>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int units, float xi)
         where TUpdate : struct, IOptimizerUpdate
@@ -507,20 +495,22 @@ public static class OptimizerKernels
             s = MathKernels.Combine(s0, s1, s2, s3, s4, s5, s6, s7);
         }
 
-        if (blocks * 8 < units)
-        {
-            var k1 = u.Constants<Scalar>();
-            var x1 = new Scalar(xi);
-            var acc = new Scalar(s);
-            for (int j = blocks * 8; j < units; j++)
-            {
-                acc = DotAndStep<TUpdate, Scalar>(k1, x1, ref w, ref a, ref b, ref d, (nuint)j, acc);
-            }
+        return blocks * 8 < units ? DotAndUpdateTail(u, ref w, ref a, ref b, ref d, blocks * 8, units, xi, s) : s;
+    }
 
-            s = acc.Value;
+    // the last units mod 8 of a row: the dot product continues in ascending order, one element at a time
+    private static float DotAndUpdateTail<TUpdate>(in TUpdate u, ref float w, ref float a, ref float b, ref float d, int j, int units, float xi, float s)
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        var k1 = u.Constants<Scalar>();
+        var x1 = new Scalar(xi);
+        var acc = new Scalar(s);
+        for (; j < units; j++)
+        {
+            acc = DotAndStep<TUpdate, Scalar>(k1, x1, ref w, ref a, ref b, ref d, (nuint)j, acc);
         }
 
-        return s;
+        return acc.Value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -530,8 +520,9 @@ public static class OptimizerKernels
     {
         var wj = TV.Load(ref w, o);
         var dj = TV.Load(ref d, o);
+        acc = TV.Fma(wj, dj, acc);
         Step<TUpdate, TV>(k, ref w, ref a, ref b, o, wj, TV.Fma(x, dj, TV.Zero));
-        return TV.Fma(wj, dj, acc);
+        return acc;
     }
 
     /// <summary>

@@ -188,9 +188,30 @@ public sealed class FirstKernelGradient
 
         OptimizerKernels.CheckState<TUpdate>(kernel.Length, s1, s2);
         var (start, end) = JobRows(job);
-        TUpdate u = update;
+        if (Lanes256.IsHardwareAccelerated)
+        {
+            StepRows<TUpdate, Lanes256>(update, start, end, kernel, s1, s2, _bounds[job], scale);
+        }
+        else if (Lanes128.IsHardwareAccelerated)
+        {
+            StepRows<TUpdate, Lanes128>(update, start, end, kernel, s1, s2, _bounds[job], scale);
+        }
+        else
+        {
+            StepRows<TUpdate, Scalar>(update, start, end, kernel, s1, s2, _bounds[job], scale);
+        }
+    }
+
+    // rows start..end at one width (whole blocks of TV, then scalar), the constants broadcast once
+    private void StepRows<TUpdate, TV>(in TUpdate u, int start, int end, Span<float> kernel, Span<float> s1, Span<float> s2, Span<int> boundsBuffer, float scale)
+        where TUpdate : struct, IOptimizerUpdate
+        where TV : struct, ILanes<TV>
+    {
         int units = Units;
-        Span<int> boundsBuffer = _bounds[job];
+        var k = u.Constants<TV>();
+        var k1 = u.Constants<Scalar>();
+        var vs = TV.Create(scale);
+        var vs1 = new Scalar(scale);
         ref float w0 = ref MemoryMarshal.GetReference(kernel);
         ref float a0 = ref MemoryMarshal.GetReference(s1);
         ref float b0 = ref MemoryMarshal.GetReference(s2);
@@ -204,40 +225,23 @@ public sealed class FirstKernelGradient
             int used = RowBounds(row, boundsBuffer);
             if (used == 0)
             {
-                OptimizerKernels.ZeroRow(u, ref w, ref a, ref b, units);
+                OptimizerKernels.ZeroRow<TUpdate, TV>(u, ref w, ref a, ref b, units);
                 continue;
             }
 
             ReadOnlySpan<int> bounds = boundsBuffer[..(2 * used)];
-            int j = 0;
-            if (Lanes512.IsHardwareAccelerated)
-            {
-                j = RowBlocks<TUpdate, Lanes512>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
-            }
-
-            if (Lanes256.IsHardwareAccelerated)
-            {
-                j = RowBlocks<TUpdate, Lanes256>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
-            }
-
-            if (Lanes128.IsHardwareAccelerated)
-            {
-                j = RowBlocks<TUpdate, Lanes128>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
-            }
-
-            RowBlocks<TUpdate, Scalar>(u, bounds, ref deltas, ref w, ref a, ref b, j, scale);
+            int j = RowBlocks<TUpdate, TV>(k, vs, bounds, ref deltas, ref w, ref a, ref b, 0);
+            RowBlocks<TUpdate, Scalar>(k1, vs1, bounds, ref deltas, ref w, ref a, ref b, j);
         }
     }
 
     // columns j.. of one used row, two blocks per pass over the entries, then one; returns where it stopped
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int RowBlocks<TUpdate, TV>(in TUpdate u, ReadOnlySpan<int> bounds, ref float deltas, ref float w, ref float a, ref float b, int j, float scale)
+    private int RowBlocks<TUpdate, TV>(in UpdateConstants<TV> k, TV vs, ReadOnlySpan<int> bounds, ref float deltas, ref float w, ref float a, ref float b, int j)
         where TUpdate : struct, IOptimizerUpdate
         where TV : struct, ILanes<TV>
     {
         int units = Units;
-        var k = u.Constants<TV>();
-        var vs = TV.Create(scale);
         for (; j + (2 * TV.Count) <= units; j += 2 * TV.Count)
         {
             GradientBlocks<TV>(bounds, ref deltas, j, out var g0, out var g1);

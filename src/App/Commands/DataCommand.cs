@@ -54,21 +54,9 @@ public static class DataCommand
                 parseResult.GetValue(json),
                 parseResult.GetValue(dataDir),
                 !parseResult.GetValue(noVerify));
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true; // stop the download cleanly: its temporary file is deleted
-                interrupt.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Run(request, Console.Out, Console.Error, null, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var interrupts = new Interrupts("aotnet data");
+            int code = Run(request, Console.Out, Console.Error, null, interrupts.Token);
+            return interrupts.Signalled ? interrupts.ExitCode : code;
         });
         return command;
     }
@@ -105,7 +93,7 @@ public static class DataCommand
 
             return 0;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or IOException or AggregateException)
         {
             error.WriteLine("aotnet data: interrupted; nothing was left in the datasets folder");
             return Cli.Interrupted;

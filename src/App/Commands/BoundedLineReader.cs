@@ -16,6 +16,9 @@ internal sealed class BoundedLineReader(TextReader input, int maxLength)
     private int _lineNumber;
     private bool _eof;
 
+    /// <summary>True when characters already read are waiting (the next line may not need another read).</summary>
+    public bool HasBufferedInput => _start < _end;
+
     /// <summary>The next line without its ending, or null at the end of input.</summary>
     /// <exception cref="ArgumentException">The line is longer than the limit.</exception>
     public string? ReadLine(CancellationToken cancellation)

@@ -236,7 +236,9 @@ public static class PredictCommand
             }
 
             batch.Add(line);
-            if (batch.Count == LinesPerBatch)
+
+            // a full batch, or all that has arrived so far: a line typed or sent on its own is answered at once
+            if (batch.Count == LinesPerBatch || !reader.HasBufferedInput)
             {
                 yield return (batch, first);
                 first += batch.Count;

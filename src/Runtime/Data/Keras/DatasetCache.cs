@@ -312,7 +312,14 @@ public sealed class DatasetCache
             {
                 // another run stored the same file meanwhile: use it if it is Keras's (it was checked before its rename)
                 TryDelete(temp);
-                VerifyPresent(path, file, cancellationToken);
+                if (Verify || file.Sha256 is not null)
+                {
+                    VerifyPresent(path, file, cancellationToken);
+                }
+                else
+                {
+                    WordIndex.Load(path); // as a download without verification: checked for structure
+                }
             }
         }
         catch (Exception e)

@@ -87,7 +87,10 @@ public sealed class NoLibsslTests : IDisposable
             return;
         }
 
-        var result = RunWithoutLibssl(libraries, ["data", "boston", "--data-dir", _dir], new() { ["AOTNET_DATASETS_ORIGIN"] = "https://127.0.0.1:9/" });
+        // a port that accepts the connection, so that TLS would really start (and, without libssl, abort the process)
+        using var server = new AotNet.Tests.Data.LoopbackHttpServer();
+        string origin = server.BaseUrl.Replace("http://", "https://", StringComparison.Ordinal);
+        var result = RunWithoutLibssl(libraries, ["data", "boston", "--data-dir", _dir], new() { ["AOTNET_DATASETS_ORIGIN"] = origin });
         AppProcess.AssertCleanFailure(result.Code, result.Err, "libssl", "--data-dir");
         Assert.DoesNotContain("No usable version", result.Err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));

@@ -32,7 +32,7 @@ public static class BostonHousing
 
         string path = Path.Combine(directory, FileName);
         double[] x, y;
-        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes))
+        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16))
         {
             NpyArray xa = npz.Read("x"), ya = npz.Read("y");
             if (xa.Shape is not [int rows, FeatureCount] || ya.Shape is not [int n] || rows != n)

@@ -163,7 +163,7 @@ public sealed class DatasetCache
             if (actual != sha256)
             {
                 throw new DataFormatException(actual.Length == 0
-                    ? $"{path}: {info.Length} bytes, Keras's {file.Name} has {file.Bytes}; delete the file to download it again, or skip the check (--no-verify)"
+                    ? $"{path}: {info.Length} bytes where Keras's {file.Name} has {file.Bytes}, so its sha256 cannot be Keras's; delete the file to download it again, or skip the check (--no-verify)"
                     : $"{path}: sha256 {actual} differs from Keras's {sha256}; delete the file to download it again, or skip the check (--no-verify)");
             }
         }

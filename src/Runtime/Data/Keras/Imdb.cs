@@ -110,10 +110,10 @@ public static class Imdb
         var rng = new NumpyRandomState(seed);
         int[] trainOrder = rng.ShuffledRange(trainRows.Count);
         int[] testOrder = rng.ShuffledRange(testRows.Count);
-        if (validationRows > 0 && validationRows >= trainOrder.Length)
+        if (validationRows > trainOrder.Length)
         {
             throw new DataFormatException(
-                $"{path}: the training split has {trainOrder.Length} reviews, too few to hold out {validationRows} for validation and train on the rest; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
+                $"{path}: the training split has {trainOrder.Length} reviews, fewer than the {validationRows} to hold out for validation; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
         }
 
         int[] trainY = KerasSequenceRules.Labels(Array.ConvertAll(trainOrder, i => trainLabels[i]), path);
@@ -126,7 +126,7 @@ public static class Imdb
 
     private static (IntSequences Sequences, long[] Labels) ReadSplit(string path, string x, string y)
     {
-        using NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes);
+        using NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16);
         NpyArray sequences = npz.Read(x), labels = npz.Read(y);
         KerasSequenceRules.RequireVector(sequences);
         KerasSequenceRules.RequireVector(labels);

@@ -255,7 +255,7 @@ internal static class MultiHotTextLoader
     /// </summary>
     public static (MultiHotRows Rows, long[] Labels) ReadSplit(string path, string x, string y, KerasIdRules rules, long maxMemberBytes, int maxRows)
     {
-        using NpzArchive npz = NpzArchive.Open(path, maxMemberBytes);
+        using NpzArchive npz = NpzArchive.Open(path, maxMemberBytes, maxMembers: 16);
         MultiHotRows? rows = null;
         if (!npz.TryStreamIntLists(x, count => rows = new MultiHotRows(rules, CheckRows(count, maxRows, path, x), path)))
         {

@@ -53,7 +53,7 @@ public static class Reuters
         string path = Path.Combine(directory, FileName);
         IntSequences xs;
         long[] ys;
-        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes))
+        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16))
         {
             NpyArray x = npz.Read("x"), y = npz.Read("y");
             KerasSequenceRules.RequireVector(x);
@@ -112,10 +112,10 @@ public static class Reuters
         int[] order = new NumpyRandomState(seed).ShuffledRange(rows.Count);
         int[] labels = KerasSequenceRules.Labels(Array.ConvertAll(order, i => ys[i]), path);
         int split = (int)(rows.Count * (1 - testSplit));
-        if (validationRows > 0 && validationRows >= split)
+        if (validationRows > split)
         {
             throw new DataFormatException(
-                $"{path}: the training split has {split} newswires, too few to hold out {validationRows} for validation and train on the rest; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
+                $"{path}: the training split has {split} newswires, fewer than the {validationRows} to hold out for validation; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
         }
 
         return new MultiHotDataset(

@@ -33,7 +33,11 @@ public sealed class NpzArchive : IDisposable
     /// The largest uncompressed member accepted (at most <see cref="MaxMemberBytes"/>): what the dataset can plausibly
     /// hold, so a small file that inflates to gigabytes is refused before it is read.
     /// </param>
-    public static NpzArchive Open(string path, long maxMemberBytes = MaxMemberBytes)
+    /// <param name="maxMembers">
+    /// The most members accepted, read from the zip's end record before the central directory is read (a file of
+    /// millions of tiny members would otherwise be listed whole); zip64 archives count as having too many.
+    /// </param>
+    public static NpzArchive Open(string path, long maxMemberBytes = MaxMemberBytes, int maxMembers = int.MaxValue)
     {
         FileStream stream;
         try
@@ -46,7 +50,39 @@ public sealed class NpzArchive : IDisposable
             throw new DataFormatException($"{path}: cannot open ({e.Message})", e);
         }
 
+        if (maxMembers < int.MaxValue && DeclaredMembers(stream) is int declared && declared > maxMembers)
+        {
+            stream.Dispose();
+            throw new DataFormatException(
+                $"{path}: {(declared == ushort.MaxValue ? "a zip64 archive" : $"{declared} members")}, more than this dataset's npz has ({maxMembers} at most); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
+        }
+
         return Open(stream, path, maxMemberBytes);
+    }
+
+    /// <summary>The member count of the zip end record (0xFFFF for zip64), or null when there is no end record.</summary>
+    private static int? DeclaredMembers(FileStream stream)
+    {
+        long length = stream.Length;
+        int tail = (int)Math.Min(length, 22 + 65535);
+        if (tail < 22)
+        {
+            return null;
+        }
+
+        var buffer = new byte[tail];
+        stream.Seek(length - tail, SeekOrigin.Begin);
+        stream.ReadExactly(buffer);
+        stream.Seek(0, SeekOrigin.Begin);
+        for (int at = tail - 22; at >= 0; at--)
+        {
+            if (buffer[at] == 0x50 && buffer[at + 1] == 0x4b && buffer[at + 2] == 5 && buffer[at + 3] == 6)
+            {
+                return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(at + 10));
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Opens an npz image from a seekable stream (the archive takes ownership of it); <paramref name="source"/> names it in errors.</summary>

@@ -75,8 +75,16 @@ public sealed class MessageAndBatchTests : IDisposable
         var members = Enumerable.Range(0, 3000)
             .Select(i => ($"member_{i:D5}_{new string('m', 200)}.npy", HostileInputs.Labels(1)))
             .ToArray();
-        File.WriteAllBytes(Path.Combine(_dir, HostileInputs.Boston), NumpyFiles.Npz(members, CompressionLevel.Fastest));
+        byte[] npz = NumpyFiles.Npz(members, CompressionLevel.Fastest);
+        File.WriteAllBytes(Path.Combine(_dir, HostileInputs.Boston), npz);
         var result = AppProcess.Run(["data", "boston", "--data-dir", _dir, "--no-verify"]);
-        AssertOneLine(result, HostileInputs.Boston, "no member", "more");
+        AssertOneLine(result, HostileInputs.Boston, "3000 members");
+
+        // the general reader (no member limit) names a few members and how many more
+        using var archive = AotNet.Data.Numpy.NpzArchive.Open(new MemoryStream(npz), "many.npz");
+        var e = Assert.Throws<AotNet.Data.DataFormatException>(() => archive.Read("x"));
+        Assert.Contains("no member 'x'", e.Message);
+        Assert.Contains("and 2992 more", e.Message);
+        Assert.True(e.Message.Length < 1000, $"{e.Message.Length} characters");
     }
 }

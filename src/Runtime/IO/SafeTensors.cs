@@ -154,6 +154,12 @@ public static class SafeTensors
             Span<byte> prefix = stackalloc byte[8];
             stream.ReadExactly(prefix);
             long headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(prefix), length, path);
+            if (headerLength > MaxModelHeaderBytes)
+            {
+                throw new SafeTensorsException(
+                    $"{path}: a header of {headerLength} bytes is far more than a model's weights need (at most {MaxModelHeaderBytes}); {WhatToDo}");
+            }
+
             var header = new byte[headerLength];
             stream.ReadExactly(header);
             long dataLength = length - 8 - headerLength;
@@ -191,6 +197,9 @@ public static class SafeTensors
             throw new SafeTensorsException($"{path}: cannot read the file ({e.Message}); {WhatToDo}");
         }
     }
+
+    /// <summary>The largest header <see cref="ReadFile"/> accepts: a model's names, shapes and metadata need a few KB.</summary>
+    public const long MaxModelHeaderBytes = 16 << 20;
 
     private const string WhatToDo = "pass a safetensors file saved for this model with --save-weights";
 

@@ -39,7 +39,10 @@ public sealed class DatasetCache
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), bool> Verified = new();
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+    // without libssl a redirect to https would abort the process inside the runtime: then redirects are not followed
+    // (the 3xx is reported as an HTTP error instead)
+    private static readonly Lazy<HttpClient> SharedHttp = new(() =>
+        new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = Tls.IsAvailable, MaxAutomaticRedirections = 10 }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
     private readonly HttpClient _http;
 

@@ -95,6 +95,6 @@ internal static class DataOptions
 
     public static Option<bool> NoVerify() => new("--no-verify")
     {
-        Description = "skip the sha256 check of dataset files already present (for your own copies)",
+        Description = "skip the hash check (npz sha256, word-index md5) of dataset files already present, and accept any well-formed downloaded word index (for your own copies)",
     };
 }

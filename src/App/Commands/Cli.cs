@@ -29,38 +29,36 @@ internal static class Cli
     public static string? Hint(Exception e) => e switch
     {
         AggregateException { InnerException: { } inner } => Hint(inner),
+        _ when SaysWhatToDo(e.Message) => null,
         DatasetDownloadException when e.Message.Contains("cannot store the download", StringComparison.Ordinal) =>
             "the datasets folder must be a folder you can write to (see --data-dir)",
         DatasetDownloadException => $"check the network or {DatasetCache.OriginVariable}, or copy the file into the datasets folder yourself (see --data-dir)",
         DataFormatException when !e.Message.Contains("sha256", StringComparison.Ordinal) =>
             "the file is damaged or is not the Keras original: delete it to download it again, or point --data-dir at a good copy",
-        SafeTensorsException => "pass a safetensors file written by --save-weights for the same experiment",
         _ => null,
     };
 
-    /// <summary>Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT), mapping exceptions to exit codes.</summary>
-    public static int Run(Func<CancellationToken, int> action)
+    /// <summary>True when a message already ends with what to do (then no hint line is added).</summary>
+    private static bool SaysWhatToDo(string message) =>
+        message.Contains("--data-dir", StringComparison.Ordinal) || message.Contains("--no-verify", StringComparison.Ordinal)
+        || message.Contains("--save-weights", StringComparison.Ordinal) || message.Contains(DatasetCache.OriginVariable, StringComparison.Ordinal)
+        || message.Contains(DatasetCache.StallVariable, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT) or SIGTERM (see <see cref="Interrupts"/>:
+    /// exit 130 or 143, nothing left behind), mapping exceptions to exit codes.
+    /// </summary>
+    public static int Run(Func<CancellationToken, int> action, string prefix = "aotnet")
     {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // stop between steps, leave no partial file
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var interrupts = new Interrupts(prefix);
         try
         {
-            return action(cts.Token);
+            int code = action(interrupts.Token);
+            return interrupts.Signalled ? interrupts.Stopped(Console.Error) : code;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (interrupts.Signalled || IsCancellation(e))
         {
-            Console.Error.WriteLine("aotnet: interrupted; no partial output was written");
-            return Interrupted;
-        }
-        catch (AggregateException e) when (e.InnerException is OperationCanceledException)
-        {
-            Console.Error.WriteLine("aotnet: interrupted; no partial output was written");
-            return Interrupted;
+            return interrupts.Stopped(Console.Error);
         }
         catch (Exception e) when (IsUserFacing(e))
         {
@@ -70,11 +68,10 @@ internal static class Cli
         {
             return Fail($"internal error: {e.GetType().Name}: {e.Message}");
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
+
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || (e is AggregateException a && a.InnerException is OperationCanceledException);
 
     private static bool IsUserFacing(Exception e) =>
         e is IOException or UnauthorizedAccessException or ArgumentException or TrainingDivergedException or InvalidDataException or HttpRequestException
@@ -98,6 +95,6 @@ internal static class DataOptions
 
     public static Option<bool> NoVerify() => new("--no-verify")
     {
-        Description = "skip the sha256 check of dataset files already present (for your own copies)",
+        Description = "skip the hash check (npz sha256, word-index md5) of dataset files already present, and accept any well-formed downloaded word index (for your own copies)",
     };
 }

@@ -36,7 +36,7 @@ public static class DataCommand
         var index = new Option<int>("--index") { Description = "sample index within the split", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var dataDir = new Option<string?>("--data-dir") { Description = "datasets folder (default: $KERAS_HOME/datasets or ~/.keras/datasets)" };
-        var noVerify = new Option<bool>("--no-verify") { Description = "do not sha256-check npz files already present" };
+        var noVerify = new Option<bool>("--no-verify") { Description = "do not hash-check dataset files already present (npz sha256, word-index md5)" };
 
         var command = new Command("data", "Show one sample of a Keras dataset exactly as keras.datasets.*.load_data returns it");
         command.Arguments.Add(dataset);
@@ -54,21 +54,9 @@ public static class DataCommand
                 parseResult.GetValue(json),
                 parseResult.GetValue(dataDir),
                 !parseResult.GetValue(noVerify));
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true; // stop the download cleanly: its temporary file is deleted
-                interrupt.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Run(request, Console.Out, Console.Error, null, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var interrupts = new Interrupts("aotnet data");
+            int code = Run(request, Console.Out, Console.Error, null, interrupts.Token);
+            return interrupts.Signalled ? interrupts.ExitCode : code;
         });
         return command;
     }
@@ -105,7 +93,7 @@ public static class DataCommand
 
             return 0;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or IOException or AggregateException)
         {
             error.WriteLine("aotnet data: interrupted; nothing was left in the datasets folder");
             return Cli.Interrupted;

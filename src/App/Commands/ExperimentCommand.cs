@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AotNet.App.Experiments;
 using AotNet.App.Terminal;
+using AotNet.IO;
 using AotNet.Reporting;
 
 namespace AotNet.App.Commands;
@@ -20,7 +21,7 @@ internal static class ExperimentCommand
     private static Command Build(string name, string description, IReadOnlyList<Experiment> experiments)
     {
         var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)", MaxEpochs);
-        var batchSize = PositiveInt("--batch-size", "batch size (default: the seed's, 512 / 512 / 1)", int.MaxValue);
+        var batchSize = PositiveInt("--batch-size", $"batch size, at most {MaxBatchSize}; a batch larger than the training set is the whole set, as in Keras (default: the seed's, 512 / 512 / 1)", MaxBatchSize);
         var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
         folds.Validators.Add(r =>
         {
@@ -95,6 +96,9 @@ internal static class ExperimentCommand
     /// <summary>Largest --epochs accepted: the histories hold one value per epoch, so 2^31 epochs cannot even be recorded.</summary>
     public const int MaxEpochs = 1_000_000;
 
+    /// <summary>Largest --batch-size accepted: far above every training set here (a larger batch is the whole set anyway).</summary>
+    public const int MaxBatchSize = 1_000_000;
+
     private static Option<int?> PositiveInt(string name, string description, int max)
     {
         var option = new Option<int?>(name) { Description = description };
@@ -112,7 +116,10 @@ internal static class ExperimentCommand
         return option;
     }
 
-    /// <summary>Refuses a --save-weights target that cannot be written before hours of training, not after.</summary>
+    /// <summary>
+    /// Refuses a --save-weights target that cannot be written before hours of training, not after: a folder, a missing
+    /// folder, a device node, pipe or socket (never replaced), a folder aotnet cannot create files in.
+    /// </summary>
     private static string? SaveWeightsProblem(string? path)
     {
         if (path is null)
@@ -125,10 +132,15 @@ internal static class ExperimentCommand
             return $"--save-weights '{path}' is not a file name; give the file to write, e.g. weights.safetensors";
         }
 
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        return folder is not null && !Directory.Exists(folder)
-            ? $"--save-weights {path}: the folder {folder} does not exist; create it first"
-            : null;
+        try
+        {
+            AtomicFile.CheckWritable(path);
+            return null;
+        }
+        catch (IOException e)
+        {
+            return $"--save-weights {e.Message}";
+        }
     }
 
     /// <summary>

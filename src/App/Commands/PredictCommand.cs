@@ -63,7 +63,7 @@ public static class PredictCommand
                 parse.GetValue(inputs) ?? [],
                 dataDir is null ? null : parse.GetValue(dataDir),
                 noVerify is null || !parse.GetValue(noVerify));
-            return Cli.Run(_ => Run(request, Console.In, Console.Out, Console.Error));
+            return Cli.Run(cancellation => Run(request, Console.In, Console.Out, Console.Error, cancellation), "aotnet predict");
         });
         return command;
     }
@@ -73,7 +73,7 @@ public static class PredictCommand
     /// <paramref name="input"/> when there are none; results to <paramref name="output"/>; one clear line to
     /// <paramref name="error"/> and exit code 1 for anything the user can fix.
     /// </summary>
-    public static int Run(PredictRequest request, TextReader input, TextWriter output, TextWriter error)
+    public static int Run(PredictRequest request, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(input);
@@ -84,19 +84,23 @@ public static class PredictCommand
             switch (request.Model)
             {
                 case "imdb":
-                    PredictImdb(request, input, output, error);
+                    PredictImdb(request, input, output, error, cancellation);
                     break;
                 case "reuters":
-                    PredictReuters(request, input, output, error);
+                    PredictReuters(request, input, output, error, cancellation);
                     break;
                 case "boston":
-                    PredictBoston(request, input, output);
+                    PredictBoston(request, input, output, cancellation);
                     break;
                 default:
                     throw new ArgumentException($"unknown model '{request.Model}' (expected imdb, reuters or boston)");
             }
 
             return Cli.Ok;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("interrupted", e, cancellation); // the caller reports the signal
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or InvalidDataException)
         {
@@ -105,81 +109,158 @@ public static class PredictCommand
         }
     }
 
-    private static void PredictImdb(PredictRequest request, TextReader input, TextWriter output, TextWriter error)
+    /// <summary>The most texts (or Boston rows) scored at once: stdin is read and answered in batches of this many lines.</summary>
+    public const int LinesPerBatch = 256;
+
+    /// <summary>The longest line accepted on stdin (characters); the longest IMDB review has about 14,000.</summary>
+    public const int MaxLineLength = 1 << 20;
+
+    private static void PredictImdb(PredictRequest request, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var model = LoadWeights<ImdbNet>(request.Weights, "imdb", out _);
-        var texts = Texts(request, input);
-        var tokenizer = Tokenizer(request, Imdb.WordIndexFileName, error);
-        var probabilities = Score(model, tokenizer, texts);
-        for (int i = 0; i < texts.Count; i++)
+        var tokenizer = Tokenizer(request, Imdb.WordIndexFileName, error, cancellation);
+        foreach (var (texts, first) in Batches(request, input, "text", cancellation))
         {
-            float p = probabilities.Row(i)[0];
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p:0.0000}  {(p > 0.5f ? "positive" : "negative")}  {Excerpt(texts[i])}"));
-        }
-    }
-
-    private static void PredictReuters(PredictRequest request, TextReader input, TextWriter output, TextWriter error)
-    {
-        var model = LoadWeights<ReutersNet>(request.Weights, "reuters", out _);
-        var texts = Texts(request, input);
-        var tokenizer = Tokenizer(request, Reuters.WordIndexFileName, error);
-        var probabilities = Score(model, tokenizer, texts);
-        for (int i = 0; i < texts.Count; i++)
-        {
-            output.WriteLine(Excerpt(texts[i]));
-            foreach (var (topic, p) in Top(probabilities.Row(i), TopTopics))
+            var probabilities = Score(model, tokenizer, texts);
+            for (int i = 0; i < texts.Count; i++)
             {
-                string name = topic < Reuters.LabelNames.Count ? Reuters.LabelNames[topic] : "?";
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {p:0.0000}  (topic {topic})"));
+                float p = Finite(probabilities.Row(i)[0], request.Weights, first + i);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p:0.0000}  {(p > 0.5f ? "positive" : "negative")}  {Excerpt(texts[i])}"));
             }
         }
     }
 
-    private static void PredictBoston(PredictRequest request, TextReader input, TextWriter output)
+    private static void PredictReuters(PredictRequest request, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        var model = LoadWeights<ReutersNet>(request.Weights, "reuters", out _);
+        var tokenizer = Tokenizer(request, Reuters.WordIndexFileName, error, cancellation);
+        foreach (var (texts, first) in Batches(request, input, "text", cancellation))
+        {
+            var probabilities = Score(model, tokenizer, texts);
+            for (int i = 0; i < texts.Count; i++)
+            {
+                foreach (float p in probabilities.Row(i))
+                {
+                    Finite(p, request.Weights, first + i);
+                }
+
+                output.WriteLine(Excerpt(texts[i]));
+                foreach (var (topic, p) in Top(probabilities.Row(i), TopTopics))
+                {
+                    string name = topic < Reuters.LabelNames.Count ? Reuters.LabelNames[topic] : "?";
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {p:0.0000}  (topic {topic})"));
+                }
+            }
+        }
+    }
+
+    private static void PredictBoston(PredictRequest request, TextReader input, TextWriter output, CancellationToken cancellation)
     {
         var model = LoadWeights<BostonNet>(request.Weights, "boston_housing", out var metadata);
         float[] mean = Floats(metadata, "normalization_mean", request.Weights);
         float[] std = Floats(metadata, "normalization_std", request.Weights);
         if (std.Any(s => !(s > 0)))
         {
-            throw new InvalidDataException($"{request.Weights}: normalization_std must be positive");
-        }
-
-        List<IReadOnlyList<string>> rows = request.Inputs.Count > 0
-            ? [request.Inputs]
-            : [.. ReadLines(input).Select(l => l.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))];
-        if (rows.Count == 0)
-        {
-            throw new ArgumentException($"no features given: pass the {BostonHousing.FeatureCount} values as arguments or one row per line on stdin");
-        }
-
-        var features = new DenseMatrix(rows.Count, BostonHousing.FeatureCount);
-        for (int r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            if (row.Count != BostonHousing.FeatureCount)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"boston needs {BostonHousing.FeatureCount} values ({string.Join(' ', BostonHousing.ColumnNames)}), got {row.Count}"));
-            }
-
-            for (int c = 0; c < row.Count; c++)
-            {
-                if (!double.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-                {
-                    throw new ArgumentException($"{BostonHousing.ColumnNames[c]}: '{row[c]}' is not a number");
-                }
-
-                features.Row(r)[c] = (float)((value - mean[c]) / std[c]);
-            }
+            throw new InvalidDataException($"{request.Weights}: normalization_std must be positive; save Boston weights again with aotnet boston --save-weights");
         }
 
         using var trainer = new Trainer<BostonNet>(model, threads: 1);
-        var prices = trainer.Predict(features);
-        for (int r = 0; r < rows.Count; r++)
+        foreach (var (lines, first) in Batches(request, input, "features", cancellation, oneRow: true))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{prices.Row(r)[0]:0.00} k$"));
+            var features = new DenseMatrix(lines.Count, BostonHousing.FeatureCount);
+            for (int r = 0; r < lines.Count; r++)
+            {
+                IReadOnlyList<string> row = request.Inputs.Count > 0 ? request.Inputs : lines[r].Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+                string where = request.Inputs.Count > 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"line {first + r + 1}: ");
+                if (row.Count != BostonHousing.FeatureCount)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{where}boston needs {BostonHousing.FeatureCount} values ({string.Join(' ', BostonHousing.ColumnNames)}), got {row.Count}"));
+                }
+
+                for (int c = 0; c < row.Count; c++)
+                {
+                    string column = BostonHousing.ColumnNames[c];
+                    if (!double.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+                    {
+                        throw new ArgumentException($"{where}{column}: '{Clip(row[c])}' is not a number");
+                    }
+
+                    // checked after narrowing: a double far outside float's range (1e300) or a tiny std gives infinity
+                    float normalised = (float)((value - mean[c]) / std[c]);
+                    if (!float.IsFinite((float)value) || !float.IsFinite(normalised))
+                    {
+                        throw new ArgumentException($"{where}{column}: {Clip(row[c])} is far outside the range of the training data (it does not fit a float once normalised); give a realistic value");
+                    }
+
+                    features.Row(r)[c] = normalised;
+                }
+            }
+
+            var prices = trainer.Predict(features);
+            for (int r = 0; r < lines.Count; r++)
+            {
+                float price = Finite(prices.Row(r)[0], request.Weights, first + r);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{price:0.00} k$"));
+            }
         }
     }
+
+    /// <summary>A prediction must be a number: weights that overflow (3e38) give NaN or infinity, which is never printed.</summary>
+    private static float Finite(float value, string weights, int index) =>
+        float.IsFinite(value)
+            ? value
+            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{weights}: these weights give {value} for input {index + 1} instead of a number (they overflow); train and save them again"));
+
+    /// <summary>
+    /// The inputs in batches of at most <see cref="LinesPerBatch"/> with the index of each batch's first input: the
+    /// command-line inputs (one batch; Boston: one row), or stdin read line by line (blank lines skipped), each line at
+    /// most <see cref="MaxLineLength"/> characters, so memory stays bounded however much is piped in.
+    /// </summary>
+    private static IEnumerable<(List<string> Inputs, int First)> Batches(PredictRequest request, TextReader input, string what, CancellationToken cancellation, bool oneRow = false)
+    {
+        if (request.Inputs.Count > 0)
+        {
+            yield return (oneRow ? [string.Join(' ', request.Inputs)] : [.. request.Inputs], 0);
+            yield break;
+        }
+
+        var reader = new BoundedLineReader(input, MaxLineLength);
+        var batch = new List<string>(LinesPerBatch);
+        int first = 0, count = 0;
+        while (reader.ReadLine(cancellation) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            batch.Add(line);
+
+            // a full batch, or all that has arrived so far: a line typed or sent on its own is answered at once
+            if (batch.Count == LinesPerBatch || !reader.HasBufferedInput)
+            {
+                yield return (batch, first);
+                first += batch.Count;
+                count += batch.Count;
+                batch = new List<string>(LinesPerBatch);
+            }
+        }
+
+        if (batch.Count > 0 || count == 0)
+        {
+            if (batch.Count == 0)
+            {
+                throw new ArgumentException(what == "features"
+                    ? $"no features given: pass the {BostonHousing.FeatureCount} values as arguments or one row per line on stdin"
+                    : "no text given: pass texts as arguments or one per line on stdin");
+            }
+
+            yield return (batch, first);
+        }
+    }
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     /// <summary>
     /// Reads a model's weights, refusing a file saved for another model (its <c>dataset</c>/<c>model</c> metadata)
@@ -188,43 +269,33 @@ public static class PredictCommand
     internal static TModel LoadWeights<TModel>(string path, string dataset, out Dictionary<string, string> metadata)
         where TModel : class, IModel<TModel>
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"{path}: cannot read the weights ({e.Message})", e);
-        }
-
-        (var tensors, metadata) = SafeTensors.Deserialize(bytes, path);
         var description = TModel.Description;
-        metadata.TryGetValue("dataset", out string? savedDataset);
-        metadata.TryGetValue("model", out string? savedModel);
-        if ((savedDataset is not null && savedDataset != dataset) || (savedModel is not null && savedModel != description.Name))
-        {
-            metadata.TryGetValue("topology", out string? topology);
-            throw new InvalidDataException(
-                $"{path} holds weights of {savedModel ?? "another model"} ({topology ?? "unknown topology"}) trained on {savedDataset ?? "another dataset"}, " +
-                $"not of {description.Name} ({description.Topology}) for {dataset}");
-        }
-
         var model = TModel.Create(0);
-        SafeTensors.ToModel(description, tensors, model.Parameters, path);
+        metadata = SafeTensors.ReadFile(path, description, model.Parameters, saved =>
+        {
+            saved.TryGetValue("dataset", out string? savedDataset);
+            saved.TryGetValue("model", out string? savedModel);
+            if ((savedDataset is not null && savedDataset != dataset) || (savedModel is not null && savedModel != description.Name))
+            {
+                saved.TryGetValue("topology", out string? topology);
+                throw new InvalidDataException(
+                    $"{path} holds weights of {savedModel ?? "another model"} ({topology ?? "unknown topology"}) trained on {savedDataset ?? "another dataset"}, " +
+                    $"not of {description.Name} ({description.Topology}) for {dataset}");
+            }
+        });
         return model;
     }
 
-    private static KerasTokenizer Tokenizer(PredictRequest request, string wordIndexFile, TextWriter error)
+    private static KerasTokenizer Tokenizer(PredictRequest request, string wordIndexFile, TextWriter error, CancellationToken cancellation)
     {
         var cache = DatasetCache.FromEnvironment(request.DataDirectory, request.Verify);
-        string path = cache.Ensure(wordIndexFile, p =>
+        string path = cache.EnsureAsync(wordIndexFile, p =>
         {
             if (p.BytesReceived == 0)
             {
                 error.WriteLine($"downloading {p.FileName} ...");
             }
-        });
+        }, cancellation).GetAwaiter().GetResult();
         return new KerasTokenizer(WordIndex.Load(path), NumWords);
     }
 
@@ -234,26 +305,6 @@ public static class PredictCommand
         CsrMatrix inputs = MultiHot.Encode(tokenizer.EncodeAll(texts), TModel.Description.Inputs);
         using var trainer = new Trainer<TModel>(model, threads: 1);
         return trainer.Predict(inputs);
-    }
-
-    private static List<string> Texts(PredictRequest request, TextReader input)
-    {
-        var texts = request.Inputs.Count > 0 ? request.Inputs.ToList() : ReadLines(input);
-        return texts.Count > 0 ? texts : throw new ArgumentException("no text given: pass texts as arguments or one per line on stdin");
-    }
-
-    private static List<string> ReadLines(TextReader input)
-    {
-        var lines = new List<string>();
-        while (input.ReadLine() is { } line)
-        {
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                lines.Add(line);
-            }
-        }
-
-        return lines;
     }
 
     /// <summary>The <paramref name="count"/> largest entries of <paramref name="values"/>, largest first (ties: lower index first).</summary>

@@ -23,13 +23,16 @@ public static class Boston
     public static BostonResult Run(BostonData data, RunSettings settings, ConsoleReporter reporter, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
+        int foldSize = KFold.FoldSize(data.Train.Count, settings.Folds);
+        int requestedBatch = settings.BatchSize ?? BatchSize;
+
+        // a batch larger than the training set is one batch per epoch, as in Keras: the same as a batch of the whole set
         var options = new FitOptions
         {
             Epochs = settings.Epochs ?? Epochs,
-            BatchSize = settings.BatchSize ?? BatchSize,
+            BatchSize = Math.Max(1, Math.Min(requestedBatch, data.Train.Count - foldSize)),
             Shuffle = settings.Shuffle,
         };
-        int foldSize = KFold.FoldSize(data.Train.Count, settings.Folds);
         reporter.Heading($"boston: {BostonNet.Description.Topology}, mse, {settings.Folds}-fold cross-validation (folds of {foldSize}), {options.Epochs} epochs, batch {options.BatchSize}, {Math.Min(settings.Threads, settings.Folds)} folds at a time");
 
         var folds = CrossValidation.Run<BostonNet>(
@@ -55,8 +58,9 @@ public static class Boston
 
         // the final model: all training samples, the best epoch count, scored on the test set
         var final = ModelFactory.Create<BostonNet>(settings, (ulong)settings.Folds);
+        var finalOptions = options with { BatchSize = Math.Max(1, Math.Min(requestedBatch, data.Train.Count)) };
         using var trainer = new Trainer<BostonNet>(final, threads: 1);
-        var finalHistory = trainer.Fit(data.Train, null, options with { Epochs = bestEpoch, Seed = Seeds.Derive(settings.Seed, Seeds.Shuffle, (ulong)settings.Folds) }, null, cancellation);
+        var finalHistory = trainer.Fit(data.Train, null, finalOptions with { Epochs = bestEpoch, Seed = Seeds.Derive(settings.Seed, Seeds.Shuffle, (ulong)settings.Folds) }, null, cancellation);
         var test = trainer.Evaluate(data.Test);
         double testSeconds = clock.Elapsed.TotalSeconds - trainSeconds;
         reporter.Line(string.Create(CultureInfo.InvariantCulture, $"boston final model ({bestEpoch} epochs on all {data.Train.Count} samples) test: mae {test.Metric:0.000}, mse {test.Loss:0.000}"));

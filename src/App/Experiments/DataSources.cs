@@ -17,7 +17,10 @@ internal static class DataSources
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
         // straight from the npz to multi-hot rows (the same matrices as Imdb.Load + KerasTensors.Binary, far less memory)
-        var data = Data.Keras.Imdb.LoadMultiHot(Path.GetDirectoryName(Ensure(cache, Data.Keras.Imdb.FileName, reporter, cancellation))!, NumWords, validationRows: 10000);
+        string path = Ensure(cache, Data.Keras.Imdb.FileName, reporter, cancellation);
+        var data = Data.Keras.Imdb.LoadMultiHot(Path.GetDirectoryName(path)!, NumWords, validationRows: 10000);
+        CheckLabels(path, 2, "reviews are labelled 0 (negative) or 1 (positive)", data.Validation, data.Train, data.Test);
+        CheckTrainingRows(path, data.Train.Count, 10000, "reviews");
         return new TextData("imdb", Binary(data.Validation), Binary(data.Train), Binary(data.Test), clock.Elapsed.TotalSeconds);
     }
 
@@ -26,7 +29,10 @@ internal static class DataSources
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
         // straight from the npz to multi-hot rows (the same matrices as Reuters.Load + KerasTensors.Categorical)
-        var data = Data.Keras.Reuters.LoadMultiHot(Path.GetDirectoryName(Ensure(cache, Data.Keras.Reuters.FileName, reporter, cancellation))!, NumWords, validationRows: 1000);
+        string path = Ensure(cache, Data.Keras.Reuters.FileName, reporter, cancellation);
+        var data = Data.Keras.Reuters.LoadMultiHot(Path.GetDirectoryName(path)!, NumWords, validationRows: 1000);
+        CheckLabels(path, ReutersNet.Description.Outputs, "newswires are labelled with one of the 46 topics 0-45", data.Validation, data.Train, data.Test);
+        CheckTrainingRows(path, data.Train.Count, 1000, "newswires");
         return new TextData("reuters", Categorical(data.Validation), Categorical(data.Train), Categorical(data.Test), clock.Elapsed.TotalSeconds);
     }
 
@@ -37,6 +43,32 @@ internal static class DataSources
         var data = BostonHousing.Load(Path.GetDirectoryName(Ensure(cache, BostonHousing.FileName, reporter, cancellation))!);
         var (train, test, normalizer) = KerasTensors.Standardized(data);
         return new BostonData(train, test, normalizer.Mean.Select(v => (float)v).ToArray(), normalizer.Std.Select(v => (float)v).ToArray(), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The tutorial holds out the first rows for validation: some must be left to train on.</summary>
+    private static void CheckTrainingRows(string path, int left, int heldOut, string what)
+    {
+        if (left == 0)
+        {
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: the training split has only the {heldOut} {what} held out for validation, none to train on; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy"));
+        }
+    }
+
+    /// <summary>Every label must be in [0, <paramref name="classes"/>): the file's name and the first bad label otherwise.</summary>
+    private static void CheckLabels(string path, int classes, string rule, params MultiHotSplit[] splits)
+    {
+        foreach (var split in splits)
+        {
+            foreach (int label in split.Labels)
+            {
+                if ((uint)label >= (uint)classes)
+                {
+                    throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
+                        $"{path}: label {label} is not valid ({rule}); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy"));
+                }
+            }
+        }
     }
 
     private static LabeledData Binary(MultiHotSplit split) => new(split.Inputs, Labels.ToColumn(split.Labels));

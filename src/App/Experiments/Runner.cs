@@ -27,12 +27,15 @@ internal static class Runner
             switch (experiment)
             {
                 case Experiment.Imdb:
+                    ModelFactory.LoadInitialWeights<ImdbNet>(settings);
                     results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
                 case Experiment.Reuters:
+                    ModelFactory.LoadInitialWeights<ReutersNet>(settings);
                     results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
                 case Experiment.Boston:
+                    ModelFactory.LoadInitialWeights<BostonNet>(settings);
                     results.Boston = Boston.Run(DataSources.Boston(settings, reporter, cancellation), settings, reporter, cancellation);
                     break;
             }

@@ -31,7 +31,8 @@ public static class TextClassification
         var options = new FitOptions
         {
             Epochs = settings.Epochs ?? Epochs,
-            BatchSize = settings.BatchSize ?? BatchSize,
+            // a batch larger than the training set is one batch per epoch, as in Keras: the same as a batch of the whole set
+            BatchSize = Math.Max(1, Math.Min(settings.BatchSize ?? BatchSize, partial.Count)),
             Shuffle = settings.Shuffle,
             Seed = Seeds.Derive(settings.Seed, Seeds.Shuffle),
         };

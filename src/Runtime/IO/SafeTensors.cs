@@ -84,59 +84,311 @@ public static class SafeTensors
         return result;
     }
 
-    /// <summary>Parses a safetensors file; every inconsistency is a <see cref="SafeTensorsException"/>.</summary>
+    /// <summary>
+    /// Parses a safetensors image held in memory; every inconsistency is a <see cref="SafeTensorsException"/>. The
+    /// format's rules are enforced: names are unique, and the tensors' data ranges are contiguous, do not overlap and
+    /// cover the data section exactly.
+    /// </summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Deserialize(ReadOnlySpan<byte> file, string source = "safetensors file")
     {
         if (file.Length < 8)
         {
-            throw new SafeTensorsException($"{source}: too short to be a safetensors file ({file.Length} bytes)");
+            throw new SafeTensorsException($"{source}: too short to be a safetensors file ({file.Length} bytes); {WhatToDo}");
         }
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(file.Length - 8))
-        {
-            throw new SafeTensorsException($"{source}: header length {headerLength} does not fit the file ({file.Length} bytes)");
-        }
-
+        long headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(file), file.Length, source);
+        var (entries, metadata) = ParseHeader(file.Slice(8, (int)headerLength), file.Length - 8 - headerLength, source);
         var data = file[(8 + (int)headerLength)..];
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var values = new float[entry.Count];
+            var bytes = data[(int)entry.Begin..(int)entry.End];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+            }
+
+            tensors[entry.Name] = new Tensor(entry.Name, entry.Shape, values);
+        }
+
+        return (tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads the safetensors file at <paramref name="path"/> for <paramref name="model"/>: the header first (the file
+    /// must be a regular file, and its names, dtypes, shapes and data layout are checked against the format and against
+    /// the model before any tensor data is read), then the data, once. Every problem is a <see cref="SafeTensorsException"/>
+    /// whose one-line message names the file and says what to do; values must be finite (no NaN or infinity).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="model">The model the weights are for (names and shapes as <see cref="FromModel"/> writes them).</param>
+    /// <param name="parameters">The model's parameter block, filled from the file.</param>
+    /// <param name="checkMetadata">Called with the metadata before the tensors are checked against the model (it may throw, e.g. for weights of another model).</param>
+    /// <returns>The file's <c>__metadata__</c>.</returns>
+    public static Dictionary<string, string> ReadFile(string path, ModelDescription model, float[] parameters, Action<Dictionary<string, string>>? checkMetadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(parameters);
+        FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing)
+        {
+            throw new SafeTensorsException($"{path}: no such file; {WhatToDo}");
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw new SafeTensorsException($"{path} is {FileKinds.Describe(kind)}, not a safetensors file; {WhatToDo}");
+        }
+
         try
         {
-            using var doc = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray());
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            long length = stream.Length;
+            if (length < 8)
+            {
+                throw new SafeTensorsException($"{path}: too short to be a safetensors file ({length} bytes); {WhatToDo}");
+            }
+
+            Span<byte> prefix = stackalloc byte[8];
+            stream.ReadExactly(prefix);
+            long headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(prefix), length, path);
+            if (headerLength > MaxModelHeaderBytes)
+            {
+                throw new SafeTensorsException(
+                    $"{path}: a header of {headerLength} bytes is far more than a model's weights need (at most {MaxModelHeaderBytes}); {WhatToDo}");
+            }
+
+            var header = new byte[headerLength];
+            stream.ReadExactly(header);
+            long dataLength = length - 8 - headerLength;
+            var (entries, metadata) = ParseHeader(header, dataLength, path);
+            checkMetadata?.Invoke(metadata);
+            var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            CheckAgainstModel(model, byName.ToDictionary(e => e.Key, e => e.Value.Shape, StringComparer.Ordinal), path);
+
+            // the layout is contiguous and the names and shapes are the model's, so the data section is exactly the
+            // model's parameters: read them in file order straight into the block
+            foreach (var entry in entries)
+            {
+                int offset = OffsetOf(model, entry.Name);
+                Span<float> target = parameters.AsSpan(offset, (int)entry.Count);
+                stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(target));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    for (int i = 0; i < target.Length; i++)
+                    {
+                        target[i] = BinaryPrimitives.ReadSingleLittleEndian(System.Runtime.InteropServices.MemoryMarshal.AsBytes(target.Slice(i, 1)));
+                    }
+                }
+
+                CheckFinite(entry.Name, target, path);
+            }
+
+            return metadata;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new SafeTensorsException($"{path}: the file ended early (it changed while being read?); {WhatToDo}");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not SafeTensorsException))
+        {
+            throw new SafeTensorsException($"{path}: cannot read the file ({e.Message}); {WhatToDo}");
+        }
+    }
+
+    /// <summary>The largest header <see cref="ReadFile"/> accepts: a model's names, shapes and metadata need a few KB.</summary>
+    public const long MaxModelHeaderBytes = 16 << 20;
+
+    private const string WhatToDo = "pass a safetensors file saved for this model with --save-weights";
+
+    private sealed record Entry(string Name, int[] Shape, long Count, long Begin, long End);
+
+    private static long CheckHeaderLength(ulong headerLength, long fileLength, string source)
+    {
+        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(fileLength - 8))
+        {
+            throw new SafeTensorsException(
+                $"{source} is not a safetensors file: its first 8 bytes give a header of {headerLength} bytes, the file has {fileLength}; {WhatToDo}");
+        }
+
+        return (long)headerLength;
+    }
+
+    /// <summary>The header's tensors in data order, after checking the format's rules; and the metadata.</summary>
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> header, long dataLength, string source)
+    {
+        var entries = new List<Entry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var doc = JsonDocument.Parse(header.ToArray());
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new SafeTensorsException($"{source}: the header is not a JSON object");
+                throw new SafeTensorsException($"{source}: the header is not a JSON object; {WhatToDo}");
             }
 
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
+                if (!names.Add(entry.Name))
+                {
+                    throw new SafeTensorsException($"{source}: the header names '{Clip(entry.Name)}' twice; {WhatToDo}");
+                }
+
                 if (entry.Name == "__metadata__")
                 {
                     foreach (var m in entry.Value.EnumerateObject())
                     {
+                        if (metadata.ContainsKey(m.Name))
+                        {
+                            throw new SafeTensorsException($"{source}: metadata key '{Clip(m.Name)}' appears twice; {WhatToDo}");
+                        }
+
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
                             ? m.Value.GetString()!
-                            : throw new SafeTensorsException($"{source}: metadata value '{m.Name}' is not a string");
+                            : throw new SafeTensorsException($"{source}: metadata value '{Clip(m.Name)}' is not a string; {WhatToDo}");
                     }
 
                     continue;
                 }
 
-                tensors[entry.Name] = ReadTensor(entry, data, source);
+                entries.Add(ReadEntry(entry, source));
             }
         }
         catch (JsonException e)
         {
-            throw new SafeTensorsException($"{source}: the header is not valid JSON ({e.Message})");
+            throw new SafeTensorsException($"{source}: the header is not valid JSON ({e.Message}); {WhatToDo}");
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            throw new SafeTensorsException($"{source}: the header has an unexpected form ({e.Message})");
+            throw new SafeTensorsException($"{source}: the header has an unexpected form ({e.Message}); {WhatToDo}");
         }
 
-        return (tensors, metadata);
+        // the format's layout rule: sorted by offset, the ranges follow each other from 0 to the end of the data
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expected = 0;
+        foreach (var entry in entries)
+        {
+            if (entry.Begin != expected)
+            {
+                throw new SafeTensorsException(entry.Begin < expected
+                    ? $"{source}: tensor '{Clip(entry.Name)}' overlaps the data of another tensor (offset {entry.Begin}, previous data ends at {expected}); {WhatToDo}"
+                    : $"{source}: {entry.Begin - expected} bytes before tensor '{Clip(entry.Name)}' belong to no tensor; {WhatToDo}");
+            }
+
+            expected = entry.End;
+        }
+
+        if (expected != dataLength)
+        {
+            throw new SafeTensorsException(expected < dataLength
+                ? $"{source}: the last {dataLength - expected} bytes of the file belong to no tensor; {WhatToDo}"
+                : $"{source}: the tensors need {expected} bytes of data, the file holds {dataLength}; {WhatToDo}");
+        }
+
+        return (entries, metadata);
     }
+
+    private static Entry ReadEntry(JsonProperty entry, string source)
+    {
+        var value = entry.Value;
+        string name = Clip(entry.Name);
+        string dtype = value.GetProperty("dtype").GetString() ?? string.Empty;
+        if (dtype != "F32")
+        {
+            throw new SafeTensorsException($"{source}: tensor '{name}' has dtype {Clip(dtype)}; only F32 is supported; {WhatToDo}");
+        }
+
+        var shapeElement = value.GetProperty("shape");
+        if (shapeElement.GetArrayLength() > 8)
+        {
+            throw new SafeTensorsException($"{source}: tensor '{name}' has {shapeElement.GetArrayLength()} dimensions; {WhatToDo}");
+        }
+
+        var shape = shapeElement.EnumerateArray().Select(d => d.GetInt32()).ToArray();
+        long count = 1;
+        foreach (int d in shape)
+        {
+            if (d < 0 || (count *= d) > int.MaxValue)
+            {
+                throw new SafeTensorsException($"{source}: tensor '{name}' has an invalid shape [{string.Join(", ", shape)}]; {WhatToDo}");
+            }
+        }
+
+        var offsets = value.GetProperty("data_offsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
+        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] - offsets[0] != count * sizeof(float))
+        {
+            throw new SafeTensorsException($"{source}: tensor '{name}' has data offsets that do not match its shape; {WhatToDo}");
+        }
+
+        return new Entry(entry.Name, shape, count, offsets[0], offsets[1]);
+    }
+
+    private static void CheckAgainstModel(ModelDescription description, IReadOnlyDictionary<string, int[]> shapes, string source)
+    {
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in description.Layers)
+        {
+            Check(layer.KernelName, [layer.Inputs, layer.Units]);
+            Check(layer.BiasName, [layer.Units]);
+        }
+
+        foreach (string name in shapes.Keys)
+        {
+            if (!expected.Contains(name))
+            {
+                throw new SafeTensorsException($"{source}: unexpected tensor '{Clip(name)}' for {description.Name} ({description.Topology}); {WhatToDo}");
+            }
+        }
+
+        void Check(string name, int[] shape)
+        {
+            expected.Add(name);
+            if (!shapes.TryGetValue(name, out var actual))
+            {
+                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}; {WhatToDo}");
+            }
+
+            if (!actual.AsSpan().SequenceEqual(shape))
+            {
+                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", actual)}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
+            }
+        }
+    }
+
+    private static int OffsetOf(ModelDescription description, string name)
+    {
+        foreach (var layer in description.Layers)
+        {
+            if (layer.KernelName == name)
+            {
+                return layer.KernelOffset;
+            }
+
+            if (layer.BiasName == name)
+            {
+                return layer.BiasOffset;
+            }
+        }
+
+        throw new InvalidOperationException($"no tensor {name}");
+    }
+
+    private static void CheckFinite(string name, ReadOnlySpan<float> values, string source)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new SafeTensorsException(
+                    $"{source}: tensor '{name}' holds {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at index {i}; weights must be finite numbers, so train and save them again");
+            }
+        }
+    }
+
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>The model's weights as named tensors (<c>dense_{i}.kernel</c> [in, out], <c>dense_{i}.bias</c> [out]).</summary>
     public static List<Tensor> FromModel(ModelDescription description, ReadOnlySpan<float> parameters)
@@ -169,7 +421,7 @@ public static class SafeTensors
         {
             if (!expected.Contains(name))
             {
-                throw new SafeTensorsException($"{source}: unexpected tensor '{name}' for {description.Name} ({description.Topology})");
+                throw new SafeTensorsException($"{source}: unexpected tensor '{Clip(name)}' for {description.Name} ({description.Topology}); {WhatToDo}");
             }
         }
 
@@ -178,50 +430,16 @@ public static class SafeTensors
             expected.Add(name);
             if (!tensors.TryGetValue(name, out var tensor))
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}");
+                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}; {WhatToDo}");
             }
 
             if (!tensor.Shape.AsSpan().SequenceEqual(shape))
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], {description.Name} needs [{string.Join(", ", shape)}]");
+                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
             }
 
+            CheckFinite(name, tensor.Data, source);
             tensor.Data.CopyTo(parameters, offset);
         }
-    }
-
-    private static Tensor ReadTensor(JsonProperty entry, ReadOnlySpan<byte> data, string source)
-    {
-        var value = entry.Value;
-        string dtype = value.GetProperty("dtype").GetString() ?? string.Empty;
-        if (dtype != "F32")
-        {
-            throw new SafeTensorsException($"{source}: tensor '{entry.Name}' has dtype {dtype}; only F32 is supported");
-        }
-
-        var shape = value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
-        long count = 1;
-        foreach (int d in shape)
-        {
-            if (d < 0 || (count *= d) > int.MaxValue)
-            {
-                throw new SafeTensorsException($"{source}: tensor '{entry.Name}' has an invalid shape");
-            }
-        }
-
-        var offsets = value.GetProperty("data_offsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
-        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length || offsets[1] - offsets[0] != count * sizeof(float))
-        {
-            throw new SafeTensorsException($"{source}: tensor '{entry.Name}' has data offsets that do not match its shape or the file");
-        }
-
-        var values = new float[count];
-        var bytes = data[(int)offsets[0]..(int)offsets[1]];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
-        }
-
-        return new Tensor(entry.Name, shape, values);
     }
 }

@@ -140,8 +140,8 @@ public sealed class PredictCommandTests : IDisposable
 
         string garbage = Path.Combine(_dir, "garbage.safetensors");
         File.WriteAllText(garbage, "not a safetensors file at all");
-        Assert.Contains("does not fit the file", Run(new PredictRequest("imdb", garbage, ["x"], _dir)).Error);
-        Assert.Contains("cannot read the weights", Run(new PredictRequest("imdb", Path.Combine(_dir, "missing.safetensors"), ["x"], _dir)).Error);
+        Assert.Contains("not a safetensors file", Run(new PredictRequest("imdb", garbage, ["x"], _dir)).Error);
+        Assert.Contains("no such file", Run(new PredictRequest("imdb", Path.Combine(_dir, "missing.safetensors"), ["x"], _dir)).Error);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class PredictCommandTests : IDisposable
         var model = ImdbNet.Create(4);
         ModelFactory.Save(model, weights, new Dictionary<string, string> { ["dataset"] = "imdb" });
 
-        var (code, output, error) = Run(new PredictRequest("imdb", weights, ["Good!", "BAD, bad."], _dir));
+        var (code, output, error) = Run(new PredictRequest("imdb", weights, ["Good!", "BAD, bad."], _dir, Verify: false)); // not Keras's word index
         Assert.True(code == 0, error);
         var lines = Lines(output);
 
@@ -164,7 +164,7 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal(p.Row(0)[0], Probability(lines[0]), 4);
         Assert.Equal(p.Row(1)[0], Probability(lines[1]), 4);
 
-        var none = Run(new PredictRequest("imdb", weights, [], _dir), "\n  \n");
+        var none = Run(new PredictRequest("imdb", weights, [], _dir, Verify: false), "\n  \n");
         Assert.Equal(1, none.Code);
         Assert.Contains("no text given", none.Error);
     }

@@ -114,6 +114,90 @@ internal static class AppProcess
         return new Result(process.ExitCode, string.Join('\n', output), string.Join('\n', error));
     }
 
+    /// <summary>
+    /// Starts aotnet with stdin kept open (<paramref name="stdin"/> is written to it first, then it stays open, as a
+    /// terminal or a slow pipe would), waits for an output line that satisfies <paramref name="ready"/> (polled, up to
+    /// 60 s), sends <paramref name="signal"/> (INT or TERM) and waits for the exit (at most <paramref name="exitSeconds"/>).
+    /// Returns the result and how long the exit took after the signal.
+    /// </summary>
+    public static async Task<(Result Result, TimeSpan AfterSignal)> RunAndSignal(
+        IEnumerable<string> args,
+        Func<string, bool> ready,
+        string signal = "INT",
+        string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        int exitSeconds = 20)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var error = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Watch(System.Collections.Concurrent.ConcurrentQueue<string> lines, string? line)
+        {
+            if (line is not null)
+            {
+                lines.Enqueue(line);
+                if (ready(line))
+                {
+                    started.TrySetResult();
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Watch(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Watch(error, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            await process.StandardInput.FlushAsync();
+        }
+
+        var clock = new Stopwatch();
+        try
+        {
+            try
+            {
+                await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail("never became ready; output:\n" + string.Join('\n', output) + "\n" + string.Join('\n', error));
+            }
+
+            Assert.False(process.HasExited, "the command finished before it could be signalled:\n" + string.Join('\n', error));
+            clock.Start();
+            using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+                Assert.Equal(0, kill.ExitCode);
+            }
+
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(exitSeconds));
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"still running {exitSeconds} s after SIG{signal}; stderr:\n" + string.Join('\n', error));
+            }
+
+            clock.Stop();
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit(); // flushes the redirected streams
+        return (new Result(process.ExitCode, string.Join('\n', output), string.Join('\n', error)), clock.Elapsed);
+    }
+
     /// <summary>An http origin on a loopback port that refuses connections (a listener was bound there and closed).</summary>
     public static string RefusedOrigin()
     {

@@ -134,9 +134,9 @@ public sealed class CommandLineTests : IDisposable
         f64[at + 3] = (byte)'4';
         return new()
         {
-            { "missing file", null, "cannot read the initial weights" },
+            { "missing file", null, "no such file" },
             { "empty file", [], "too short" },
-            { "not safetensors", "this is text, not tensors at all"u8.ToArray(), "does not fit the file" },
+            { "not safetensors", "this is text, not tensors at all"u8.ToArray(), "is not a safetensors file" },
             { "wrong names", Weights([.. good[..5], new("dense_9.bias", [1], new float[1])]), "'dense_2.bias' is missing" },
             { "extra tensor", Weights([.. good, new("dense_3.bias", [1], new float[1])]), "unexpected tensor 'dense_3.bias'" },
             { "wrong shape", Weights([new("dense_0.kernel", [64, 13], zeros64), .. good[1..]]), "has shape [64, 13]" },

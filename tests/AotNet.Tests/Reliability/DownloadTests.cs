@@ -107,7 +107,7 @@ public sealed class DownloadTests : IDisposable
             return; // SIGINT via kill is POSIX only
         }
 
-        _server.ServeRaw(BostonHousing.FileName, Respond("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", new byte[1000], stallAfter: true));
+        _server.ServeRaw(BostonHousing.FileName, Respond("HTTP/1.1 200 OK\r\nContent-Length: 57026\r\n\r\n", new byte[1000], stallAfter: true));
         string output = Path.Combine(_dir, "out");
         string[] args = command == "data"
             ? ["data", "boston", "--data-dir", _dir]

@@ -11,6 +11,9 @@ public static class BostonHousing
     /// <summary>The data file name (in the Keras datasets folder).</summary>
     public const string FileName = "boston_housing.npz";
 
+    /// <summary>The largest uncompressed npz member read (Keras's x has 53 KB).</summary>
+    public const long MaxMemberBytes = 4L << 20;
+
     /// <summary>Features per sample.</summary>
     public const int FeatureCount = 13;
 
@@ -29,7 +32,7 @@ public static class BostonHousing
 
         string path = Path.Combine(directory, FileName);
         double[] x, y;
-        using (NpzArchive npz = NpzArchive.Open(path))
+        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16))
         {
             NpyArray xa = npz.Read("x"), ya = npz.Read("y");
             if (xa.Shape is not [int rows, FeatureCount] || ya.Shape is not [int n] || rows != n)

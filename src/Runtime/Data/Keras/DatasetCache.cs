@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using AotNet.IO;
 
 namespace AotNet.Data.Keras;
 
@@ -14,9 +14,17 @@ public sealed class DatasetDownloadException(string message, Exception? innerExc
 /// <para>
 /// Folder: the explicit directory if given, else <c>$KERAS_HOME/datasets</c>, else <c>~/.keras/datasets</c>.
 /// A missing file is fetched from the origin (Keras's public folder, or <c>AOTNET_DATASETS_ORIGIN</c>) into a temporary
-/// file in the same folder, checked (sha256 for the npz files, structure for the word indices) and only then renamed
-/// into place; on any failure nothing is left behind. Present npz files are sha256-checked too unless verification is
-/// off (a successful check is remembered in memory by path, size and modification time).
+/// <c>.part</c> file in the same folder, checked (sha256 for the npz files, Keras's md5 for the word indices, see
+/// <see cref="KerasDatasetFiles"/>) and only then renamed into place; on any failure nothing is left behind. A
+/// download is bounded: it may not exceed the file's known size (<see cref="KerasFile.MaxBytes"/>, also checked
+/// against Content-Length), may not stall longer than <see cref="StallTimeout"/> (<c>AOTNET_DOWNLOAD_STALL_SECONDS</c>),
+/// nor last longer than <see cref="Timeout"/>. When another process stored the same file meanwhile, its file is
+/// checked and used. Present files are checked too unless verification is off (a successful check is remembered in
+/// memory by path, size and modification time); they must be regular files (not pipes or devices).
+/// </para>
+/// <para>
+/// All hashing is managed code (<see cref="AotNet.IO.Sha256"/>, <see cref="AotNet.IO.Md5"/>): checking files needs no
+/// OpenSSL. HTTPS downloads do; without a usable libssl a download fails with a message saying so.
 /// </para>
 /// </summary>
 public sealed class DatasetCache
@@ -24,18 +32,28 @@ public sealed class DatasetCache
     /// <summary>The environment variable that overrides the download origin.</summary>
     public const string OriginVariable = "AOTNET_DATASETS_ORIGIN";
 
+    /// <summary>The environment variable that sets <see cref="StallTimeout"/> in seconds.</summary>
+    public const string StallVariable = "AOTNET_DOWNLOAD_STALL_SECONDS";
+
+    /// <summary>How long a download may go without receiving a byte, unless <see cref="StallVariable"/> says otherwise.</summary>
+    public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), bool> Verified = new();
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+    // without libssl a redirect to https would abort the process inside the runtime: then redirects are not followed
+    // (the 3xx is reported as an HTTP error instead)
+    private static readonly Lazy<HttpClient> SharedHttp = new(() =>
+        new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = Tls.IsAvailable, MaxAutomaticRedirections = 10 }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
     private readonly HttpClient _http;
 
     /// <summary>Creates a cache on <paramref name="directory"/>.</summary>
     /// <param name="directory">The datasets folder (see <see cref="ResolveDirectory"/>).</param>
     /// <param name="origin">Base URL the file names are appended to; defaults to <see cref="KerasDatasetFiles.DefaultOrigin"/>.</param>
-    /// <param name="verify">Whether present npz files are sha256-checked (downloads are always checked).</param>
+    /// <param name="verify">Whether present files are checked by hash, and downloaded word indices by md5 (npz downloads are always checked).</param>
     /// <param name="http">The client to download with (a shared one by default).</param>
     /// <param name="timeout">Limit for one whole download (default 15 minutes).</param>
-    public DatasetCache(string directory, string? origin = null, bool verify = true, HttpClient? http = null, TimeSpan? timeout = null)
+    /// <param name="stallTimeout">Limit for a download receiving nothing (default <see cref="DefaultStallTimeout"/>).</param>
+    public DatasetCache(string directory, string? origin = null, bool verify = true, HttpClient? http = null, TimeSpan? timeout = null, TimeSpan? stallTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
@@ -43,6 +61,7 @@ public sealed class DatasetCache
         Verify = verify;
         _http = http ?? SharedHttp.Value;
         Timeout = timeout ?? TimeSpan.FromMinutes(15);
+        StallTimeout = stallTimeout ?? DefaultStallTimeout;
     }
 
     /// <summary>The datasets folder.</summary>
@@ -51,15 +70,35 @@ public sealed class DatasetCache
     /// <summary>The base URL downloads come from.</summary>
     public string Origin { get; }
 
-    /// <summary>Whether present npz files are sha256-checked.</summary>
+    /// <summary>Whether present files are checked by hash.</summary>
     public bool Verify { get; }
 
     /// <summary>Limit for one whole download.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>A cache as the App uses it: folder from <see cref="ResolveDirectory"/>, origin from <c>AOTNET_DATASETS_ORIGIN</c>.</summary>
+    /// <summary>Limit for a download that receives nothing (no headers, or no more body bytes).</summary>
+    public TimeSpan StallTimeout { get; }
+
+    /// <summary>
+    /// A cache as the App uses it: folder from <see cref="ResolveDirectory"/>, origin from <c>AOTNET_DATASETS_ORIGIN</c>,
+    /// stall timeout from <c>AOTNET_DOWNLOAD_STALL_SECONDS</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The stall variable is not a positive number of seconds.</exception>
     public static DatasetCache FromEnvironment(string? explicitDirectory, bool verify = true) =>
-        new(ResolveDirectory(explicitDirectory), Environment.GetEnvironmentVariable(OriginVariable), verify);
+        new(ResolveDirectory(explicitDirectory), Environment.GetEnvironmentVariable(OriginVariable), verify, stallTimeout: StallFromEnvironment());
+
+    private static TimeSpan? StallFromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable(StallVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0 && seconds <= 86400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException($"{StallVariable}='{text}' is not a number of seconds between 0 and 86400; unset it or give e.g. 60");
+    }
 
     /// <summary>Keras's folder rule: <paramref name="explicitDirectory"/>, else <c>$KERAS_HOME/datasets</c>, else <c>~/.keras/datasets</c>.</summary>
     public static string ResolveDirectory(string? explicitDirectory)
@@ -83,27 +122,36 @@ public sealed class DatasetCache
     /// <summary>
     /// The full path of known file <paramref name="fileName"/>, downloading it first when missing, and verifying it.
     /// </summary>
-    /// <exception cref="DataFormatException">The file (present or downloaded) fails its check.</exception>
+    /// <exception cref="DataFormatException">The file (present or downloaded) fails its check, or is not a regular file.</exception>
     /// <exception cref="DatasetDownloadException">The download failed.</exception>
     public async Task<string> EnsureAsync(string fileName, Action<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        string? sha256 = KerasDatasetFiles.Sha256(fileName);
+        KerasFile file = KerasDatasetFiles.Get(fileName);
+        cancellationToken.ThrowIfCancellationRequested();
         string path = Path.Combine(Directory, fileName);
-        if (File.Exists(path))
+        FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Regular)
         {
-            if (Verify && sha256 is not null)
+            if (Verify)
             {
-                VerifyPresent(path, sha256);
+                VerifyPresent(path, file, cancellationToken);
             }
 
             return path;
         }
 
-        await DownloadAsync(fileName, path, sha256, progress, cancellationToken).ConfigureAwait(false);
+        if (kind != FileKind.Missing)
+        {
+            throw new DataFormatException(
+                $"{path} is {FileKinds.Describe(kind)}, not a regular file; put Keras's {fileName} there, or point --data-dir at a folder that has it");
+        }
+
+        await DownloadAsync(file, path, progress, cancellationToken).ConfigureAwait(false);
         return path;
     }
 
-    private static void VerifyPresent(string path, string sha256)
+    /// <summary>Checks a present file: size and sha256 (npz), or Keras's md5 or the canonical digest (word index).</summary>
+    private static void VerifyPresent(string path, KerasFile file, CancellationToken cancellation)
     {
         var info = new FileInfo(path);
         var key = (path, info.Length, info.LastWriteTimeUtc);
@@ -112,31 +160,89 @@ public sealed class DatasetCache
             return;
         }
 
-        string actual;
-        using (FileStream stream = File.OpenRead(path))
+        if (file.Sha256 is { } sha256)
         {
-            actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            string actual = info.Length == file.Bytes ? HashFile(path, new Sha256Hash(), cancellation) : string.Empty;
+            if (actual != sha256)
+            {
+                throw new DataFormatException(actual.Length == 0
+                    ? $"{path}: {info.Length} bytes where Keras's {file.Name} has {file.Bytes}, so its sha256 cannot be Keras's; delete the file to download it again, or skip the check (--no-verify)"
+                    : $"{path}: sha256 {actual} differs from Keras's {sha256}; delete the file to download it again, or skip the check (--no-verify)");
+            }
         }
-
-        if (actual != sha256)
+        else
         {
-            throw new DataFormatException(
-                $"{path}: sha256 {actual} differs from Keras's {sha256}; delete the file to download it again, or skip the check (--no-verify)");
+            string? problem = info.Length > file.MaxBytes
+                ? $"{path}: {info.Length} bytes is more than Keras's {file.Name} ({file.Bytes} bytes)"
+                : WordIndexProblem(path, file, HashFile(path, new Md5Hash(), cancellation));
+            if (problem is not null)
+            {
+                throw new DataFormatException($"{problem}; delete the file to download it again, or skip the check (--no-verify)");
+            }
         }
 
         Verified[key] = true;
     }
 
-    private async Task DownloadAsync(string fileName, string path, string? sha256, Action<DownloadProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Null when the word index at <paramref name="path"/> is Keras's (by md5, or by its canonical digest); else why not.</summary>
+    private static string? WordIndexProblem(string path, KerasFile file, string md5)
     {
-        string url = Origin + fileName;
+        if (md5 == file.Md5)
+        {
+            return null;
+        }
+
+        if (file.CanonicalSha256 is { } canonical && WordIndex.Load(path).CanonicalSha256() == canonical)
+        {
+            return null; // the same word -> index pairs as Keras's file, in other bytes
+        }
+
+        return file.CanonicalSha256 is null
+            ? $"{path}: md5 {md5} differs from Keras's {file.Md5}"
+            : $"{path}: md5 {md5} differs from Keras's {file.Md5}, and its word/index pairs differ from Keras's";
+    }
+
+    private static string HashFile(string path, IStreamHash hash, CancellationToken cancellation)
+    {
+        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            hash.Append(buffer.AsSpan(0, read));
+        }
+
+        return hash.FinishHex();
+    }
+
+    private async Task DownloadAsync(KerasFile file, string path, Action<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        string fileName = file.Name;
+        if (!Uri.TryCreate(Origin + fileName, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new DatasetDownloadException(
+                $"{OriginVariable}: '{Origin}' is not an http:// or https:// URL; unset it to download from Keras's origin, or give e.g. https://host/folder/");
+        }
+
+        string url = uri.AbsoluteUri;
+        if (uri.Scheme == "https" && !Tls.IsAvailable)
+        {
+            throw new DatasetDownloadException(
+                $"{url}: cannot download over HTTPS: no usable libssl (OpenSSL) was found; install libssl (e.g. apt-get install libssl3), or copy {fileName} into {Directory} yourself (--data-dir)");
+        }
+
         string temp = Path.Combine(Directory, $".{fileName}.{Guid.NewGuid():N}.part");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var stall = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, stall.Token);
+        CancellationToken token = linked.Token;
+        bool registered = false;
         try
         {
             System.IO.Directory.CreateDirectory(Directory); // a file in the way is reported below as "cannot store the download"
-            using (HttpResponseMessage response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false))
+            stall.CancelAfter(StallTimeout);
+            using (HttpResponseMessage response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
             {
                 if (!response.IsSuccessStatusCode)
                 {
@@ -144,19 +250,35 @@ public sealed class DatasetCache
                 }
 
                 long? total = response.Content.Headers.ContentLength;
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                if (total > file.MaxBytes)
+                {
+                    throw new DatasetDownloadException(
+                        $"{url}: the server announces {total} bytes, but Keras's {fileName} has {file.Bytes}; check {OriginVariable}");
+                }
+
+                IStreamHash hash = file.Sha256 is not null ? new Sha256Hash() : new Md5Hash();
+                TemporaryFiles.Register(temp);
+                registered = true;
                 await using (FileStream output = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                await using (Stream input = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false))
+                await using (Stream input = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false))
                 {
                     var buffer = new byte[1 << 16];
                     long received = 0;
                     int read;
                     progress?.Invoke(new DownloadProgress(fileName, 0, total));
-                    while ((read = await input.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                    stall.CancelAfter(StallTimeout);
+                    while ((read = await input.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
                     {
-                        await output.WriteAsync(buffer.AsMemory(0, read), timeout.Token).ConfigureAwait(false);
-                        hash.AppendData(buffer, 0, read);
+                        stall.CancelAfter(StallTimeout); // the stall clock restarts with every byte received
                         received += read;
+                        if (received > file.MaxBytes || received > total)
+                        {
+                            throw new DatasetDownloadException(
+                                $"{url}: the server sent more than {Math.Min(file.MaxBytes, total ?? long.MaxValue)} bytes, but Keras's {fileName} has {file.Bytes}; the download was stopped and discarded (check {OriginVariable})");
+                        }
+
+                        await output.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
+                        hash.Append(buffer.AsSpan(0, read));
                         progress?.Invoke(new DownloadProgress(fileName, received, total));
                     }
 
@@ -166,19 +288,42 @@ public sealed class DatasetCache
                     }
                 }
 
-                string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-                if (sha256 is not null && actual != sha256)
+                stall.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+                string actual = hash.FinishHex();
+                if (file.Sha256 is { } sha256 && actual != sha256)
                 {
                     throw new DataFormatException($"{url}: downloaded file has sha256 {actual}, Keras expects {sha256}; it was discarded");
                 }
+
+                if (file.Sha256 is null)
+                {
+                    if (Verify && WordIndexProblem(temp, file, actual) is not null)
+                    {
+                        throw new DataFormatException(
+                            $"{url}: downloaded file has md5 {actual}, Keras expects {file.Md5}; it was discarded (--no-verify accepts any well-formed word index)");
+                    }
+
+                    WordIndex.Load(temp); // word-index files are always checked for structure
+                }
             }
 
-            if (sha256 is null)
+            try
             {
-                WordIndex.Load(temp); // word-index files are checked by structure
+                File.Move(temp, path, overwrite: false);
             }
-
-            File.Move(temp, path, overwrite: false);
+            catch (IOException) when (FileKinds.Of(path) == FileKind.Regular)
+            {
+                // another run stored the same file meanwhile: use it if it is Keras's (it was checked before its rename)
+                TryDelete(temp);
+                if (Verify || file.Sha256 is not null)
+                {
+                    VerifyPresent(path, file, cancellationToken);
+                }
+                else
+                {
+                    WordIndex.Load(path); // as a download without verification: checked for structure
+                }
+            }
         }
         catch (Exception e)
         {
@@ -186,8 +331,11 @@ public sealed class DatasetCache
             Exception? wrapped = e switch
             {
                 DataFormatException or DatasetDownloadException => null,
-                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
-                    new DatasetDownloadException($"{url}: download timed out after {Timeout}", e),
+                OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+                OperationCanceledException when stall.IsCancellationRequested =>
+                    new DatasetDownloadException(
+                        $"{url}: download timed out: nothing received for {StallTimeout.TotalSeconds:0.#} s (to wait longer, set {StallVariable})", e),
+                OperationCanceledException => new DatasetDownloadException($"{url}: download timed out after {Timeout}", e),
                 HttpRequestException or HttpIOException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
                 IOException or UnauthorizedAccessException => new DatasetDownloadException($"{path}: cannot store the download ({e.Message})", e),
                 _ => null,
@@ -198,6 +346,13 @@ public sealed class DatasetCache
             }
 
             throw wrapped;
+        }
+        finally
+        {
+            if (registered)
+            {
+                TemporaryFiles.Unregister(temp);
+            }
         }
     }
 
@@ -213,5 +368,67 @@ public sealed class DatasetCache
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    private interface IStreamHash
+    {
+        void Append(ReadOnlySpan<byte> data);
+
+        string FinishHex();
+    }
+
+    private sealed class Sha256Hash : IStreamHash
+    {
+        private readonly AotNet.IO.Sha256 _hash = new();
+
+        public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
+
+        public string FinishHex() => _hash.FinishHex();
+    }
+
+    private sealed class Md5Hash : IStreamHash
+    {
+        private readonly Md5 _hash = new();
+
+        public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
+
+        public string FinishHex() => _hash.FinishHex();
+    }
+}
+
+/// <summary>
+/// Whether HTTPS can work here. On Linux .NET's TLS loads OpenSSL's libssl when first used, and a process without one
+/// is aborted on the spot ("No usable version of libssl was found"), which no handler can catch; so the libraries it
+/// would load are probed first, in its own order.
+/// </summary>
+internal static class Tls
+{
+    private static readonly Lazy<bool> Available = new(Probe);
+
+    public static bool IsAvailable => Available.Value;
+
+    private static bool Probe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true; // Windows and macOS use the system's TLS
+        }
+
+        var names = new List<string>();
+        if (Environment.GetEnvironmentVariable("CLR_OPENSSL_VERSION_OVERRIDE") is { Length: > 0 and <= 10 } version)
+        {
+            names.Add("libssl.so." + version);
+        }
+
+        names.AddRange(["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.10", "libssl.so.1.0.0", "libssl.so.1.0"]);
+        foreach (string name in names)
+        {
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -15,6 +15,15 @@ public static class Imdb
     public const string WordIndexFileName = "imdb_word_index.json";
 
     /// <summary>
+    /// The largest uncompressed npz member read (Keras's largest, x_train, has 14.4 MB): a file that inflates to more
+    /// is not Keras's and is refused before it is decoded.
+    /// </summary>
+    public const long MaxMemberBytes = 32L << 20;
+
+    /// <summary>The most reviews a split may hold (Keras's have 25,000 each).</summary>
+    public const int MaxReviews = 100_000;
+
+    /// <summary>
     /// Loads <c>imdb.npz</c> from <paramref name="directory"/> and applies Keras's processing: shuffle train then test
     /// with one <c>RandomState(seed)</c>, prepend <paramref name="startChar"/>, add <paramref name="indexFrom"/>,
     /// drop sequences with <c>len ≥ maxLen</c> (when given), and replace ids outside
@@ -94,8 +103,8 @@ public static class Imdb
         var rules = new KerasIdRules(numWords, skipTop, startChar, oovChar, indexFrom);
         _ = new MultiHotRows(rules, 0, path); // argument checks before any thread starts
 
-        var testSplit = Task.Run(() => MultiHotTextLoader.ReadSplit(path, "x_test", "y_test", rules));
-        (MultiHotRows trainRows, long[] trainLabels) = MultiHotTextLoader.ReadSplit(path, "x_train", "y_train", rules);
+        var testSplit = Task.Run(() => MultiHotTextLoader.ReadSplit(path, "x_test", "y_test", rules, MaxMemberBytes, MaxReviews));
+        (MultiHotRows trainRows, long[] trainLabels) = MultiHotTextLoader.ReadSplit(path, "x_train", "y_train", rules, MaxMemberBytes, MaxReviews);
         (MultiHotRows testRows, long[] testLabels) = testSplit.GetAwaiter().GetResult();
 
         var rng = new NumpyRandomState(seed);
@@ -103,7 +112,8 @@ public static class Imdb
         int[] testOrder = rng.ShuffledRange(testRows.Count);
         if (validationRows > trainOrder.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(validationRows), validationRows, $"the training split has {trainOrder.Length} rows");
+            throw new DataFormatException(
+                $"{path}: the training split has {trainOrder.Length} reviews, fewer than the {validationRows} to hold out for validation; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
         }
 
         int[] trainY = KerasSequenceRules.Labels(Array.ConvertAll(trainOrder, i => trainLabels[i]), path);
@@ -116,7 +126,7 @@ public static class Imdb
 
     private static (IntSequences Sequences, long[] Labels) ReadSplit(string path, string x, string y)
     {
-        using NpzArchive npz = NpzArchive.Open(path);
+        using NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16);
         NpyArray sequences = npz.Read(x), labels = npz.Read(y);
         KerasSequenceRules.RequireVector(sequences);
         KerasSequenceRules.RequireVector(labels);

@@ -253,14 +253,15 @@ internal static class MultiHotTextLoader
     /// streaming is refused (an unusual or broken member), the member is decoded by the general reader instead, which
     /// gives the same rows or the usual error.
     /// </summary>
-    public static (MultiHotRows Rows, long[] Labels) ReadSplit(string path, string x, string y, KerasIdRules rules)
+    public static (MultiHotRows Rows, long[] Labels) ReadSplit(string path, string x, string y, KerasIdRules rules, long maxMemberBytes, int maxRows)
     {
-        using NpzArchive npz = NpzArchive.Open(path);
+        using NpzArchive npz = NpzArchive.Open(path, maxMemberBytes, maxMembers: 16);
         MultiHotRows? rows = null;
-        if (!npz.TryStreamIntLists(x, count => rows = new MultiHotRows(rules, count, path)))
+        if (!npz.TryStreamIntLists(x, count => rows = new MultiHotRows(rules, CheckRows(count, maxRows, path, x), path)))
         {
             NpyArray sequences = npz.Read(x);
             KerasSequenceRules.RequireVector(sequences);
+            CheckRows(sequences.Shape[0], maxRows, path, x);
             IntSequences raw = sequences.ToSequences();
             rows = new MultiHotRows(rules, raw.Count, path);
             for (int i = 0; i < raw.Count; i++)
@@ -279,4 +280,10 @@ internal static class MultiHotTextLoader
 
         return (rows, values);
     }
+
+    private static long CheckRows(long count, int maxRows, string path, string member) =>
+        count <= maxRows
+            ? count
+            : throw new DataFormatException(
+                $"{path}[{member}]: {count} sequences, far more than this dataset holds (at most {maxRows}); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
 }

@@ -14,6 +14,12 @@ public static class Reuters
     /// <summary>The word-index file name.</summary>
     public const string WordIndexFileName = "reuters_word_index.json";
 
+    /// <summary>The largest uncompressed npz member read (Keras's x has 4 MB): a file that inflates to more is refused.</summary>
+    public const long MaxMemberBytes = 16L << 20;
+
+    /// <summary>The most newswires the file may hold (Keras's has 11,228).</summary>
+    public const int MaxWires = 50_000;
+
     /// <summary>The 46 topic names, indexed like the labels (Keras's <c>reuters.get_label_names()</c>).</summary>
     public static IReadOnlyList<string> LabelNames { get; } =
     [
@@ -47,7 +53,7 @@ public static class Reuters
         string path = Path.Combine(directory, FileName);
         IntSequences xs;
         long[] ys;
-        using (NpzArchive npz = NpzArchive.Open(path))
+        using (NpzArchive npz = NpzArchive.Open(path, MaxMemberBytes, maxMembers: 16))
         {
             NpyArray x = npz.Read("x"), y = npz.Read("y");
             KerasSequenceRules.RequireVector(x);
@@ -101,14 +107,15 @@ public static class Reuters
         string path = Path.Combine(directory, FileName);
         var rules = new KerasIdRules(numWords, skipTop, startChar, oovChar, indexFrom);
         _ = new MultiHotRows(rules, 0, path); // argument checks before reading
-        (MultiHotRows rows, long[] ys) = MultiHotTextLoader.ReadSplit(path, "x", "y", rules);
+        (MultiHotRows rows, long[] ys) = MultiHotTextLoader.ReadSplit(path, "x", "y", rules, MaxMemberBytes, MaxWires);
 
         int[] order = new NumpyRandomState(seed).ShuffledRange(rows.Count);
         int[] labels = KerasSequenceRules.Labels(Array.ConvertAll(order, i => ys[i]), path);
         int split = (int)(rows.Count * (1 - testSplit));
         if (validationRows > split)
         {
-            throw new ArgumentOutOfRangeException(nameof(validationRows), validationRows, $"the training split has {split} rows");
+            throw new DataFormatException(
+                $"{path}: the training split has {split} newswires, fewer than the {validationRows} to hold out for validation; it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
         }
 
         return new MultiHotDataset(

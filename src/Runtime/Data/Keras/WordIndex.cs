@@ -36,13 +36,49 @@ public sealed class WordIndex
     {
         try
         {
+            AotNet.IO.FileKinds.RequireRegularOrMissing(path, "the word index");
             using FileStream stream = File.OpenRead(path);
+            if (stream.Length > MaxBytes)
+            {
+                throw new DataFormatException(
+                    $"{path}: {stream.Length} bytes is far more than a word index holds (Keras's are under 2 MB); point --data-dir at the Keras file");
+            }
+
             return Parse(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataFormatException)
         {
             throw new DataFormatException($"{path}: cannot read word index ({e.Message})", e);
         }
+    }
+
+    /// <summary>The largest word-index file read (Keras's are 1.6 MB and 0.55 MB).</summary>
+    public const long MaxBytes = 64L << 20;
+
+    /// <summary>
+    /// The digest of the content, independent of how the JSON is written: the sha256 of the UTF-8 lines
+    /// <c>"{index}\t{word}\n"</c>, sorted by index, then by word (ordinal). Two files with the same word → index pairs
+    /// have the same digest whatever their key order, spacing or escapes.
+    /// </summary>
+    public string CanonicalSha256()
+    {
+        var pairs = Words.OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal);
+        var hasher = new AotNet.IO.Sha256();
+        var buffer = new byte[256];
+        foreach (var (word, index) in pairs)
+        {
+            string line = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index}\t{word}\n");
+            int needed = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
+            if (needed > buffer.Length)
+            {
+                buffer = new byte[needed];
+            }
+
+            int length = System.Text.Encoding.UTF8.GetBytes(line, buffer);
+            hasher.Append(buffer.AsSpan(0, length));
+        }
+
+        return hasher.FinishHex();
     }
 
     /// <summary>Parses a word index from <paramref name="json"/>; <paramref name="source"/> names it in errors.</summary>

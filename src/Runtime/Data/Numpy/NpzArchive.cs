@@ -14,23 +14,35 @@ public sealed class NpzArchive : IDisposable
 
     private readonly ZipArchive _zip;
     private readonly string _source;
+    private readonly long _memberLimit;
 
-    private NpzArchive(ZipArchive zip, string source)
+    private NpzArchive(ZipArchive zip, string source, long memberLimit)
     {
         _zip = zip;
         _source = source;
+        _memberLimit = memberLimit;
     }
 
     /// <summary>The member names without the <c>.npy</c> suffix, in archive order.</summary>
     public IReadOnlyList<string> Names =>
         _zip.Entries.Select(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal) ? e.FullName[..^4] : e.FullName).ToArray();
 
-    /// <summary>Opens the npz file at <paramref name="path"/>.</summary>
-    public static NpzArchive Open(string path)
+    /// <summary>Opens the npz file at <paramref name="path"/> (a regular file).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxMemberBytes">
+    /// The largest uncompressed member accepted (at most <see cref="MaxMemberBytes"/>): what the dataset can plausibly
+    /// hold, so a small file that inflates to gigabytes is refused before it is read.
+    /// </param>
+    /// <param name="maxMembers">
+    /// The most members accepted, read from the zip's end record before the central directory is read (a file of
+    /// millions of tiny members would otherwise be listed whole); zip64 archives count as having too many.
+    /// </param>
+    public static NpzArchive Open(string path, long maxMemberBytes = MaxMemberBytes, int maxMembers = int.MaxValue)
     {
         FileStream stream;
         try
         {
+            AotNet.IO.FileKinds.RequireRegularOrMissing(path, "the npz file");
             stream = File.OpenRead(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -38,18 +50,54 @@ public sealed class NpzArchive : IDisposable
             throw new DataFormatException($"{path}: cannot open ({e.Message})", e);
         }
 
-        return Open(stream, path);
+        if (maxMembers < int.MaxValue && DeclaredMembers(stream) is int declared && declared > maxMembers)
+        {
+            stream.Dispose();
+            throw new DataFormatException(
+                $"{path}: {(declared == ushort.MaxValue ? "a zip64 archive" : $"{declared} members")}, more than this dataset's npz has ({maxMembers} at most); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
+        }
+
+        return Open(stream, path, maxMemberBytes);
+    }
+
+    /// <summary>The member count of the zip end record (0xFFFF for zip64), or null when there is no end record.</summary>
+    private static int? DeclaredMembers(FileStream stream)
+    {
+        long length = stream.Length;
+        int tail = (int)Math.Min(length, 22 + 65535);
+        if (tail < 22)
+        {
+            return null;
+        }
+
+        var buffer = new byte[tail];
+        stream.Seek(length - tail, SeekOrigin.Begin);
+        stream.ReadExactly(buffer);
+        stream.Seek(0, SeekOrigin.Begin);
+        for (int at = tail - 22; at >= 0; at--)
+        {
+            if (buffer[at] == 0x50 && buffer[at + 1] == 0x4b && buffer[at + 2] == 5 && buffer[at + 3] == 6)
+            {
+                return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(at + 10));
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Opens an npz image from a seekable stream (the archive takes ownership of it); <paramref name="source"/> names it in errors.</summary>
-    public static NpzArchive Open(Stream stream, string source)
+    public static NpzArchive Open(Stream stream, string source) => Open(stream, source, MaxMemberBytes);
+
+    /// <summary>As <see cref="Open(Stream, string)"/>, accepting members of at most <paramref name="maxMemberBytes"/> uncompressed bytes.</summary>
+    public static NpzArchive Open(Stream stream, string source, long maxMemberBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMemberBytes);
         try
         {
             var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
             _ = zip.Entries.Count; // the central directory is read lazily: a corrupt one must fail here, as a DataFormatException
-            return new NpzArchive(zip, source);
+            return new NpzArchive(zip, source, Math.Min(maxMemberBytes, MaxMemberBytes));
         }
         catch (InvalidDataException e)
         {
@@ -64,10 +112,9 @@ public sealed class NpzArchive : IDisposable
     /// <summary>Reads and decodes member <paramref name="name"/> (with or without <c>.npy</c>).</summary>
     public NpyArray Read(string name)
     {
-        ZipArchiveEntry entry = Find(name)
-            ?? throw new DataFormatException($"{_source}: no member '{name}' (members: {string.Join(", ", Names)})");
+        ZipArchiveEntry entry = Find(name) ?? throw Missing(name);
         string source = $"{_source}[{entry.FullName}]";
-        byte[] bytes = ReadMember(entry, source);
+        byte[] bytes = ReadMember(entry, source, _memberLimit);
         return NpyReader.Read(bytes, source);
     }
 
@@ -83,10 +130,9 @@ public sealed class NpzArchive : IDisposable
         {
             for (int i = 0; i < names.Length; i++)
             {
-                ZipArchiveEntry entry = Find(names[i])
-                    ?? throw new DataFormatException($"{_source}: no member '{names[i]}' (members: {string.Join(", ", Names)})");
+                ZipArchiveEntry entry = Find(names[i]) ?? throw Missing(names[i]);
                 string source = $"{_source}[{entry.FullName}]";
-                byte[] bytes = ReadMember(entry, source);
+                byte[] bytes = ReadMember(entry, source, _memberLimit);
                 decoding[i] = Task.Run(() => NpyReader.Read(bytes, source));
             }
 
@@ -123,7 +169,7 @@ public sealed class NpzArchive : IDisposable
     internal bool TryStreamIntLists(string name, Func<long, IIntListSink> createSink)
     {
         ZipArchiveEntry? entry = Find(name);
-        if (entry is null || entry.Length is < 0 or > MaxMemberBytes)
+        if (entry is null || entry.Length < 0 || entry.Length > _memberLimit)
         {
             return false;
         }
@@ -176,15 +222,29 @@ public sealed class NpzArchive : IDisposable
         return bytes;
     }
 
+    /// <summary>"no member 'x'" with the first few member names (an archive may hold millions).</summary>
+    private DataFormatException Missing(string name)
+    {
+        const int Shown = 8;
+        int count = _zip.Entries.Count;
+        string members = count == 0
+            ? "it has no members"
+            : $"it has {string.Join(", ", Names.Take(Shown).Select(n => n.Length <= 40 ? n : n[..37] + "..."))}{(count > Shown ? $" and {count - Shown} more" : string.Empty)}";
+        string shown = name.Length <= 40 ? name : name[..37] + "...";
+        return new DataFormatException($"{_source}: no member '{shown}' ({members}); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy");
+    }
+
     private ZipArchiveEntry? Find(string name) =>
         _zip.GetEntry(name.EndsWith(".npy", StringComparison.Ordinal) ? name : name + ".npy") ?? _zip.GetEntry(name);
 
-    private static byte[] ReadMember(ZipArchiveEntry entry, string source)
+    private static byte[] ReadMember(ZipArchiveEntry entry, string source, long limit)
     {
         long declared = entry.Length;
-        if (declared < 0 || declared > MaxMemberBytes)
+        if (declared < 0 || declared > limit)
         {
-            throw new DataFormatException($"{source}: member size {declared} is outside 0..{MaxMemberBytes}");
+            throw new DataFormatException(limit < MaxMemberBytes
+                ? $"{source}: member of {declared} bytes, more than this dataset can hold ({limit}); it is not the Keras file: delete it to download it again, or point --data-dir at a good copy"
+                : $"{source}: member size {declared} is outside 0..{MaxMemberBytes}");
         }
 
         try
@@ -195,7 +255,7 @@ public sealed class NpzArchive : IDisposable
             // bytes can back it (deflate expands at most ~1032:1) and grows with the bytes actually decompressed, so a
             // lying size field cannot make us allocate much ahead of real data.
             long plausible = (entry.CompressedLength * 1032) + 4096;
-            var buffer = new byte[(int)Math.Min(declared, Math.Min(plausible, MaxMemberBytes))];
+            var buffer = new byte[(int)Math.Min(declared, Math.Min(plausible, limit))];
             int length = 0;
             Span<byte> probe = stackalloc byte[1];
             while (true)

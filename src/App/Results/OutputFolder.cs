@@ -19,6 +19,9 @@ internal sealed class OutputFolder
 
     private readonly string _option;
 
+    /// <summary>Test seam: called with each file's name after it is staged (a throw stands for a full disk or an I/O error).</summary>
+    internal static Action<string>? AfterStagedFile { get; set; }
+
     /// <summary>Checks, before any training, that the set can be written at <paramref name="path"/>.</summary>
     public OutputFolder(string path)
     {
@@ -91,6 +94,7 @@ internal sealed class OutputFolder
                 foreach (var (file, text) in ReportSet.Render(merged, commandLine, started))
                 {
                     WriteDurably(System.IO.Path.Combine(staging, file), text);
+                    AfterStagedFile?.Invoke(file);
                     Written.Add(file);
                 }
 

@@ -64,6 +64,12 @@ public static class PredictCommand
                 parse.GetValue(inputs) ?? [],
                 dataDir is null ? null : parse.GetValue(dataDir),
                 noVerify is null || !parse.GetValue(noVerify));
+            if (request.Inputs.Count == 0 && !Console.IsInputRedirected)
+            {
+                // on a terminal, say what the silence is waiting for
+                Console.Error.WriteLine($"aotnet predict {model}: reading one {(model == "boston" ? "row of 13 values" : "text")} per line until Ctrl+D (or pass {(model == "boston" ? "the values" : "texts")} as arguments)");
+            }
+
             return Cli.Run(_ => Run(request, Console.In, Console.Out, Console.Error));
         });
         return command;

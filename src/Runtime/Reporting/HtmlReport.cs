@@ -54,7 +54,10 @@ public sealed record ReportModel(DateTimeOffset GeneratedAt, IReadOnlyList<Repor
 /// </summary>
 public static class HtmlReport
 {
-    private const string Css = """
+    /// <summary>The narrowest a figure is shown (CSS px) unless the window itself is narrower; figures share wider rows.</summary>
+    public const int MinFigureWidth = 620;
+
+    private static readonly string Css = $$"""
         :root { color-scheme: light; }
         body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5rem 2rem; color: #1a1a1a; background: #fafafa; line-height: 1.45; }
         h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
@@ -70,7 +73,7 @@ public static class HtmlReport
         table.grid th, table.grid td { border: 1px solid #e2e2e2; padding: .3rem .7rem; text-align: left; vertical-align: top; }
         table.grid th { background: #f3f3f3; font-weight: 600; }
         .provenance { color: #555; font-size: .9rem; margin: -.3rem 0 .9rem; }
-        .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 620px), 1fr)); gap: 1.2rem; }
+        .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, {{MinFigureWidth}}px), 1fr)); gap: 1.2rem; }
         figure { margin: 0; }
         figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
         figure a.enlarge:hover svg { border-color: #888; }

@@ -67,7 +67,8 @@ internal static partial class FolderSwap
 
     /// <summary>
     /// Puts folder <paramref name="replacement"/> at <paramref name="target"/>; returns where the previous folder now
-    /// is (to be deleted), or null when there was none.
+    /// is (to be deleted), or null when there was none. Throws <see cref="TargetCannotMoveException"/> when the target
+    /// cannot be renamed at all (a mount point, e.g. a container volume): the caller then replaces its files one by one.
     /// </summary>
     public static string? Replace(string replacement, string target, string retired)
     {
@@ -82,7 +83,15 @@ internal static partial class FolderSwap
             return replacement; // the old set now sits under the replacement's name
         }
 
-        Directory.Move(target, retired);
+        try
+        {
+            Directory.Move(target, retired);
+        }
+        catch (IOException e)
+        {
+            throw new TargetCannotMoveException(e);
+        }
+
         try
         {
             Directory.Move(replacement, target);
@@ -95,6 +104,9 @@ internal static partial class FolderSwap
 
         return retired;
     }
+
+    /// <summary>The target folder itself cannot be renamed (e.g. it is a mount point).</summary>
+    public sealed class TargetCannotMoveException(IOException inner) : IOException(inner.Message, inner);
 
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int renameat2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);

@@ -101,7 +101,21 @@ internal sealed class OutputFolder
                 CopyForeignFiles(staging);
                 cancellation.ThrowIfCancellationRequested();
                 MoveForeignDirectories(Path, staging, movedDirectories);
-                string? old = FolderSwap.Replace(staging, Path, Staging("old"));
+                string? old;
+                try
+                {
+                    old = FolderSwap.Replace(staging, Path, Staging("old"));
+                }
+                catch (FolderSwap.TargetCannotMoveException)
+                {
+                    // a mount point cannot be swapped: replace the files in it one by one (each atomically), the
+                    // figures and the report first, results.json last, then drop own files the new set does not have
+                    MoveBack(staging, movedDirectories);
+                    movedDirectories.Clear();
+                    ReplaceInPlace(staging);
+                    old = staging;
+                }
+
                 if (old is not null)
                 {
                     TryDeleteFolder(old);
@@ -202,6 +216,22 @@ internal sealed class OutputFolder
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+            }
+        }
+    }
+
+    private void ReplaceInPlace(string staging)
+    {
+        foreach (string file in Written.Where(f => f != ResultsFileName).Append(ResultsFileName))
+        {
+            File.Move(System.IO.Path.Combine(staging, file), System.IO.Path.Combine(Path, file), overwrite: true);
+        }
+
+        foreach (string file in Directory.EnumerateFiles(Path).Select(System.IO.Path.GetFileName).ToList()!)
+        {
+            if (IsOwnFile(file!) && !Written.Contains(file!))
+            {
+                File.Delete(System.IO.Path.Combine(Path, file!));
             }
         }
     }

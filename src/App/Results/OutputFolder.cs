@@ -47,7 +47,14 @@ internal sealed class OutputFolder
             Directory.CreateDirectory(Path); // the set replaces it at the end; until then it stays as it is
             string probe = Staging("probe");
             Directory.CreateDirectory(probe);
-            Directory.Delete(probe);
+            try
+            {
+                Directory.Delete(probe);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // a run committing into the same folder just now cleared it as a leftover: the write check passed
+            }
             _ = ReadResults(System.IO.Path.Combine(Path, ResultsFileName));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
@@ -168,7 +175,8 @@ internal sealed class OutputFolder
     /// <summary>Folders left by runs that were killed while holding the lock (no living run owns one now).</summary>
     private void RemoveLeftovers()
     {
-        foreach (string dir in Directory.EnumerateDirectories(Parent, $".{Name}.aotnet-*"))
+        string prefix = $".{Name}.aotnet-";
+        foreach (string dir in Directory.EnumerateDirectories(Parent).Where(d => System.IO.Path.GetFileName(d).StartsWith(prefix, StringComparison.Ordinal)))
         {
             TryDeleteFolder(dir);
         }

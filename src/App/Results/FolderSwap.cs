@@ -72,6 +72,11 @@ internal static partial class FolderSwap
     /// </summary>
     public static string? Replace(string replacement, string target, string retired)
     {
+        if (TargetIsMountPoint)
+        {
+            throw new TargetCannotMoveException(new IOException($"{target} is a mount point (simulated)"));
+        }
+
         if (!Directory.Exists(target))
         {
             Directory.Move(replacement, target);
@@ -104,6 +109,9 @@ internal static partial class FolderSwap
 
         return retired;
     }
+
+    /// <summary>Test seam: behave as if every target folder were a mount point (renaming it fails).</summary>
+    internal static bool TargetIsMountPoint { get; set; }
 
     /// <summary>The target folder itself cannot be renamed (e.g. it is a mount point).</summary>
     public sealed class TargetCannotMoveException(IOException inner) : IOException(inner.Message, inner);

@@ -26,6 +26,7 @@ public sealed partial class OutputFolderTests : IDisposable
     public void Dispose()
     {
         OutputFolder.AfterStagedFile = null;
+        FolderSwap.TargetIsMountPoint = false;
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -173,6 +174,24 @@ public sealed partial class OutputFolderTests : IDisposable
         double lowest = boston.GetProperty("mean_val_mae").EnumerateArray().Min(v => v.GetDouble());
         Assert.Contains(lowest.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), report);
         Assert.DoesNotContain(Entries(_dir), e => e.StartsWith('.'));
+    }
+
+    [Fact]
+    public void A_target_that_cannot_be_swapped_like_a_mount_point_gets_its_files_replaced_in_place()
+    {
+        WriteResults(Out, new ResultsFile { Imdb = FakeImdb() });
+        File.WriteAllText(Path.Combine(Out, "reuters_loss.svg"), "<svg>stale</svg>");
+        File.WriteAllText(Path.Combine(Out, "boston_mae.svg"), "<svg>stale: results.json has no boston</svg>");
+        File.WriteAllText(Path.Combine(Out, "notes.txt"), "mine");
+        Directory.CreateDirectory(Path.Combine(Out, "weights"));
+        FolderSwap.TargetIsMountPoint = true;
+
+        var folder = new OutputFolder(Out);
+        folder.Commit(new ResultsFile { Reuters = FakeImdb(4) }, "aotnet reuters", DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(["imdb_accuracy.svg", "imdb_loss.svg", "notes.txt", "report.html", "results.json", "reuters_accuracy.svg", "reuters_loss.svg", "weights"], Entries(Out));
+        Assert.DoesNotContain("stale", File.ReadAllText(Path.Combine(Out, "reuters_loss.svg")));
+        Assert.Equal(["imdb", "reuters"], Sections(File.ReadAllText(Path.Combine(Out, "report.html"))));
+        Assert.Equal(["boston_housing.npz", "out"], Entries(_dir));
     }
 
     [Fact]

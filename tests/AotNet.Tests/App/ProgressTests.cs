@@ -75,3 +75,57 @@ public sealed class ProgressTests : IDisposable
         Assert.Equal("k-fold: 2/5 folds done, 2 at a time - 2.00s - ETA 3.00s", AotNet.App.Experiments.Boston.FoldsLine(2, 5, 2, TimeSpan.FromSeconds(2), 4));
     }
 }
+
+/// <summary>What a person at a terminal sees, through tmux (a real pseudo-terminal): skipped, saying so, without tmux.</summary>
+public sealed class TerminalTests
+{
+    [TmuxFact]
+    public void Predict_without_inputs_on_a_terminal_says_it_reads_one_input_per_line_until_ctrl_d()
+    {
+        string session = "aotnet-test-" + Guid.NewGuid().ToString("N")[..8];
+        string dll = Path.Combine(AppContext.BaseDirectory, "aotnet.dll");
+        string weights = Path.Combine(Path.GetTempPath(), "aotnet-no-such-weights.safetensors");
+        Tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "20", $"dotnet {dll} predict boston --weights {weights}; sleep 60");
+        try
+        {
+            string screen = string.Empty;
+            for (int i = 0; i < 300 && !screen.Contains("no-such-weights", StringComparison.Ordinal); i++)
+            {
+                Thread.Sleep(100);
+                screen = Tmux("capture-pane", "-p", "-t", session);
+            }
+
+            Assert.Contains("aotnet predict boston: reading one row of 13 values per line until Ctrl+D", screen);
+        }
+        finally
+        {
+            Tmux("kill-session", "-t", session);
+        }
+    }
+
+    private static string Tmux(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+}
+
+/// <summary>A fact that needs tmux: skipped, saying how to install it, when it is absent.</summary>
+public sealed class TmuxFactAttribute : FactAttribute
+{
+    public TmuxFactAttribute()
+    {
+        if (!(Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "tmux"))))
+        {
+            Skip = "tmux is not installed: apt-get install tmux (the test runs aotnet on a real pseudo-terminal)";
+        }
+    }
+}

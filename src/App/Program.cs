@@ -23,20 +23,12 @@ public static class Program
 
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(HelpCommand(root));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // two lines on stderr: what is wrong and where to find the usage; not the whole help text
-            var messages = parse.Errors.Select(e => e.Message).ToList();
-            if (messages.Count > 1)
-            {
-                messages.Remove("Required command was not provided.");
-            }
-
-            Console.Error.WriteLine($"aotnet: {string.Join(" ", messages)}");
-
-            Console.Error.WriteLine($"usage: {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "aotnet" : "aotnet " + parse.CommandResult.Command.Name)} --help");
-            return Cli.Failed;
+            // two lines on stderr: what is wrong (with a "did you mean") and where to find the usage; not the whole help text
+            return ParseErrors.Report(parse, Console.Error);
         }
 
         try
@@ -48,5 +40,19 @@ public static class Program
         {
             return Cli.Fail($"internal error: {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary><c>aotnet help [command …]</c>: the same text as <c>aotnet [command …] --help</c>.</summary>
+    private static Command HelpCommand(RootCommand root)
+    {
+        var names = new Argument<string[]>("command") { Description = "the command to explain, e.g. imdb or predict boston", Arity = ArgumentArity.ZeroOrMore };
+        var help = new Command("help", "show the help of a command (aotnet help imdb is aotnet imdb --help)") { names };
+        help.SetAction(parse =>
+        {
+            string[] path = parse.GetValue(names) ?? [];
+            var target = root.Parse(path);
+            return target.UnmatchedTokens.Count > 0 ? ParseErrors.Report(target, Console.Error) : root.Parse([.. path, "--help"]).Invoke();
+        });
+        return help;
     }
 }

@@ -88,10 +88,41 @@ internal static class Cli
 /// <summary>The dataset options shared by every command.</summary>
 internal static class DataOptions
 {
-    public static Option<string?> DataDir() => new("--data-dir")
+    public static Option<string?> DataDir() => MustBeAFolder(new("--data-dir")
     {
-        Description = "folder holding the Keras dataset files (default: $KERAS_HOME/datasets, else ~/.keras/datasets; missing files are downloaded)",
-    };
+        Description = "folder holding the Keras dataset files, for offline machines (default: $KERAS_HOME/datasets, else ~/.keras/datasets; missing files are downloaded there)",
+        HelpName = "DIR",
+    });
+
+    /// <summary>
+    /// Refuses, before anything runs, a --data-dir that does not exist or is a file: an explicit folder is never created
+    /// (a typo would otherwise start a download into a new folder).
+    /// </summary>
+    public static Option<string?> MustBeAFolder(Option<string?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is not [var token])
+            {
+                return;
+            }
+
+            string path = token.Value;
+            if (path.Length == 0)
+            {
+                r.AddError($"{option.Name} needs a folder name");
+            }
+            else if (File.Exists(path) && !Directory.Exists(path))
+            {
+                r.AddError($"{option.Name} {path} is a file; give the folder that holds the Keras files (e.g. the one imdb.npz is in)");
+            }
+            else if (!Directory.Exists(path))
+            {
+                r.AddError($"{option.Name} {path} does not exist; create it (missing Keras files are then downloaded into it), or leave {option.Name} out to use ~/.keras/datasets");
+            }
+        });
+        return option;
+    }
 
     public static Option<bool> NoVerify() => new("--no-verify")
     {

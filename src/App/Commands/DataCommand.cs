@@ -35,7 +35,7 @@ public static class DataCommand
         var split = new Option<string>("--split") { Description = "train or test", DefaultValueFactory = _ => "train" };
         var index = new Option<int>("--index") { Description = "sample index within the split", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "datasets folder (default: $KERAS_HOME/datasets or ~/.keras/datasets)" };
+        var dataDir = DataOptions.DataDir();
         var noVerify = new Option<bool>("--no-verify") { Description = "do not hash-check dataset files already present (npz sha256, word-index md5)" };
 
         var command = new Command("data", "Show one sample of a Keras dataset exactly as keras.datasets.*.load_data returns it");

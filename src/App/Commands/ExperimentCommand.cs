@@ -12,7 +12,7 @@ internal static class ExperimentCommand
 {
     public static IEnumerable<Command> Create()
     {
-        yield return Build("all", "run the three experiments of the seed, one after the other", Runner.All);
+        yield return Build("all", "run the tutorial's three experiments, one after the other", Runner.All);
         yield return Build("imdb", "IMDB sentiment: 10000 multi-hot → 16 relu → 16 relu → 1 sigmoid, 20 epochs, batch 512", [Experiment.Imdb]);
         yield return Build("reuters", "Reuters topics: 10000 multi-hot → 64 relu → 64 relu → 46 softmax, 20 epochs, batch 512", [Experiment.Reuters]);
         yield return Build("boston", "Boston housing: 13 → 64 relu → 64 relu → 1, 5-fold cross-validation, 500 epochs, batch 1", [Experiment.Boston]);
@@ -20,9 +20,11 @@ internal static class ExperimentCommand
 
     private static Command Build(string name, string description, IReadOnlyList<Experiment> experiments)
     {
-        var epochs = PositiveInt("--epochs", "epochs for every experiment run (default: the seed's, 20 / 20 / 500)", MaxEpochs);
-        var batchSize = PositiveInt("--batch-size", $"batch size, at most {MaxBatchSize}; a batch larger than the training set is the whole set, as in Keras (default: the seed's, 512 / 512 / 1)", MaxBatchSize);
-        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5 };
+        bool boston = experiments.Contains(Experiment.Boston), one = experiments.Count == 1;
+        string defaults = name switch { "all" => "20 / 20 / 500 for imdb / reuters / boston", "boston" => "500", _ => "20" };
+        var epochs = PositiveInt("--epochs", $"epochs (default: the tutorial's, {defaults})", MaxEpochs);
+        var batchSize = PositiveInt("--batch-size", $"batch size, at most {MaxBatchSize}; a batch larger than the training set is the whole set, as in Keras (default: the tutorial's, {(name switch { "all" => "512 / 512 / 1", "boston" => "1", _ => "512" })})", MaxBatchSize);
+        var folds = new Option<int>("--folds") { Description = "k of the Boston k-fold cross-validation", DefaultValueFactory = _ => 5, Hidden = !boston, HelpName = "K" };
         folds.Validators.Add(r =>
         {
             if (TokenValue(r) is int k && k < 2)
@@ -30,8 +32,8 @@ internal static class ExperimentCommand
                 r.AddError("--folds must be at least 2");
             }
         });
-        var seed = new Option<ulong>("--seed") { Description = "seed of weight initialisation and shuffles", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var seed = new Option<ulong>("--seed") { Description = "random seed of the weight initialisation and the shuffles", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var threads = new Option<int>("--threads") { Description = "worker threads (results are identical for any count)", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
         threads.Validators.Add(r =>
         {
             if (TokenValue(r) is int t && (t < 1 || t > 256))
@@ -41,17 +43,29 @@ internal static class ExperimentCommand
         });
         var dataDir = DataOptions.DataDir();
         var noVerify = DataOptions.NoVerify();
-        var outDir = new Option<string>("--out") { Description = "folder for results.json, the SVG figures and report.html", DefaultValueFactory = _ => "aotnet-out" };
+        var outDir = new Option<string>("--out")
+        {
+            Description = "folder for results.json, the SVG figures and report.html; results of experiments not run now are kept",
+            DefaultValueFactory = _ => "aotnet-out",
+            HelpName = "DIR",
+        };
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "train in data order instead of reshuffling every epoch" };
-        var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones" };
-        var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file" };
-        var smoothing = new Option<string>("--smoothing") { Description = "Boston curve smoothing: book (Chollet's exponential moving average, default) or seed (the tutorial's own two-point formula)", DefaultValueFactory = _ => "book" };
-        smoothing.HelpName = "book|seed";
+
+        // one model's weights: not for `all` (hidden there, and refused with the reason when given)
+        var initialWeights = new Option<string?>("--initial-weights") { Description = "start from the weights of this safetensors file instead of random ones", Hidden = !one, HelpName = "FILE" };
+        var saveWeights = new Option<string?>("--save-weights") { Description = "write the trained weights to this safetensors file (for aotnet predict)", Hidden = !one, HelpName = "FILE" };
+        var smoothing = new Option<string>("--smoothing")
+        {
+            Description = "Boston curve smoothing: book (Chollet's exponential moving average, default) or tutorial (the Keras tutorial's own two-point formula; 'seed' is the same)",
+            DefaultValueFactory = _ => "book",
+            Hidden = !boston,
+        };
+        smoothing.HelpName = "book|tutorial";
         smoothing.Validators.Add(r =>
         {
-            if (r.Tokens is [var token] && token.Value is not ("book" or "seed"))
+            if (r.Tokens is [var token] && token.Value is not ("book" or "seed" or "tutorial"))
             {
-                r.AddError($"--smoothing must be book or seed (got '{token.Value}')"); // one line, unlike AcceptOnlyFromAmong's list
+                r.AddError($"--smoothing must be book or tutorial (got '{token.Value}')"); // one line, unlike AcceptOnlyFromAmong's list
             }
         });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
@@ -65,6 +79,14 @@ internal static class ExperimentCommand
             if (experiments.Count > 1 && (parse.GetValue(initialWeights) is not null || parse.GetValue(saveWeights) is not null))
             {
                 return Cli.Fail("--initial-weights and --save-weights name one model's weights: use them with imdb, reuters or boston, not all");
+            }
+
+            // options of Boston's recipe only: refused with the reason rather than silently ignored
+            if (!boston && (parse.GetResult(folds) is { Implicit: false } || parse.GetResult(smoothing) is { Implicit: false }))
+            {
+                return Cli.Fail(parse.GetResult(folds) is { Implicit: false }
+                    ? $"--folds belongs to boston's k-fold cross-validation; {name} validates on its first {(name == "imdb" ? 10000 : 1000)} training samples instead"
+                    : $"--smoothing applies to boston's validation-MAE curve; {name} draws its curves unsmoothed");
             }
 
             if (SaveWeightsProblem(parse.GetValue(saveWeights)) is { } problem)
@@ -85,7 +107,7 @@ internal static class ExperimentCommand
                 Shuffle = !parse.GetValue(noShuffle),
                 InitialWeights = parse.GetValue(initialWeights),
                 SaveWeights = parse.GetValue(saveWeights),
-                Smoothing = Smoothing.ParseKind(parse.GetValue(smoothing)!),
+                Smoothing = parse.GetValue(smoothing) == "tutorial" ? SmoothingKind.Seed : Smoothing.ParseKind(parse.GetValue(smoothing)!),
             };
             var reporter = new ConsoleReporter(ConsoleReporter.Detect(parse.GetValue(quiet)));
             return Cli.Run(cancellation => Runner.Run(experiments, settings, reporter, parse.Tokens.Count > 0 ? string.Join(' ', ["aotnet", .. Environment.GetCommandLineArgs().Skip(1)]) : "aotnet", cancellation));
@@ -101,7 +123,7 @@ internal static class ExperimentCommand
 
     private static Option<int?> PositiveInt(string name, string description, int max)
     {
-        var option = new Option<int?>(name) { Description = description };
+        var option = new Option<int?>(name) { Description = description, HelpName = "N" };
         option.Validators.Add(r =>
         {
             if (TokenValue(r) is int v && v <= 0)

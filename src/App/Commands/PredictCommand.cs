@@ -39,17 +39,18 @@ public static class PredictCommand
 
     private static Command Build(string model, string description, string argumentName, string argumentDescription, bool withWordIndex)
     {
-        var weights = new Option<string>("--weights") { Description = "safetensors file written by --save-weights", Required = true };
+        var weights = new Option<string>("--weights") { Description = $"safetensors file written by aotnet {model} --save-weights", Required = true, HelpName = "FILE" };
         var inputs = new Argument<string[]>(argumentName) { Description = argumentDescription, Arity = ArgumentArity.ZeroOrMore };
         var command = new Command(model, description) { weights, inputs };
         Option<string?>? dataDir = null;
         Option<bool>? noVerify = null;
         if (withWordIndex)
         {
-            dataDir = new Option<string?>("--data-dir")
+            dataDir = DataOptions.MustBeAFolder(new Option<string?>("--data-dir")
             {
                 Description = $"folder holding {model}_word_index.json (default: $KERAS_HOME/datasets, else ~/.keras/datasets; downloaded when missing)",
-            };
+                HelpName = "DIR",
+            });
             noVerify = DataOptions.NoVerify();
             command.Options.Add(dataDir);
             command.Options.Add(noVerify);
@@ -63,6 +64,12 @@ public static class PredictCommand
                 parse.GetValue(inputs) ?? [],
                 dataDir is null ? null : parse.GetValue(dataDir),
                 noVerify is null || !parse.GetValue(noVerify));
+            if (request.Inputs.Count == 0 && !Console.IsInputRedirected)
+            {
+                // on a terminal, say what the silence is waiting for
+                Console.Error.WriteLine($"aotnet predict {model}: reading one {(model == "boston" ? "row of 13 values" : "text")} per line until Ctrl+D (or pass {(model == "boston" ? "the values" : "texts")} as arguments)");
+            }
+
             return Cli.Run(cancellation => Run(request, Console.In, Console.Out, Console.Error, cancellation), "aotnet predict");
         });
         return command;

@@ -35,20 +35,37 @@ public static class Boston
         };
         reporter.Heading($"boston: {BostonNet.Description.Topology}, mse, {settings.Folds}-fold cross-validation (folds of {foldSize}), {options.Epochs} epochs, batch {options.BatchSize}, {Math.Min(settings.Threads, settings.Folds)} folds at a time");
 
-        var folds = CrossValidation.Run<BostonNet>(
-            data.Train,
-            settings.Folds,
-            options,
-            settings.Seed,
-            settings.Threads,
-            fold =>
-            {
-                var mae = fold.History["val_mae"];
-                int best = fold.History.BestEpoch("val_mae");
-                reporter.Line(string.Create(CultureInfo.InvariantCulture, $"fold {fold.Fold + 1}/{settings.Folds}: val_mae {mae[^1]:0.000} after {mae.Count} epochs (lowest {mae[best - 1]:0.000} at epoch {best}), {ConsoleReporter.FormatDuration(clock.Elapsed)}"));
-            },
-            cancellation,
-            fold => ModelFactory.Create<BostonNet>(settings, (ulong)fold));
+        // each fold's own time: from the creation of its model (when its worker starts it) to its end
+        var foldStarted = new TimeSpan[settings.Folds];
+        int foldsDone = 0;
+        double foldSeconds = 0;
+        FoldResult[] folds;
+        using (reporter.Redraw(() => FoldsLine(Volatile.Read(ref foldsDone), settings.Folds, Math.Min(settings.Threads, settings.Folds), clock.Elapsed, Volatile.Read(ref foldSeconds))))
+        {
+            folds = CrossValidation.Run<BostonNet>(
+                data.Train,
+                settings.Folds,
+                options,
+                settings.Seed,
+                settings.Threads,
+                fold =>
+                {
+                    var mae = fold.History["val_mae"];
+                    int best = fold.History.BestEpoch("val_mae");
+                    var took = clock.Elapsed - foldStarted[fold.Fold];
+                    Volatile.Write(ref foldSeconds, foldSeconds + took.TotalSeconds); // fold callbacks run one at a time
+                    Interlocked.Increment(ref foldsDone);
+                    reporter.Line(string.Create(CultureInfo.InvariantCulture,
+                        $"fold {fold.Fold + 1}/{settings.Folds}: val_mae {mae[^1]:0.000} after {mae.Count} epochs (lowest {mae[best - 1]:0.000} at epoch {best}), {ConsoleReporter.FormatDuration(took)} ({ConsoleReporter.FormatStep(took / Math.Max(1, mae.Count * StepsPerEpoch(data.Train.Count, settings.Folds, options.BatchSize)))})"));
+                },
+                cancellation,
+                fold =>
+                {
+                    foldStarted[fold] = clock.Elapsed;
+                    return ModelFactory.Create<BostonNet>(settings, (ulong)fold);
+                });
+        }
+
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var mean = CrossValidation.MeanCurve(folds, "val_mae");
@@ -86,6 +103,27 @@ public static class Boston
             new Dictionary<string, double>(StringComparer.Ordinal) { ["mae"] = test.Metric, ["loss"] = test.Loss },
             new Seconds(data.LoadSeconds, trainSeconds, testSeconds, data.LoadSeconds + clock.Elapsed.TotalSeconds),
             allocated);
+    }
+
+    /// <summary>Training steps (batches) of one fold's epoch: the other folds' samples in batches.</summary>
+    private static int StepsPerEpoch(int samples, int folds, int batchSize)
+    {
+        int train = samples - KFold.FoldSize(samples, folds);
+        return (train + batchSize - 1) / batchSize;
+    }
+
+    /// <summary>The live line while the folds train: how many are done, the time so far and, once one is done, the time left.</summary>
+    internal static string FoldsLine(int done, int folds, int parallel, TimeSpan elapsed, double finishedFoldSeconds)
+    {
+        string eta = string.Empty;
+        if (done > 0 && done < folds)
+        {
+            // the folds left, `parallel` at a time, at the mean time of those done
+            double left = (folds - done) * (finishedFoldSeconds / done) / parallel;
+            eta = " - ETA " + ConsoleReporter.FormatDuration(TimeSpan.FromSeconds(left));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"k-fold: {done}/{folds} folds done, {parallel} at a time - {ConsoleReporter.FormatDuration(elapsed)}{eta}");
     }
 
     /// <summary>

@@ -28,65 +28,35 @@ internal static class Runner
             {
                 case Experiment.Imdb:
                     ModelFactory.LoadInitialWeights<ImdbNet>(settings);
-                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation);
+                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
                     break;
                 case Experiment.Reuters:
                     ModelFactory.LoadInitialWeights<ReutersNet>(settings);
-                    results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter, cancellation), settings, reporter, cancellation);
+                    results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter, cancellation), settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
                     break;
                 case Experiment.Boston:
                     ModelFactory.LoadInitialWeights<BostonNet>(settings);
-                    results.Boston = Boston.Run(DataSources.Boston(settings, reporter, cancellation), settings, reporter, cancellation);
+                    results.Boston = Boston.Run(DataSources.Boston(settings, reporter, cancellation), settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
                     break;
             }
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var summary = Summary(results);
-        output.Write(results, summary, commandLine, started);
-        reporter.Summary(summary);
-        reporter.Line($"wrote {string.Join(", ", output.Written)} to {output.Path}");
+        output.Commit(results, commandLine, started, cancellation);
+        reporter.Summary(Summary(results));
+        var written = new List<string>(output.Written);
+        string kept = output.Kept.Count > 0 ? $" (kept the earlier results of {string.Join(" and ", output.Kept)})" : string.Empty;
+        reporter.Line($"wrote {string.Join(", ", written)} to {output.Path}{kept}");
+        if (settings.SaveWeights is { } weights)
+        {
+            reporter.Line($"wrote the trained weights to {Path.GetFullPath(weights)}");
+        }
+
         return 0;
     }
 
-    public static List<(string Experiment, IReadOnlyList<(string Label, string Value)> Rows)> Summary(ResultsFile results)
-    {
-        var sections = new List<(string, IReadOnlyList<(string, string)>)>();
-        foreach (var (name, text) in new[] { ("imdb", results.Imdb), ("reuters", results.Reuters) })
-        {
-            if (text is null)
-            {
-                continue;
-            }
-
-            int best = text.BestEpoch;
-            sections.Add((name,
-            [
-                ("best epoch (val_accuracy)", I($"{best}")),
-                ("best val_accuracy", I($"{text.History["val_accuracy"][best - 1]:0.0000}")),
-                ("final loss / accuracy", I($"{text.History["loss"][^1]:0.0000} / {text.History["accuracy"][^1]:0.0000}")),
-                ("final val_loss / val_accuracy", I($"{text.History["val_loss"][^1]:0.0000} / {text.History["val_accuracy"][^1]:0.0000}")),
-                ("test loss / accuracy", I($"{text.Test["loss"]:0.0000} / {text.Test["accuracy"]:0.0000}")),
-                ("seconds load / train / test", I($"{text.Seconds.Load:0.000} / {text.Seconds.Train:0.000} / {text.Seconds.Test:0.000}")),
-                ("bytes allocated after epoch 1", I($"{text.AllocatedBytesAfterFirstEpoch}")),
-            ]));
-        }
-
-        if (results.Boston is { } boston)
-        {
-            double min = boston.MeanValMae.Min();
-            sections.Add(("boston",
-            [
-                ("lowest mean val_mae (epoch)", I($"{min:0.000} ({Array.IndexOf(boston.MeanValMae, min) + 1})")),
-                ($"best epoch ({boston.Smoothing} smoothed)", I($"{boston.BestEpoch}")),
-                ("final model test mae / mse", I($"{boston.Test["mae"]:0.000} / {boston.Test["loss"]:0.000}")),
-                ("seconds load / k-fold / final", I($"{boston.Seconds.Load:0.000} / {boston.Seconds.Train:0.000} / {boston.Seconds.Test:0.000}")),
-                ("bytes allocated after epoch 1", I($"{boston.AllocatedBytesAfterFirstEpoch}")),
-            ]));
-        }
-
-        return sections;
-    }
+    /// <summary>The label/value rows of each experiment in <paramref name="results"/> (terminal summary and report).</summary>
+    public static List<(string Experiment, IReadOnlyList<(string Label, string Value)> Rows)> Summary(ResultsFile results) => ReportSet.Summary(results);
 
     private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -40,7 +40,7 @@ public static class TextClassification
         reporter.Heading($"{data.Name}: {description.Topology}, {description.Loss}, {partial.Count} training / {validation.Count} validation / {data.Test.Count} test samples, {options.Epochs} epochs, batch {options.BatchSize}");
         var model = ModelFactory.Create<TModel>(settings);
         using var trainer = new Trainer<TModel>(model, settings.Threads);
-        reporter.BeginFit(options.Epochs);
+        reporter.BeginFit(options.Epochs, (int)(((long)partial.Count + options.BatchSize - 1) / options.BatchSize));
         History history;
         using (reporter.Live(trainer.Progress))
         {

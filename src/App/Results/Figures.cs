@@ -2,7 +2,10 @@ using AotNet.Reporting;
 
 namespace AotNet.App.Results;
 
-/// <summary>The seed's six figures, drawn as its matplotlib code draws them: training as red dots, validation as a cyan line.</summary>
+/// <summary>
+/// The tutorial's figures, drawn as its matplotlib code draws them (training as red dots, validation as a cyan line),
+/// each marked at its own optimum and saying which; for Boston also every fold's curve.
+/// </summary>
 internal static class Figures
 {
     public static List<(string Experiment, string File, string Caption, LineChart Chart)> For(ResultsFile results)
@@ -10,23 +13,36 @@ internal static class Figures
         var list = new List<(string, string, string, LineChart)>();
         foreach (var (name, text) in new[] { ("imdb", results.Imdb), ("reuters", results.Reuters) })
         {
-            if (text is null)
+            if (text is null || !text.History.TryGetValue("loss", out var loss))
             {
                 continue;
             }
 
-            list.Add((name, $"{name}_loss.svg", $"{name}: training and validation loss", TutorialCharts.History(
-                "Training and validation loss", "Loss", "Training loss", text.History["loss"], "Validation loss", text.History["val_loss"], text.BestEpoch)));
-            list.Add((name, $"{name}_accuracy.svg", $"{name}: training and validation accuracy (marker: best validation accuracy)", TutorialCharts.History(
-                "Training and validation accuracy", "Accuracy", "Training accuracy", text.History["accuracy"], "Validation accuracy", text.History["val_accuracy"], text.BestEpoch)));
+            if (text.History.TryGetValue("val_loss", out var valLoss))
+            {
+                list.Add((name, $"{name}_loss.svg", $"{name}: training and validation loss (marker: lowest val_loss)", TutorialCharts.Loss(loss, valLoss)));
+            }
+
+            if (text.History.TryGetValue("accuracy", out var accuracy) && text.History.TryGetValue("val_accuracy", out var valAccuracy))
+            {
+                list.Add((name, $"{name}_accuracy.svg", $"{name}: training and validation accuracy (marker: highest val_accuracy)", TutorialCharts.Accuracy(accuracy, valAccuracy)));
+            }
         }
 
-        if (results.Boston is { } boston)
+        if (results.Boston is { MeanValMae.Length: > 0 } boston)
         {
             int lowest = Array.IndexOf(boston.MeanValMae, boston.MeanValMae.Min()) + 1;
-            list.Add(("boston", "boston_mae.svg", "boston: validation MAE per epoch, mean over the folds (marker: lowest)", TutorialCharts.MeanValidationMae(boston.MeanValMae, lowest)));
-            list.Add(("boston", "boston_mae_smoothed.svg", $"boston: smoothed mean validation MAE ({boston.Smoothing} formula), first {Experiments.Boston.SmoothingSkip} epochs left out (marker: best epoch)",
-                TutorialCharts.SmoothedMae(boston.MeanValMae, Smoothing.ParseKind(boston.Smoothing), Experiments.Boston.SmoothingSkip)));
+            int skip = Experiments.Boston.SmoothingSkip;
+            list.Add(("boston", "boston_mae.svg", $"boston: validation MAE per epoch, mean over the folds (marker: lowest; y axis fitted to epochs {skip + 1}+)",
+                TutorialCharts.MeanValidationMae(boston.MeanValMae, lowest, skip, $"lowest mean val_mae: epoch {lowest}")));
+            if (boston.Folds.Length > 0)
+            {
+                list.Add(("boston", "boston_folds.svg", $"boston: validation MAE of each of the {boston.Folds.Length} folds and their mean",
+                    TutorialCharts.FoldValidationMae(boston.Folds.Select(f => (IReadOnlyList<double>)f.ValMae).ToList(), boston.MeanValMae, skip)));
+            }
+
+            list.Add(("boston", "boston_mae_smoothed.svg", $"boston: smoothed mean validation MAE ({boston.Smoothing} formula), first {skip} epochs left out (marker: lowest, the best epoch)",
+                TutorialCharts.SmoothedMae(boston.MeanValMae, Smoothing.ParseKind(boston.Smoothing), skip)));
         }
 
         return list;

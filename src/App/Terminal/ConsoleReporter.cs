@@ -40,7 +40,7 @@ public sealed class ConsoleReporter : ITrainingObserver
 
         lock (_gate)
         {
-            _out.WriteLine(Mode == OutputMode.Rich ? $"\u001b[1m{text}\u001b[0m" : text);
+            _out.WriteLine(Mode == OutputMode.Rich ? $"\r\u001b[2K\u001b[1m{text}\u001b[0m" : text);
         }
     }
 
@@ -53,7 +53,8 @@ public sealed class ConsoleReporter : ITrainingObserver
 
         lock (_gate)
         {
-            _out.WriteLine(text);
+            // on a terminal a live progress line may be showing: replace it, the next redraw puts it below
+            _out.WriteLine(Mode == OutputMode.Rich ? "\r\u001b[2K" + text : text);
         }
     }
 
@@ -64,6 +65,7 @@ public sealed class ConsoleReporter : ITrainingObserver
             return;
         }
 
+        _fitElapsed += epochTime;
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"Epoch {epoch}/{_epochs}");
         if (Mode == OutputMode.Rich)
@@ -72,6 +74,12 @@ public sealed class ConsoleReporter : ITrainingObserver
         }
 
         line.Append(CultureInfo.InvariantCulture, $" {FormatDuration(epochTime)}");
+        if (_steps > 0)
+        {
+            // Keras's "40/40 ━━━ 1s 25ms/step": the mean time of one batch (training step) of this epoch
+            line.Append(' ').Append(FormatStep(epochTime / _steps));
+        }
+
         foreach (string key in history.Keys)
         {
             line.Append(CultureInfo.InvariantCulture, $" - {key}: {history[key][epoch - 1]:0.0000}");
@@ -88,10 +96,40 @@ public sealed class ConsoleReporter : ITrainingObserver
         }
     }
 
-    /// <summary>The number of epochs shown in "Epoch i/N".</summary>
-    public void BeginFit(int epochs) => _epochs = epochs;
+    /// <summary>The number of epochs shown in "Epoch i/N" and the batches of one epoch (for ms/step; 0: unknown).</summary>
+    public void BeginFit(int epochs, int stepsPerEpoch = 0)
+    {
+        _epochs = epochs;
+        _steps = stepsPerEpoch;
+        _fitElapsed = TimeSpan.Zero;
+    }
 
-    private int _epochs;
+    private int _epochs, _steps;
+    private TimeSpan _fitElapsed;
+
+    /// <summary>"1.2ms/step" or "850us/step", as Keras prints a step's time.</summary>
+    public static string FormatStep(TimeSpan step) =>
+        step.TotalMilliseconds >= 1
+            ? step.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + "ms/step"
+            : (step.TotalMilliseconds * 1000).ToString("0", CultureInfo.InvariantCulture) + "us/step";
+
+    /// <summary>
+    /// The live line of a fit: the epoch's bar, batch i/n, the running loss and the time left for the whole fit,
+    /// estimated from the epochs done and the current epoch's pace.
+    /// </summary>
+    public static string LiveLine(int epoch, int epochs, int batch, int batches, double loss, TimeSpan epochElapsed, TimeSpan doneElapsed)
+    {
+        double fraction = batches > 0 ? (double)batch / batches : 0;
+        string eta = string.Empty;
+        if (epoch >= 1 && (epoch > 1 || fraction > 0))
+        {
+            double perEpoch = epoch > 1 ? doneElapsed.TotalSeconds / (epoch - 1) : epochElapsed.TotalSeconds / fraction;
+            double left = Math.Max(0, ((epochs - epoch + 1) * perEpoch) - (epoch > 1 ? epochElapsed.TotalSeconds : perEpoch * fraction));
+            eta = " - ETA " + FormatDuration(TimeSpan.FromSeconds(left));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch}/{epochs} {Bar(fraction)} {batch}/{batches} - loss: {loss:0.0000}{eta}");
+    }
 
     /// <summary>
     /// On a terminal, redraws the current epoch's progress bar from <paramref name="progress"/> every 100 ms until the
@@ -104,27 +142,63 @@ public sealed class ConsoleReporter : ITrainingObserver
             return NoOp.Instance;
         }
 
+        int lastEpoch = 0;
+        var epochClock = System.Diagnostics.Stopwatch.StartNew();
+        return Redraw(() =>
+        {
+            int batches = progress.Batches;
+            if (batches == 0)
+            {
+                return null;
+            }
+
+            if (progress.Epoch != lastEpoch)
+            {
+                lastEpoch = progress.Epoch;
+                epochClock.Restart();
+            }
+
+            return LiveLine(progress.Epoch, progress.Epochs, progress.Batch, batches, progress.Loss, epochClock.Elapsed, _fitElapsed);
+        });
+    }
+
+    /// <summary>
+    /// On a terminal, redraws the line <paramref name="text"/> gives (null: nothing yet) every 100 ms until the handle
+    /// is disposed, which clears the line, so what follows (a result, or Ctrl+C's message) starts on a clean line.
+    /// </summary>
+    public IDisposable Redraw(Func<string?> text)
+    {
+        if (Mode != OutputMode.Rich)
+        {
+            return NoOp.Instance;
+        }
+
         var stop = new CancellationTokenSource();
         var thread = new Thread(() =>
         {
             while (!stop.Token.WaitHandle.WaitOne(100))
             {
-                int batches = progress.Batches;
-                if (batches == 0)
+                if (text() is { } line)
                 {
-                    continue;
-                }
-
-                double fraction = (double)progress.Batch / batches;
-                lock (_gate)
-                {
-                    _out.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2KEpoch {progress.Epoch}/{progress.Epochs} {Bar(fraction)} {progress.Batch}/{batches} - loss: {progress.Loss:0.0000}"));
+                    lock (_gate)
+                    {
+                        _out.Write("\r\u001b[2K" + line);
+                    }
                 }
             }
         })
         { IsBackground = true, Name = "aotnet-progress" };
         thread.Start();
-        return new Stopper(stop, thread);
+        return new Stopper(stop, thread, this);
+    }
+
+    private void ClearLine()
+    {
+        lock (_gate)
+        {
+            _out.Write("\r\u001b[2K");
+            _out.Flush();
+        }
     }
 
     /// <summary>The end-of-run summary: a table on a terminal, aligned text otherwise.</summary>
@@ -184,13 +258,14 @@ public sealed class ConsoleReporter : ITrainingObserver
         }
     }
 
-    private sealed class Stopper(CancellationTokenSource stop, Thread thread) : IDisposable
+    private sealed class Stopper(CancellationTokenSource stop, Thread thread, ConsoleReporter owner) : IDisposable
     {
         public void Dispose()
         {
             stop.Cancel();
             thread.Join();
             stop.Dispose();
+            owner.ClearLine();
         }
     }
 }

@@ -13,11 +13,23 @@ public sealed record ReportFigure(string Caption, string Svg)
     public string? FileName { get; init; }
 }
 
+/// <summary>A table with a header row; every cell is escaped text.</summary>
+/// <param name="Caption">Shown above the table; may be empty.</param>
+/// <param name="Columns">The header cells.</param>
+/// <param name="Rows">The body rows, each with at most as many cells as <paramref name="Columns"/>.</param>
+public sealed record ReportTable(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+
 /// <summary>One experiment: a heading, a label/value summary table and its figures.</summary>
 public sealed record ReportSection(string Heading, IReadOnlyList<KeyValuePair<string, string>> Summary, IReadOnlyList<ReportFigure> Figures)
 {
     /// <summary>Optional paragraph under the heading (escaped).</summary>
     public string? Description { get; init; }
+
+    /// <summary>Optional line on how the section's results were produced (escaped), e.g. the time, command and settings.</summary>
+    public string? Provenance { get; init; }
+
+    /// <summary>Further tables after the summary, e.g. per-fold results.</summary>
+    public IReadOnlyList<ReportTable> Tables { get; init; } = [];
 }
 
 /// <summary>Everything the report shows; the caller supplies the time so rendering is deterministic.</summary>
@@ -30,12 +42,22 @@ public sealed record ReportModel(DateTimeOffset GeneratedAt, IReadOnlyList<Repor
 
     /// <summary>Tool version (and anything else worth a line), shown in the footer.</summary>
     public string? Version { get; init; }
+
+    /// <summary>Tables shown before the sections, e.g. a summary across them.</summary>
+    public IReadOnlyList<ReportTable> Tables { get; init; } = [];
 }
 
-/// <summary>Renders a <see cref="ReportModel"/> as one self-contained HTML page: inline CSS, inline SVG figures, no scripts.</summary>
+/// <summary>
+/// Renders a <see cref="ReportModel"/> as one self-contained HTML page: inline CSS, inline SVG figures, no scripts.
+/// Figures are shown two to a row on a wide screen (one on a narrow one); a figure with a file name links to it, so a
+/// click opens it at full size.
+/// </summary>
 public static class HtmlReport
 {
-    private const string Css = """
+    /// <summary>The narrowest a figure is shown (CSS px) unless the window itself is narrower; figures share wider rows.</summary>
+    public const int MinFigureWidth = 620;
+
+    private static readonly string Css = $$"""
         :root { color-scheme: light; }
         body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1.5rem 2rem; color: #1a1a1a; background: #fafafa; line-height: 1.45; }
         h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
@@ -46,9 +68,15 @@ public static class HtmlReport
         table.summary th, table.summary td { border-bottom: 1px solid #eee; padding: .3rem .9rem .3rem 0; vertical-align: top; }
         table.summary th { text-align: left; font-weight: 600; color: #444; }
         table.summary td { text-align: right; font-family: 'DejaVu Sans Mono', Consolas, monospace; }
-        .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 1.2rem; }
+        table.grid { border-collapse: collapse; margin: .3rem 0 1rem; font-variant-numeric: tabular-nums; }
+        table.grid caption { text-align: left; font-weight: 600; color: #444; padding-bottom: .3rem; }
+        table.grid th, table.grid td { border: 1px solid #e2e2e2; padding: .3rem .7rem; text-align: left; vertical-align: top; }
+        table.grid th { background: #f3f3f3; font-weight: 600; }
+        .provenance { color: #555; font-size: .9rem; margin: -.3rem 0 .9rem; }
+        .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, {{MinFigureWidth}}px), 1fr)); gap: 1.2rem; }
         figure { margin: 0; }
         figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
+        figure a.enlarge:hover svg { border-color: #888; }
         figcaption { text-align: center; color: #444; font-size: .92rem; margin-top: .35rem; }
         footer { color: #666; font-size: .85rem; border-top: 1px solid #ddd; padding-top: .8rem; }
         footer code { font-family: 'DejaVu Sans Mono', Consolas, monospace; background: #f0f0f0; padding: .1rem .3rem; border-radius: 3px; word-break: break-all; }
@@ -66,6 +94,10 @@ public static class HtmlReport
             .Append("<p class=\"generated\">Generated ")
             .Append(Text.Escape(model.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
             .Append("</p>\n");
+        foreach (var table in model.Tables)
+        {
+            AppendTable(html, table);
+        }
 
         foreach (var section in model.Sections)
         {
@@ -73,6 +105,11 @@ public static class HtmlReport
             if (!string.IsNullOrEmpty(section.Description))
             {
                 html.Append("<p>").Append(Text.Escape(section.Description)).Append("</p>\n");
+            }
+
+            if (!string.IsNullOrEmpty(section.Provenance))
+            {
+                html.Append("<p class=\"provenance\">").Append(Text.Escape(section.Provenance)).Append("</p>\n");
             }
 
             if (section.Summary.Count > 0)
@@ -87,12 +124,28 @@ public static class HtmlReport
                 html.Append("</table>\n");
             }
 
+            foreach (var table in section.Tables)
+            {
+                AppendTable(html, table);
+            }
+
             if (section.Figures.Count > 0)
             {
                 html.Append("<div class=\"figures\">\n");
                 foreach (var figure in section.Figures)
                 {
-                    html.Append("<figure>\n").Append(StripProlog(figure.Svg)).Append("<figcaption>");
+                    html.Append("<figure>\n");
+                    if (!string.IsNullOrEmpty(figure.FileName))
+                    {
+                        html.Append("<a class=\"enlarge\" href=\"").Append(Text.Escape(figure.FileName)).Append("\" title=\"open at full size\">")
+                            .Append(StripProlog(figure.Svg)).Append("</a>\n");
+                    }
+                    else
+                    {
+                        html.Append(StripProlog(figure.Svg));
+                    }
+
+                    html.Append("<figcaption>");
                     if (!string.IsNullOrEmpty(figure.FileName))
                     {
                         html.Append("<a href=\"").Append(Text.Escape(figure.FileName)).Append("\">")
@@ -125,6 +178,35 @@ public static class HtmlReport
 
         html.Append("</footer>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    private static void AppendTable(StringBuilder html, ReportTable table)
+    {
+        html.Append("<table class=\"grid\">\n");
+        if (!string.IsNullOrEmpty(table.Caption))
+        {
+            html.Append("<caption>").Append(Text.Escape(table.Caption)).Append("</caption>\n");
+        }
+
+        html.Append("<thead><tr>");
+        foreach (string column in table.Columns)
+        {
+            html.Append("<th scope=\"col\">").Append(Text.Escape(column)).Append("</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in table.Rows)
+        {
+            html.Append("<tr>");
+            foreach (string cell in row)
+            {
+                html.Append("<td>").Append(Text.Escape(cell)).Append("</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>Removes a leading XML declaration, comments and DOCTYPE so the SVG can sit inside HTML.</summary>

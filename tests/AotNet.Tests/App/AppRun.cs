@@ -39,10 +39,53 @@ internal static class AppRun
 
     public static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
-    /// <summary>Runs the published native binary named by $AOTNET_BINARY.</summary>
+    /// <summary>The README's publish path, relative to the repository root.</summary>
+    public const string PublishPath = "artifacts/aotnet/aotnet";
+
+    /// <summary>
+    /// The published native binary: $AOTNET_BINARY, else the README's publish path when the binary there was built
+    /// from the same commit as these tests (a stale one would test old code); null with the reason otherwise.
+    /// </summary>
+    public static (string? Path, string? Reason) NativeBinary { get; } = FindBinary();
+
+    private static (string?, string?) FindBinary()
+    {
+        string? named = Environment.GetEnvironmentVariable("AOTNET_BINARY");
+        if (!string.IsNullOrEmpty(named))
+        {
+            return File.Exists(named) ? (named, null) : (null, $"AOTNET_BINARY={named} does not exist: publish it (dotnet publish src/App -c Release -o artifacts/aotnet) or unset the variable");
+        }
+
+        string path = System.IO.Path.Combine(TestData.RepoRoot, PublishPath);
+        if (!File.Exists(path))
+        {
+            return (null, $"the published binary is not at {PublishPath}: run dotnet publish src/App -c Release -o artifacts/aotnet (as the README says), or set AOTNET_BINARY");
+        }
+
+        string? version = Version(path);
+        return version == AotNet.App.BuildInfo.InformationalVersion
+            ? (path, null)
+            : (null, $"{PublishPath} is from another build (it says {version ?? "nothing"}, the tests are {AotNet.App.BuildInfo.InformationalVersion}): publish it again, or set AOTNET_BINARY");
+    }
+
+    private static string? Version(string binary)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(binary, "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            string output = process.StandardOutput.ReadToEnd();
+            return process.WaitForExit(30_000) && process.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs the published native binary (<see cref="NativeBinary"/>).</summary>
     public static (int ExitCode, string Output, string Error) Binary(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("AOTNET_BINARY")!)
+        var start = new ProcessStartInfo(NativeBinary.Path ?? throw new InvalidOperationException(NativeBinary.Reason))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -65,15 +108,17 @@ internal static class AppRun
     }
 }
 
-/// <summary>A fact about the published native binary: skipped unless $AOTNET_BINARY names it (.ci/run sets it).</summary>
+/// <summary>
+/// A fact about the published native binary ($AOTNET_BINARY, else the README's artifacts/aotnet/aotnet): skipped, with
+/// the reason, when there is none built from this commit or the Keras files are absent.
+/// </summary>
 public sealed class NativeBinaryFactAttribute : FactAttribute
 {
     public NativeBinaryFactAttribute()
     {
-        string? binary = Environment.GetEnvironmentVariable("AOTNET_BINARY");
-        if (string.IsNullOrEmpty(binary) || !File.Exists(binary))
+        if (AppRun.NativeBinary.Reason is { } reason)
         {
-            Skip = "the published binary is not available: set AOTNET_BINARY (bash .ci/run publishes it and sets it)";
+            Skip = reason;
         }
         else if (TestData.KerasDir is null)
         {

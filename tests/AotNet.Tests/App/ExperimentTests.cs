@@ -32,7 +32,10 @@ public class ExperimentTests
         foreach (string name in new[] { "imdb", "reuters" })
         {
             var r = results.GetProperty(name);
-            Assert.Equal(["history", "test", "best_epoch", "seconds", "allocated_bytes_after_first_epoch"], r.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["history", "test", "best_epoch", "seconds", "allocated_bytes_after_first_epoch", "run"], r.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["finished_at", "command", "version", "settings", "machine"], r.GetProperty("run").EnumerateObject().Select(p => p.Name));
+            Assert.Equal(2, r.GetProperty("run").GetProperty("settings").GetProperty("epochs").GetInt32());
+            Assert.Equal(512, r.GetProperty("run").GetProperty("settings").GetProperty("batch_size").GetInt32());
             Assert.Equal(["loss", "accuracy", "val_loss", "val_accuracy"], r.GetProperty("history").EnumerateObject().Select(p => p.Name));
             Assert.All(r.GetProperty("history").EnumerateObject(), p => Assert.Equal(2, p.Value.GetArrayLength()));
             Assert.Equal(["loss", "accuracy"], r.GetProperty("test").EnumerateObject().Select(p => p.Name));
@@ -46,7 +49,9 @@ public class ExperimentTests
         Assert.Equal(2, boston.GetProperty("mean_val_mae").GetArrayLength());
         Assert.Equal(["mae", "loss"], boston.GetProperty("test").EnumerateObject().Select(p => p.Name));
 
-        string[] figures = ["imdb_loss.svg", "imdb_accuracy.svg", "reuters_loss.svg", "reuters_accuracy.svg", "boston_mae.svg", "boston_mae_smoothed.svg"];
+        Assert.Equal(1, boston.GetProperty("run").GetProperty("settings").GetProperty("batch_size").GetInt32());
+        Assert.Equal(5, boston.GetProperty("run").GetProperty("settings").GetProperty("folds").GetInt32());
+        string[] figures = ["imdb_loss.svg", "imdb_accuracy.svg", "reuters_loss.svg", "reuters_accuracy.svg", "boston_mae.svg", "boston_folds.svg", "boston_mae_smoothed.svg"];
         foreach (string figure in figures)
         {
             var svg = System.Xml.Linq.XDocument.Load(Path.Combine(outDir, figure));
@@ -54,7 +59,7 @@ public class ExperimentTests
         }
 
         string report = File.ReadAllText(Path.Combine(outDir, "report.html"));
-        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(report, "<svg").Count);
+        Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(report, "<svg").Count);
         Assert.Contains("test loss / accuracy", report);
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
     }

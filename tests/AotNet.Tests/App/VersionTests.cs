@@ -31,7 +31,7 @@ public class VersionTests
     {
         var (code, error) = AppRun.Cli("--version", "imdb");
         Assert.Equal(1, code);
-        Assert.StartsWith("aotnet: ", error);
+        Assert.StartsWith("aotnet imdb: ", error); // the command the parse reached, as in every parse error
         Assert.Contains("--version", error);
     }
 

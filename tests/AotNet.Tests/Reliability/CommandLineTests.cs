@@ -33,7 +33,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--threads", "0", "--threads must be between 1 and 256")]
     [InlineData("--threads", "x", "x")]
     [InlineData("--seed", "-1", "-1")]
-    [InlineData("--smoothing", "fancy", "--smoothing must be book or seed (got 'fancy')")]
+    [InlineData("--smoothing", "fancy", "--smoothing must be book or tutorial (got 'fancy')")]
     public void Bad_values_are_refused_before_anything_runs(string option, string value, string expected)
     {
         var result = Boston(option, value);
@@ -102,7 +102,7 @@ public sealed class CommandLineTests : IDisposable
         string file = Path.Combine(_dir, "plain-file");
         File.WriteAllText(file, "x");
         var result = AppProcess.Run(["boston", "--data-dir", file, "--out", Out, "--epochs", "1", "-q"]);
-        AppProcess.AssertCleanFailure(result.Code, result.Err, "plain-file", "cannot store the download", "must be a folder you can write to");
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "--data-dir", "plain-file is a file", "give the folder");
         Assert.Equal("x", File.ReadAllText(file));
     }
 

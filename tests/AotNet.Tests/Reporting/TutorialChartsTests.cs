@@ -29,7 +29,7 @@ public class TutorialChartsTests
         Assert.Equal(100, s.X[^1]);
         Assert.Equal(mae[10], s.Y[0]);
         // seed smoothing of a V: minimum where 0.1·x[i−1] + 0.9·x[i] is least, i.e. epoch 40 (2.002) vs 41 (2.018)
-        Assert.Equal("best epoch 40", Assert.Single(chart.Markers).Label);
+        Assert.Equal("lowest smoothed MAE: epoch 40", Assert.Single(chart.Markers).Label);
         Assert.Contains("seed, alpha 0.1", s.Name);
         Assert.Contains("book EMA, factor 0.9", Assert.Single(TutorialCharts.SmoothedMae(mae, SmoothingKind.BookEma).Series).Name);
     }

@@ -8,7 +8,7 @@
 #   scripts/compare-bits.sh boston --epochs 3 --folds 2
 #
 # First it builds the App and publishes both binaries (incremental; --no-publish uses what artifacts/ holds).
-# Data: $AOTNET_TEST_DATA, else ../shared/data/keras. Runs pass --no-verify (no arm64 libssl under qemu).
+# Data: $AOTNET_TEST_DATA, else ../shared/data/keras (hash-checked by every run: managed code, no libssl needed).
 # Exit code 0 when all runs agree, 1 when some differ. The runs' files stay in the folder printed at the end.
 # The comparison: scripts/CompareBits (the tests' BitDiff), built on first use.
 set -euo pipefail
@@ -54,7 +54,7 @@ run() { # LABEL COMMAND…: runs the experiment into $work/LABEL and adds LABEL=
   mkdir -p "$dir"
   started=$(date +%s%N)
   "$@" "$experiment" "${options[@]}" --data-dir "$data" --out "$dir" --save-weights "$dir/weights.safetensors" \
-       --quiet --no-verify >"$dir/stdout" 2>"$dir/stderr" || code=$?
+       --quiet >"$dir/stdout" 2>"$dir/stderr" || code=$?
   if [ "$code" -eq 0 ]; then
     printf '  %-12s %5d ms\n' "$label" $((($(date +%s%N) - started) / 1000000))
     runs+=("$label=$dir")

@@ -50,7 +50,7 @@ internal static partial class FolderSwap
             }
         }
 
-        string lockFile = Path.Combine(Path.GetTempPath(), $"aotnet-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parent)))[..16]}.lock");
+        string lockFile = Path.Combine(Path.GetTempPath(), $"aotnet-{Convert.ToHexString(AotNet.IO.Sha256.HashData(System.Text.Encoding.UTF8.GetBytes(parent)))[..16]}.lock");
         while (true)
         {
             try

@@ -250,20 +250,12 @@ public static class OptimizerKernels
         where TUpdate : struct, IOptimizerUpdate
         where TV : struct, ILanes<TV>
     {
-        var s1 = TUpdate.StateCount >= 1 ? TV.Load(ref a, i) : TV.Zero;
-        var s2 = TUpdate.StateCount >= 2 ? TV.Load(ref b, i) : TV.Zero;
-        var updated = TUpdate.Invoke(k, wi, g, ref s1, ref s2);
-        if (TUpdate.StateCount >= 1)
-        {
-            TV.Store(s1, ref a, i);
-        }
-
-        if (TUpdate.StateCount >= 2)
-        {
-            TV.Store(s2, ref b, i);
-        }
-
-        TV.Store(updated, ref w, i);
+        // the update writes its state straight into the state blocks (as soon as it is computed, before the weight's
+        // square root and division); an update without that state gets a local to write to
+        TV unused = default;
+        ref TV s1 = ref TUpdate.StateCount >= 1 ? ref Unsafe.As<float, TV>(ref Unsafe.Add(ref a, i)) : ref unused;
+        ref TV s2 = ref TUpdate.StateCount >= 2 ? ref Unsafe.As<float, TV>(ref Unsafe.Add(ref b, i)) : ref unused;
+        TV.Store(TUpdate.Invoke(k, wi, g, ref s1, ref s2), ref w, i);
     }
 
     /// <summary><see cref="IOptimizerUpdate.ZeroGradient"/> on the state of the block at <paramref name="i"/>.</summary>

@@ -24,7 +24,7 @@ public static class OptimizerKernels
         int n = weights.Length;
         if (gradients.Length != n)
         {
-            throw new ArgumentException($"parameter ({n}) and gradient ({gradients.Length}) blocks differ in length");
+            Throw($"parameter ({n}) and gradient ({gradients.Length}) blocks differ in length");
         }
 
         CheckState<TUpdate>(n, s1, s2);
@@ -34,22 +34,25 @@ public static class OptimizerKernels
         ref float a = ref MemoryMarshal.GetReference(s1);
         ref float b = ref MemoryMarshal.GetReference(s2);
         int i = 0;
-        if (Lanes512.IsHardwareAccelerated)
+        if (Lanes512.IsHardwareAccelerated && n - i >= 16)
         {
             i = ApplyBlocks<TUpdate, Lanes512>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
 
-        if (Lanes256.IsHardwareAccelerated)
+        if (Lanes256.IsHardwareAccelerated && n - i >= 8)
         {
             i = ApplyBlocks<TUpdate, Lanes256>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
 
-        if (Lanes128.IsHardwareAccelerated)
+        if (Lanes128.IsHardwareAccelerated && n - i >= 4)
         {
             i = ApplyBlocks<TUpdate, Lanes128>(u, ref w, ref g, ref a, ref b, i, n, scale);
         }
 
-        ApplyBlocks<TUpdate, Scalar>(u, ref w, ref g, ref a, ref b, i, n, scale);
+        if (i < n)
+        {
+            ApplyBlocks<TUpdate, Scalar>(u, ref w, ref g, ref a, ref b, i, n, scale);
+        }
     }
 
     /// <summary>
@@ -64,7 +67,7 @@ public static class OptimizerKernels
         int inputs = x.Length, units = dy.Length;
         if ((long)inputs * units != weights.Length)
         {
-            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length}");
+            Throw($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length}");
         }
 
         CheckState<TUpdate>(weights.Length, s1, s2);
@@ -118,7 +121,7 @@ public static class OptimizerKernels
         int n = dy.Length;
         if (bias.Length != n)
         {
-            throw new ArgumentException($"delta ({n}) and bias ({bias.Length}) differ in length");
+            Throw($"delta ({n}) and bias ({bias.Length}) differ in length");
         }
 
         CheckState<TUpdate>(n, s1, s2);
@@ -128,22 +131,25 @@ public static class OptimizerKernels
         ref float a = ref MemoryMarshal.GetReference(s1);
         ref float b = ref MemoryMarshal.GetReference(s2);
         int j = 0;
-        if (Lanes512.IsHardwareAccelerated)
+        if (Lanes512.IsHardwareAccelerated && n - j >= 16)
         {
             j = BiasBlocks<TUpdate, Lanes512>(u, ref d, ref w, ref a, ref b, j, n);
         }
 
-        if (Lanes256.IsHardwareAccelerated)
+        if (Lanes256.IsHardwareAccelerated && n - j >= 8)
         {
             j = BiasBlocks<TUpdate, Lanes256>(u, ref d, ref w, ref a, ref b, j, n);
         }
 
-        if (Lanes128.IsHardwareAccelerated)
+        if (Lanes128.IsHardwareAccelerated && n - j >= 4)
         {
             j = BiasBlocks<TUpdate, Lanes128>(u, ref d, ref w, ref a, ref b, j, n);
         }
 
-        BiasBlocks<TUpdate, Scalar>(u, ref d, ref w, ref a, ref b, j, n);
+        if (j < n)
+        {
+            BiasBlocks<TUpdate, Scalar>(u, ref d, ref w, ref a, ref b, j, n);
+        }
     }
 
     /// <summary>One element of <paramref name="update"/> (each call broadcasts the hyper-parameters; kernels hoist them).</summary>
@@ -250,20 +256,12 @@ public static class OptimizerKernels
         where TUpdate : struct, IOptimizerUpdate
         where TV : struct, ILanes<TV>
     {
-        var s1 = TUpdate.StateCount >= 1 ? TV.Load(ref a, i) : TV.Zero;
-        var s2 = TUpdate.StateCount >= 2 ? TV.Load(ref b, i) : TV.Zero;
-        var updated = TUpdate.Invoke(k, wi, g, ref s1, ref s2);
-        if (TUpdate.StateCount >= 1)
-        {
-            TV.Store(s1, ref a, i);
-        }
-
-        if (TUpdate.StateCount >= 2)
-        {
-            TV.Store(s2, ref b, i);
-        }
-
-        TV.Store(updated, ref w, i);
+        // the update writes its state straight into the state blocks (as soon as it is computed, before the weight's
+        // square root and division); an update without that state gets a local to write to
+        TV unused = default;
+        ref TV s1 = ref TUpdate.StateCount >= 1 ? ref Unsafe.As<float, TV>(ref Unsafe.Add(ref a, i)) : ref unused;
+        ref TV s2 = ref TUpdate.StateCount >= 2 ? ref Unsafe.As<float, TV>(ref Unsafe.Add(ref b, i)) : ref unused;
+        TV.Store(TUpdate.Invoke(k, wi, g, ref s1, ref s2), ref w, i);
     }
 
     /// <summary><see cref="IOptimizerUpdate.ZeroGradient"/> on the state of the block at <paramref name="i"/>.</summary>
@@ -393,7 +391,7 @@ public static class OptimizerKernels
         int inputs = x.Length, units = dy.Length;
         if ((long)inputs * units != weights.Length || dx.Length != inputs)
         {
-            throw new ArgumentException($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length} and input delta of {dx.Length}");
+            Throw($"shape mismatch: {inputs} inputs x {units} units vs kernel of {weights.Length} and input delta of {dx.Length}");
         }
 
         CheckState<TUpdate>(weights.Length, s1, s2);
@@ -535,22 +533,25 @@ public static class OptimizerKernels
         where TActivation : struct, IInputActivation
     {
         int i = 0;
-        if (Lanes512.IsHardwareAccelerated)
+        if (Lanes512.IsHardwareAccelerated && inputs - i >= 16)
         {
             i = ColumnBlocks<TUpdate, TActivation, Lanes512>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        if (Lanes256.IsHardwareAccelerated)
+        if (Lanes256.IsHardwareAccelerated && inputs - i >= 8)
         {
             i = ColumnBlocks<TUpdate, TActivation, Lanes256>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        if (Lanes128.IsHardwareAccelerated)
+        if (Lanes128.IsHardwareAccelerated && inputs - i >= 4)
         {
             i = ColumnBlocks<TUpdate, TActivation, Lanes128>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
         }
 
-        ColumnBlocks<TUpdate, TActivation, Scalar>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
+        if (i < inputs)
+        {
+            ColumnBlocks<TUpdate, TActivation, Scalar>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -584,9 +585,12 @@ public static class OptimizerKernels
     {
         if ((TUpdate.StateCount >= 1 && s1.Length != n) || (TUpdate.StateCount >= 2 && s2.Length != n))
         {
-            throw new ArgumentException($"the optimizer state ({s1.Length}, {s2.Length}) does not match the {n} parameters ({TUpdate.StateCount} state vectors)");
+            Throw($"the optimizer state ({s1.Length}, {s2.Length}) does not match the {n} parameters ({TUpdate.StateCount} state vectors)");
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Throw(string message) => throw new ArgumentException(message);
 
     /// <summary>The activation of the layer below a fused backward step: whether its derivative masks the input delta.</summary>
     private interface IInputActivation

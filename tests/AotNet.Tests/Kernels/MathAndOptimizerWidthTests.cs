@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace AotNet.Tests.Kernels;
@@ -36,30 +35,6 @@ public sealed class MathAndOptimizerWidthTests(ITestOutputHelper output)
         }
     }
 
-    private static string[] Run(string variable, string value)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AotNet.WidthProbe.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Remove("DOTNET_PreferredVectorBitWidth");
-        start.Environment.Remove("DOTNET_EnableHWIntrinsic");
-        start.Environment[variable] = value;
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the width probe ({variable}={value}) did not finish within 3 minutes");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"the width probe ({variable}={value}) exited with {process.ExitCode}:\n{stderr.Result}\n{stdout.Result}");
-        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
+    private static string[] Run(string variable, string value) =>
+        ProbeProcess.Run("AotNet.WidthProbe", variable, value, TimeSpan.FromMinutes(3), ("DOTNET_TieredPGO", "0"));
 }

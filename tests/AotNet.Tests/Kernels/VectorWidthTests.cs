@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace AotNet.Tests.Kernels;
 
@@ -47,37 +46,6 @@ public class VectorWidthTests
         return (lines[0]["vectors ".Length..], lines.Skip(1).ToList());
     }
 
-    private static string Probe(string? variable, string? value)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AotNet.KernelProbe.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["DOTNET_TieredCompilation"] = "0"; // the optimised code, not tier 0
-        foreach (string inherited in new[] { "DOTNET_PreferredVectorBitWidth", "DOTNET_EnableAVX", "DOTNET_EnableAVX2", "DOTNET_EnableAVX512", "DOTNET_EnableHWIntrinsic" })
-        {
-            info.Environment.Remove(inherited);
-        }
-
-        if (variable is not null)
-        {
-            info.Environment[variable] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the kernel probe with {variable}={value} did not finish within 120 s");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"the kernel probe with {variable}={value} exited with {process.ExitCode}: {error.Result}");
-        return output.Result;
-    }
+    private static string Probe(string? variable, string? value) =>
+        string.Join('\n', ProbeProcess.Run("AotNet.KernelProbe", variable, value, TimeSpan.FromSeconds(120), ("DOTNET_TieredCompilation", "0"))); // the optimised code, not tier 0
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace AotNet.Tests.Reproducibility;
@@ -56,38 +55,8 @@ public class ModelBitsTests
         return (lines[0]["vectors ".Length..], lines.Skip(1).ToList());
     }
 
-    private static string Probe(string? variable, string? value)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AotNet.ModelProbe.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string inherited in new[] { "DOTNET_PreferredVectorBitWidth", "DOTNET_EnableAVX", "DOTNET_EnableAVX2", "DOTNET_EnableAVX512", "DOTNET_EnableHWIntrinsic" })
-        {
-            info.Environment.Remove(inherited);
-        }
-
-        if (variable is not null)
-        {
-            info.Environment[variable] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(300)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the model probe with {variable}={value} did not finish within 300 s");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"the model probe with {variable}={value} exited with {process.ExitCode}: {error.Result}");
-        return output.Result;
-    }
+    private static string Probe(string? variable, string? value) =>
+        string.Join('\n', ProbeProcess.Run("AotNet.ModelProbe", variable, value, TimeSpan.FromSeconds(300)));
 
     private static string GoldenPath([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "ModelBits.golden.txt");
 }

@@ -37,10 +37,11 @@ public static class Boston
 
         // each fold's own time: from the creation of its model (when its worker starts it) to its end
         var foldStarted = new TimeSpan[settings.Folds];
+        var foldProgress = new TrainingProgress?[settings.Folds];
         int foldsDone = 0;
         double foldSeconds = 0;
         FoldResult[] folds;
-        using (reporter.Redraw(() => FoldsLine(Volatile.Read(ref foldsDone), settings.Folds, Math.Min(settings.Threads, settings.Folds), clock.Elapsed, Volatile.Read(ref foldSeconds))))
+        using (reporter.Redraw(() => FoldsLine(Volatile.Read(ref foldsDone), settings.Folds, Math.Min(settings.Threads, settings.Folds), clock.Elapsed, Volatile.Read(ref foldSeconds)) + RunningFolds(foldProgress)))
         {
             folds = CrossValidation.Run<BostonNet>(
                 data.Train,
@@ -63,7 +64,8 @@ public static class Boston
                 {
                     foldStarted[fold] = clock.Elapsed;
                     return ModelFactory.Create<BostonNet>(settings, (ulong)fold);
-                });
+                },
+                (fold, progress) => Volatile.Write(ref foldProgress[fold], progress));
         }
 
         double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -113,6 +115,21 @@ public static class Boston
     }
 
     /// <summary>The live line while the folds train: how many are done, the time so far and, once one is done, the time left.</summary>
+    /// <summary>" - fold 2: epoch 123/500, fold 3: epoch 98/500" for the folds still training (their live progress).</summary>
+    internal static string RunningFolds(TrainingProgress?[] progress)
+    {
+        var line = new System.Text.StringBuilder();
+        for (int fold = 0; fold < progress.Length; fold++)
+        {
+            if (Volatile.Read(ref progress[fold]) is { } p && p.Epochs > 0 && !(p.Epoch == p.Epochs && p.Batch == p.Batches))
+            {
+                line.Append(CultureInfo.InvariantCulture, $" - fold {fold + 1}: epoch {p.Epoch}/{p.Epochs}");
+            }
+        }
+
+        return line.ToString();
+    }
+
     internal static string FoldsLine(int done, int folds, int parallel, TimeSpan elapsed, double finishedFoldSeconds)
     {
         string eta = string.Empty;

@@ -10,6 +10,7 @@ public sealed record FoldResult(int Fold, History History, Evaluation Validation
 /// fold as validation data. Folds are independent, so they run in parallel, one thread each; every fold's result
 /// depends only on its index and the seed, never on the thread count. <c>createModel(fold)</c>, when given, makes each
 /// fold's starting model (e.g. from saved weights); by default it is <c>TModel.Create</c> with a seed derived from the fold.
+/// <c>onFoldStart(fold, progress)</c>, when given, receives each fold's live <see cref="TrainingProgress"/> as it starts.
 /// </summary>
 public static class CrossValidation
 {
@@ -21,7 +22,8 @@ public static class CrossValidation
         int threads = 1,
         Action<FoldResult>? onFoldDone = null,
         CancellationToken cancellation = default,
-        Func<int, TModel>? createModel = null)
+        Func<int, TModel>? createModel = null,
+        Action<int, TrainingProgress>? onFoldStart = null)
         where TModel : class, IModel<TModel>
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -43,6 +45,7 @@ public static class CrossValidation
                     var (train, validation) = KFold.Split(data, folds, fold);
                     var model = createModel?.Invoke(fold) ?? TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
                     using var trainer = new Trainer<TModel>(model, threads: 1);
+                    onFoldStart?.Invoke(fold, trainer.Progress); // live progress of the fold's epochs (read from another thread)
                     var history = trainer.Fit(train, validation, options with { Seed = Seeds.Derive(seed, Seeds.Shuffle, (ulong)fold) }, null, cancellation);
                     results[fold] = new FoldResult(fold, history, trainer.Evaluate(validation));
                     if (onFoldDone is not null)

@@ -74,6 +74,39 @@ public sealed class ProgressTests : IDisposable
         // 3 folds left at 2 s each, two at a time
         Assert.Equal("k-fold: 2/5 folds done, 2 at a time - 2.00s - ETA 3.00s", AotNet.App.Experiments.Boston.FoldsLine(2, 5, 2, TimeSpan.FromSeconds(2), 4));
     }
+
+    [Fact]
+    public void The_folds_line_shows_the_epoch_of_every_fold_still_training()
+    {
+        var running = new AotNet.Training.TrainingProgress();
+        var done = new AotNet.Training.TrainingProgress();
+        var model = AotNet.App.BostonNet.Create(1);
+        var data = new AotNet.Data.LabeledData(new AotNet.Data.DenseMatrix(4, 13), new AotNet.Data.DenseMatrix(4, 1));
+        using (var trainer = new AotNet.Training.Trainer<AotNet.App.BostonNet>(model))
+        {
+            trainer.Fit(data, null, new AotNet.Training.FitOptions { Epochs = 2, BatchSize = 2 });
+            done = trainer.Progress; // finished: not shown
+        }
+
+        Assert.Equal(string.Empty, AotNet.App.Experiments.Boston.RunningFolds([null, done]));
+        using (var trainer = new AotNet.Training.Trainer<AotNet.App.BostonNet>(AotNet.App.BostonNet.Create(1)))
+        {
+            var observer = new StopAfterFirstEpoch();
+            Assert.Throws<OperationCanceledException>(() => trainer.Fit(data, null, new AotNet.Training.FitOptions { Epochs = 3, BatchSize = 2 }, observer, observer.Token));
+            running = trainer.Progress; // stopped after epoch 1 of 3
+        }
+
+        Assert.Equal(" - fold 2: epoch 1/3", AotNet.App.Experiments.Boston.RunningFolds([done, running, null]));
+    }
+
+    private sealed class StopAfterFirstEpoch : AotNet.Training.ITrainingObserver
+    {
+        private readonly CancellationTokenSource _cancel = new();
+
+        public CancellationToken Token => _cancel.Token;
+
+        public void OnEpochEnd(int epoch, AotNet.Training.History history, TimeSpan elapsed) => _cancel.Cancel();
+    }
 }
 
 /// <summary>What a person at a terminal sees, through tmux (a real pseudo-terminal): skipped, saying so, without tmux.</summary>

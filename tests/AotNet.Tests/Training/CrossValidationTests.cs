@@ -26,6 +26,22 @@ public class CrossValidationTests
     }
 
     [Fact]
+    public void EachFoldReportsItsLiveProgressWhenItStarts()
+    {
+        var seen = new TrainingProgress?[3];
+        var options = new FitOptions { Epochs = 4, BatchSize = 5 };
+        CrossValidation.Run<LinearTestModel>(Data(30), 3, options, seed: 3, threads: 2, onFoldStart: (fold, progress) => seen[fold] = progress);
+        Assert.All(seen, p =>
+        {
+            Assert.NotNull(p);
+            Assert.Equal(4, p!.Epochs); // the fold's trainer filled it in as it trained: its last epoch and batch
+            Assert.Equal(4, p.Epoch);
+            Assert.Equal(p.Batches, p.Batch);
+        });
+        Assert.Equal(3, seen.Distinct().Count());
+    }
+
+    [Fact]
     public void MeanCurveAveragesEpochByEpoch()
     {
         var folds = CrossValidation.Run<LinearTestModel>(Data(40), 2, new FitOptions { Epochs = 3, BatchSize = 4 }, seed: 1);

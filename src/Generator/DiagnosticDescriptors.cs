@@ -88,6 +88,16 @@ namespace AotNet.Generator
             "Model is too large",
             "Model '{0}' needs {1} parameters (or workspace floats); at most {2} fit in one array");
 
+        public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+            "AOTNET016",
+            "Invalid dropout rate",
+            "Dropout rate {0} is invalid: the rate is the fraction of units dropped, in [0, 1)");
+
+        public static readonly DiagnosticDescriptor DropoutPosition = Error(
+            "AOTNET017",
+            "Dropout in an unsupported position",
+            "This Dropout is {0}: place [Dropout(rate)] between two [Dense] attributes");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -104,6 +104,7 @@ namespace AotNet.Generator
 
             w.Line("private const int LossOffset = " + I(m.LossOffset) + ";");
             w.Line("private const int MetricOffset = " + I(m.LossOffset + 1) + ";");
+            EmitDropoutLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
@@ -150,6 +151,10 @@ namespace AotNet.Generator
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
+            if (m.HasDropout)
+            {
+                w.Line("private ulong _dropoutKey; // the dropout key of the current training step (DropoutKernels.Key)");
+            }
             w.Line();
             w.Line("/// <summary>Topology, loss, optimizer and parameter layout.</summary>");
             w.Line("public static " + Training + "ModelDescription Description { get; } = new(");
@@ -160,7 +165,7 @@ namespace AotNet.Generator
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 string p = "Dense" + I(i);
-                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset),");
+                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i]) + ",");
             }
 
             w.Line("    },");
@@ -236,6 +241,15 @@ namespace AotNet.Generator
 
             w.Close();
             w.Line();
+            if (m.HasDropout)
+            {
+                w.Line("/// <summary>The dropout masks of the training passes that follow (Backward, TrainBatch sets it from its context): a step's key.</summary>");
+                w.Open("public void SetDropoutKey(ulong seed, long epoch, long step)");
+                w.Line("_dropoutKey = " + Kernels + "DropoutKernels.Key(seed, epoch, step);");
+                w.Close();
+                w.Line();
+            }
+
             w.Line("/// <summary>Block <paramref name=\"offset\"/> of the workspace: MaxRows rows of <paramref name=\"width\"/> floats.</summary>");
             w.Line("private static " + Span + " Block(" + Training + "Workspace workspace, int offset, int width) =>");
             w.Line("    new(workspace.Buffer, workspace.MaxRows * offset, workspace.MaxRows * width);");
@@ -323,12 +337,12 @@ namespace AotNet.Generator
             w.Line();
 
             w.Line("/// <summary>Forward over a block of rows: " + Escape(m.Topology) + ".</summary>");
-            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace" + (m.HasDropout ? ", bool training = false" : string.Empty) + ")");
             w.Line("int n = rows.Length;");
             w.Line("LoadInputs(inputs, rows, workspace);");
             for (int i = 0; i < m.Layers.Length; i++)
             {
-                w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + ");");
+                w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + (m.Layers[i].Dropout > 0 ? ", training" : string.Empty) + ");");
             }
 
             w.Close();
@@ -346,7 +360,7 @@ namespace AotNet.Generator
             w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).</summary>");
             w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas)");
             w.Line("int n = rows.Length;");
-            w.Line("ForwardChunk(inputs, rows, workspace);");
+            w.Line("ForwardChunk(inputs, rows, workspace" + (m.HasDropout ? ", training: true" : string.Empty) + ");");
             w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true);");
             for (int i = m.Last; i >= 0; i--)
             {
@@ -384,7 +398,13 @@ namespace AotNet.Generator
             bool relu = layer.Activation == ActivationKind.Relu;
             string range = m.SplitRows[i] ? "rows [from, to)" : "units [from, to) of every row";
             w.Line("/// <summary>" + Escape(LayerTitle(m, i)) + ": " + range + " of the block's first <paramref name=\"n\"/> rows.</summary>");
-            w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to)");
+            bool dropout = layer.Dropout > 0;
+            if (dropout)
+            {
+                w.Line("/// <remarks>With <paramref name=\"training\"/> (the default of the training passes), dropout " + R(layer.Dropout) + " follows: the mask and the dropped outputs go to their blocks.</remarks>");
+            }
+
+            w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to" + (dropout ? ", bool training = true" : string.Empty) + ")");
             w.Line(ReadOnlySpan + " kernel = new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
             w.Line(ReadOnlySpan + " bias = new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
@@ -410,16 +430,9 @@ namespace AotNet.Generator
                     w.Line(Kernels + "ActivationKernels.Relu(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
                 }
 
-                if (!m.SplitRows[i])
-                {
-                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
-                    w.Line("return;");
-                }
-                else
-                {
-                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
-                    w.Line("return;");
-                }
+                EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                EmitDropoutForward(w, m, i, byRows: true);
+                w.Line("return;");
 
                 w.Close();
                 w.Line();
@@ -427,7 +440,7 @@ namespace AotNet.Generator
             }
             else
             {
-                x = "Block(workspace, Activation" + I(i - 1) + "Offset, " + ldx + ")";
+                x = "Block(workspace, " + m.InputBlock(i) + ", " + ldx + ")";
             }
 
             w.Line(ReadOnlySpan + " x = " + x + ";");
@@ -436,6 +449,7 @@ namespace AotNet.Generator
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x.Slice(from * " + ldx + "), " + ldx + ", kernel, " + p + "Units, bias, z.Slice(from * " + p + "Units), " + p + "Units, to - from, " + ldx + ", " + p + "Units, " + reluArg + ");");
                 EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                EmitDropoutForward(w, m, i, byRows: true);
             }
             else
             {
@@ -446,6 +460,8 @@ namespace AotNet.Generator
                     w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from));");
                     w.Close();
                 }
+
+                EmitDropoutForward(w, m, i, byRows: false);
             }
 
             w.Close();
@@ -535,11 +551,22 @@ namespace AotNet.Generator
                 var below = m.Layers[i - 1];
                 string b = "Dense" + I(i - 1);
                 bool relu = below.Activation == ActivationKind.Relu;
+                bool dropout = below.Dropout > 0;
                 w.Line(ReadOnlySpan + " below = Block(workspace, Activation" + I(i - 1) + "Offset, " + b + "Units);");
+                if (dropout)
+                {
+                    w.Line(ReadOnlySpan + " dropped = Block(workspace, " + m.InputBlock(i) + ", " + b + "Units); // dense_" + I(i - 1) + "'s outputs after dropout: this layer's inputs");
+                }
+
                 w.Line(Span + " dBelow = Block(workspace, Delta" + I(i - 1) + "Offset, " + b + "Units);");
-                w.Line(Kernels + "MatrixKernels.BackwardWeights(below.Slice(k0), " + b + "Units, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
+                w.Line(Kernels + "MatrixKernels.BackwardWeights(" + (dropout ? "dropped" : "below") + ".Slice(k0), " + b + "Units, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
                 w.Line("// the delta of dense_" + I(i - 1) + " from this layer's kernel" + (relu ? ", through its relu" : string.Empty));
                 w.Line(Kernels + "MatrixKernels.BackwardInput(d, " + p + "Units, new " + ReadOnlySpan + "(_parameters, " + p + "KernelOffset + (k0 * " + p + "Units), (k1 - k0) * " + p + "Units), " + p + "Units, dBelow.Slice(k0), " + b + "Units, " + (relu ? "below.Slice(k0)" : "default") + ", n, k1 - k0, " + p + "Units);");
+                if (dropout)
+                {
+                    w.Line("// through dense_" + I(i - 1) + "'s dropout: the forward pass's mask (0 or 1 / (1 - rate))");
+                    w.Line(Kernels + "DropoutKernels.Backward(Block(workspace, Mask" + I(i - 1) + "Offset, " + b + "Units), dBelow, " + b + "Units, n, k0, k1);");
+                }
                 switch (below.Activation)
                 {
                     case ActivationKind.Sigmoid:
@@ -665,7 +692,7 @@ namespace AotNet.Generator
         private static void EmitTrainBatch(CodeWriter w, Layout m)
         {
             bool rowWise = m.Model.Optimizer == OptimizerKind.RmsProp;
-            bool fusedRow = m.Model.Optimizer == OptimizerKind.RmsProp && !m.Model.LegacyEpsilon;
+            bool fusedRow = m.Model.Optimizer == OptimizerKind.RmsProp && !m.Model.LegacyEpsilon && m.RowFusable;
             string name = m.Model.ClassName;
             w.Line("/// <summary>");
             w.Line("/// One training step on the context's batch. Chosen from the shapes: " + (fusedRow ? "a one-row batch of dense inputs takes the fused step; " : string.Empty));
@@ -676,6 +703,11 @@ namespace AotNet.Generator
             w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
             w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true);");
+            if (m.HasDropout)
+            {
+                w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
+            }
+
             w.Line("var state = _training is { } existing && global::System.Object.ReferenceEquals(existing.Context, context) ? existing : (_training = new TrainingState(this, context));");
             if (fusedRow)
             {
@@ -932,7 +964,7 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainRow(CodeWriter w, Layout m)
         {
-            if (m.Model.Optimizer != OptimizerKind.RmsProp || m.Model.LegacyEpsilon)
+            if (m.Model.Optimizer != OptimizerKind.RmsProp || m.Model.LegacyEpsilon || !m.RowFusable)
             {
                 return;
             }
@@ -1030,6 +1062,45 @@ namespace AotNet.Generator
             w.Line();
         }
 
+        /// <summary>Offsets, thresholds and scales of the dropout blocks (after the other blocks of a row).</summary>
+        private static void EmitDropoutLayout(CodeWriter w, Layout m)
+        {
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.Layers[i].Dropout > 0)
+                {
+                    w.Line("private const int Mask" + I(i) + "Offset = " + I(m.MaskOffset[i]) + "; // dropout " + R(m.Layers[i].Dropout) + " after dense_" + I(i) + ": its mask");
+                    w.Line("private const int Dropped" + I(i) + "Offset = " + I(m.MaskOffset[i] + m.Layers[i].Units) + "; // and the outputs after dropout");
+                    w.Line("private const uint Dropout" + I(i) + "Threshold = " + I(DropoutThreshold(m.Layers[i].Dropout)) + "u; // ceil(rate * 2^24)");
+                    w.Line("private const float Dropout" + I(i) + "Scale = " + F(1.0 / (1.0 - m.Layers[i].Dropout)) + "; // 1 / (1 - rate)");
+                }
+            }
+        }
+
+        /// <summary>Dropout after dense_i in training: rows [from, to) (or every row's units [from, to)) of its outputs.</summary>
+        private static void EmitDropoutForward(CodeWriter w, Layout m, int i, bool byRows)
+        {
+            if (m.Layers[i].Dropout <= 0)
+            {
+                return;
+            }
+
+            string p = "Dense" + I(i);
+            string range = byRows ? "from, to, 0, " + p + "Units" : "0, n, from, to";
+            w.Open("if (training)");
+            w.Line(Kernels + "DropoutKernels.Forward(Block(workspace, Activation" + I(i) + "Offset, " + p + "Units), Block(workspace, Mask" + I(i) + "Offset, " + p + "Units), Block(workspace, Dropped" + I(i) + "Offset, " + p + "Units), " + p + "Units, rows, " + range + ", _dropoutKey, Dropout" + I(i) + "Threshold, Dropout" + I(i) + "Scale);");
+            w.Close();
+            w.Open("else");
+            w.Line(Kernels + "DropoutKernels.PassThrough(Block(workspace, Activation" + I(i) + "Offset, " + p + "Units), Block(workspace, Dropped" + I(i) + "Offset, " + p + "Units), " + p + "Units, " + range + ");");
+            w.Close();
+        }
+
+        private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
+
+        /// <summary>The LayerDescription's init properties beyond the positional ones.</summary>
+        private static string LayerOptions(LayerSpec layer) =>
+            layer.Dropout > 0 ? " { DropoutRate = " + D(layer.Dropout) + " }" : string.Empty;
+
         private static void EmitChecks(CodeWriter w, Layout m)
         {
             w.Open("private static global::AotNet.Data.DenseMatrix? CheckBatch(in " + Training + "Batch batch, " + Training + "Workspace workspace, bool needsTargets)");
@@ -1115,6 +1186,8 @@ namespace AotNet.Generator
 
         private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+        private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
         private static string F(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
 
         private static string D(double value)
@@ -1152,6 +1225,19 @@ namespace AotNet.Generator
                 LogitsOffset = workspace;
                 LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
                 WorkspaceFloats = LossOffset + 2;
+                MaskOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    MaskOffset[i] = -1;
+                    if (Layers[i].Dropout > 0)
+                    {
+                        MaskOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += 2 * Layers[i].Units;
+                        HasDropout = true;
+                    }
+                }
+
+                RowFusable = !HasDropout;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -1161,7 +1247,7 @@ namespace AotNet.Generator
                 }
 
                 TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
-                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation)));
+                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty)));
             }
 
             public ModelSpec Model { get; }
@@ -1195,6 +1281,17 @@ namespace AotNet.Generator
             public bool TilesSupported { get; }
 
             public string Topology { get; }
+
+            /// <summary>Per layer: the offset of its dropout mask block (its dropped outputs follow), or -1.</summary>
+            public int[] MaskOffset { get; }
+
+            public bool HasDropout { get; }
+
+            /// <summary>Whether the fused one-row step (no dropout, no regulariser) applies.</summary>
+            public bool RowFusable { get; }
+
+            /// <summary>The workspace block layer <paramref name="i"/> reads its inputs from (i &gt; 0): the layer below's outputs, after its dropout.</summary>
+            public string InputBlock(int i) => (Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
         }
     }
 }

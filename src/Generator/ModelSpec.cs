@@ -34,8 +34,8 @@ namespace AotNet.Generator
         MeanAbsoluteError = 2,
     }
 
-    /// <summary>One dense layer: units and activation.</summary>
-    internal readonly record struct LayerSpec(int Units, ActivationKind Activation);
+    /// <summary>One dense layer: units, activation and the dropout rate applied to its output (0 = none).</summary>
+    internal readonly record struct LayerSpec(int Units, ActivationKind Activation, double Dropout = 0);
 
     /// <summary>Everything the emitter needs, with value equality (no symbols, syntax or locations).</summary>
     /// <param name="Namespace">Containing namespace, or null for the global namespace.</param>

@@ -12,6 +12,7 @@ namespace AotNet.Generator
     {
         public const string SequentialAttributeName = "AotNet.SequentialAttribute";
         private const string DenseAttributeName = "DenseAttribute";
+        private const string DropoutAttributeName = "DropoutAttribute";
         private const string RootNamespace = "AotNet";
 
         public static bool IsCandidate(SyntaxNode node) =>
@@ -115,9 +116,27 @@ namespace AotNet.Generator
             // Dense layers: Roslyn returns attributes in source order.
             var layers = new List<LayerSpec>();
             var layerLocations = new List<Location>();
+            var dropouts = new List<(int Layer, double Rate, Location Location)>();
             foreach (var attribute in type.GetAttributes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (IsRootAttribute(attribute.AttributeClass, DropoutAttributeName))
+                {
+                    if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not double rate)
+                    {
+                        return Fail(diagnostics); // does not bind: the compiler reports it
+                    }
+
+                    var dropoutLocation = LocationOf(attribute, cancellationToken) ?? classLocation;
+                    if (!(rate >= 0 && rate < 1))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropoutRate, dropoutLocation, Format(rate)));
+                    }
+
+                    dropouts.Add((layers.Count - 1, rate, dropoutLocation));
+                    continue;
+                }
+
                 if (!IsDense(attribute.AttributeClass))
                 {
                     continue;
@@ -146,6 +165,23 @@ namespace AotNet.Generator
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, name));
                 return Fail(diagnostics);
+            }
+
+            for (int d = 0; d < dropouts.Count; d++)
+            {
+                var (layer, rate, dropoutLocation) = dropouts[d];
+                string? problem = layer < 0 ? "before the first Dense layer (dropout on the inputs is not supported)"
+                    : layer == layers.Count - 1 ? "after the last Dense layer (dropout on the outputs is not supported)"
+                    : d > 0 && dropouts[d - 1].Layer == layer ? "right after another Dropout (use one Dropout with the combined rate)"
+                    : null;
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutPosition, dropoutLocation, problem));
+                }
+                else if (rate > 0 && rate < 1)
+                {
+                    layers[layer] = layers[layer] with { Dropout = rate };
+                }
             }
 
             for (int i = 0; i < layers.Count - 1; i++)
@@ -223,8 +259,10 @@ namespace AotNet.Generator
         private static ParseResult Fail(List<DiagnosticInfo> diagnostics) =>
             new(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
 
-        private static bool IsDense(INamedTypeSymbol? attribute) =>
-            attribute is { Name: DenseAttributeName, ContainingType: null } &&
+        private static bool IsDense(INamedTypeSymbol? attribute) => IsRootAttribute(attribute, DenseAttributeName);
+
+        private static bool IsRootAttribute(INamedTypeSymbol? attribute, string name) =>
+            attribute is { ContainingType: null } && attribute.Name == name &&
             attribute.ContainingNamespace is { Name: RootNamespace } ns &&
             ns.ContainingNamespace is { IsGlobalNamespace: true };
 

@@ -69,3 +69,17 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
 
     public Activation Activation { get; } = activation;
 }
+
+/// <summary>
+/// Keras's <c>Dropout(rate)</c> on the output of the <see cref="DenseAttribute"/> declared just before it: while training,
+/// each unit of each row is zeroed with probability <see cref="Rate"/> and the kept ones are scaled by
+/// <c>1 / (1 − rate)</c> (inverted dropout); evaluation and prediction pass the activations through unchanged.
+/// Masks come from a counter-based hash of (seed, epoch, step, data-set row, unit), so they depend on neither the
+/// thread count nor the vector width. Allowed between two Dense layers only.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute(double rate) : Attribute
+{
+    /// <summary>Fraction of units dropped, in [0, 1).</summary>
+    public double Rate { get; } = rate;
+}

@@ -8,6 +8,9 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     public string BiasName => $"dense_{Index}.bias";
 
     public int KernelLength => Inputs * Units;
+
+    /// <summary>Rate of the <see cref="DropoutAttribute"/> applied to this layer's outputs in training (0 = none).</summary>
+    public double DropoutRate { get; init; }
 }
 
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
@@ -29,5 +32,5 @@ public sealed record ModelDescription(
     /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
     public string Topology =>
         Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + string.Concat(
-            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}"));
+            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty)));
 }

@@ -98,10 +98,12 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         long allocatedAfterFirstEpoch = 0, excluded = 0;
         var clock = Stopwatch.StartNew();
         _pool.WarmCaller();
+        _context.Seed = Seeds.Derive(options.Seed, Seeds.Dropout);
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var epochStart = clock.Elapsed;
+            _context.Epoch = epoch;
             if (options.Shuffle)
             {
                 shuffler.Shuffle<int>(rows);

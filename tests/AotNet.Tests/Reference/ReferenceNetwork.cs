@@ -62,15 +62,31 @@ public sealed class ReferenceNetwork
         return x;
     }
 
+    /// <summary>
+    /// When set, <see cref="Backward"/> trains with dropout: the masks of this step key (<c>DropoutKernels.Key</c>), unit u of
+    /// data-set row r kept when <c>DropoutKernels.Keeps</c> says so, kept outputs scaled by 1 / (1 − rate) in double.
+    /// </summary>
+    public ulong? DropoutKey { get; set; }
+
     /// <summary>Affine outputs z and activations a of every layer.</summary>
     public (double[][] Z, double[][] A) Forward(double[] x)
+    {
+        var (z, a, _, _) = Pass(x, -1, training: false);
+        return (z, a);
+    }
+
+    /// <summary>z, a, each layer's inputs (after the dropout of the layer below in training) and the dropout masks (null: none).</summary>
+    public (double[][] Z, double[][] A, double[][] Inputs, double[]?[] Masks) Pass(double[] x, int row, bool training)
     {
         var layers = Description.Layers;
         var z = new double[layers.Count][];
         var a = new double[layers.Count][];
+        var inputs = new double[layers.Count][];
+        var masks = new double[]?[layers.Count];
         double[] input = x;
         for (int l = 0; l < layers.Count; l++)
         {
+            inputs[l] = input;
             var layer = layers[l];
             z[l] = new double[layer.Units];
             for (int j = 0; j < layer.Units; j++)
@@ -86,9 +102,23 @@ public sealed class ReferenceNetwork
 
             a[l] = Activate(layer.Activation, z[l]);
             input = a[l];
+            if (training && layer.DropoutRate > 0)
+            {
+                ulong rowKey = AotNet.Kernels.DropoutKernels.RowKey(DropoutKey!.Value, row);
+                uint threshold = AotNet.Kernels.DropoutKernels.Threshold(layer.DropoutRate);
+                var mask = new double[layer.Units];
+                input = new double[layer.Units];
+                for (int j = 0; j < layer.Units; j++)
+                {
+                    mask[j] = AotNet.Kernels.DropoutKernels.Keeps(rowKey, j, threshold) ? 1 / (1 - layer.DropoutRate) : 0;
+                    input[j] = a[l][j] * mask[j];
+                }
+
+                masks[l] = mask;
+            }
         }
 
-        return (z, a);
+        return (z, a, inputs, masks);
     }
 
     public static double[] Activate(Activation activation, double[] z)
@@ -237,7 +267,7 @@ public sealed class ReferenceNetwork
         {
             var x = InputRow(inputs, row);
             var y = targets.Row(row);
-            var (z, a) = Forward(x);
+            var (z, a, layerInputs, masks) = Pass(x, row, training: DropoutKey is not null);
             var p = a[^1];
             loss += SampleLoss(z[^1], p, y);
             metric += SampleMetric(p, y);
@@ -273,7 +303,7 @@ public sealed class ReferenceNetwork
             for (int l = layers.Count - 1; l >= 0; l--)
             {
                 var layer = layers[l];
-                double[] input = l == 0 ? x : a[l - 1];
+                double[] input = layerInputs[l];
                 for (int i = 0; i < layer.Inputs; i++)
                 {
                     for (int j = 0; j < layer.Units; j++)
@@ -295,6 +325,14 @@ public sealed class ReferenceNetwork
                         for (int j = 0; j < layer.Units; j++)
                         {
                             da[i] += Parameters[layer.KernelOffset + (i * layer.Units) + j] * delta[j];
+                        }
+                    }
+
+                    if (masks[l - 1] is { } mask)
+                    {
+                        for (int i = 0; i < da.Length; i++)
+                        {
+                            da[i] *= mask[i];
                         }
                     }
 

@@ -98,6 +98,11 @@ namespace AotNet.Generator
             "Dropout in an unsupported position",
             "This Dropout is {0}: place [Dropout(rate)] between two [Dense] attributes");
 
+        public static readonly DiagnosticDescriptor InvalidRegularizer = Error(
+            "AOTNET018",
+            "Invalid regularisation factor",
+            "{0} = {1} is invalid: a regularisation factor is a finite value >= 0 (0 = none)");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -46,6 +46,7 @@ namespace AotNet.Generator
             EmitPublicPasses(w, m);
             EmitChunkPasses(w, m);
             EmitStep(w, m);
+            EmitRegularizerMembers(w, m);
             EmitTrainBatch(w, m);
             EmitTrainRow(w, m);
             EmitChecks(w, m);
@@ -282,7 +283,7 @@ namespace AotNet.Generator
             w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
             w.Close();
             w.Line();
-            w.Line("return sums;");
+            w.Line(m.HasRegularizer ? "return new(sums.LossSum + (RegularizationLoss() * batch.Count), sums.MetricSum); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
             w.Close();
             w.Line();
 
@@ -301,7 +302,7 @@ namespace AotNet.Generator
             w.Close();
             w.Close();
             w.Line();
-            w.Line("return new(lossSum, metricSum);");
+            w.Line(m.HasRegularizer ? "return new(lossSum + (RegularizationLoss() * batch.Count), metricSum); // Keras's evaluate includes the penalty" : "return new(lossSum, metricSum);");
             w.Close();
             w.Line();
 
@@ -647,7 +648,7 @@ namespace AotNet.Generator
         private static void EmitStep(CodeWriter w, Layout m)
         {
             var model = m.Model;
-            w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>.</summary>");
+            w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>" + (m.HasRegularizer ? " plus the regularisers' gradient (added to Gradients / scale first)" : string.Empty) + ".</summary>");
             w.Open("public void Step(float scale)");
             w.Line("BeginStep();");
             w.Line("StepRange(0, ParameterCount, scale);");
@@ -666,6 +667,7 @@ namespace AotNet.Generator
             w.Line("/// <summary>The optimizer update of parameters [start, end) (element-wise: any split of a step gives the same floats).</summary>");
             w.Open("private void StepRange(int start, int end, float scale)");
             w.Line("int length = end - start;");
+            EmitRegularizerGradients(w, m);
             switch (model.Optimizer)
             {
                 case OptimizerKind.RmsProp:
@@ -691,7 +693,7 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainBatch(CodeWriter w, Layout m)
         {
-            bool rowWise = m.Model.Optimizer == OptimizerKind.RmsProp;
+            bool rowWise = m.Model.Optimizer == OptimizerKind.RmsProp && m.FirstKernelRowWise;
             bool fusedRow = m.Model.Optimizer == OptimizerKind.RmsProp && !m.Model.LegacyEpsilon && m.RowFusable;
             string name = m.Model.ClassName;
             w.Line("/// <summary>");
@@ -717,7 +719,16 @@ namespace AotNet.Generator
                 w.Line();
             }
 
-            w.Line("return state.Train();");
+            if (m.HasRegularizer)
+            {
+                w.Line("double penalty = RegularizationLoss(); // of the weights the batch sees, before the step (as Keras's loss)");
+                w.Line("var stats = state.Train();");
+                w.Line("return new(stats.LossSum + (penalty * context.Count), stats.MetricSum);");
+            }
+            else
+            {
+                w.Line("return state.Train();");
+            }
             w.Close();
             w.Line();
 
@@ -1062,6 +1073,63 @@ namespace AotNet.Generator
             w.Line();
         }
 
+        /// <summary>The regularisers' gradients added to the block's range [start, end) before the update (scale-aware), and RegularizationLoss.</summary>
+        private static void EmitRegularizerGradients(CodeWriter w, Layout m)
+        {
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("Regularize(start, end, " + p + "KernelOffset, " + p + "KernelLength, " + F(layer.KernelL1) + ", " + F(layer.KernelL2) + ", scale); // dense_" + I(i) + ".kernel");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("Regularize(start, end, " + p + "BiasOffset, " + p + "Units, " + F(layer.BiasL1) + ", " + F(layer.BiasL2) + ", scale); // dense_" + I(i) + ".bias");
+                }
+            }
+        }
+
+        private static void EmitRegularizerMembers(CodeWriter w, Layout m)
+        {
+            if (!m.HasRegularizer)
+            {
+                return;
+            }
+
+            w.Line("/// <summary>The regularisation penalty of the current weights (Keras's <c>model.losses</c> summed): l1 · Σ|w| + l2 · Σw² per regularised tensor.</summary>");
+            w.Open("public double RegularizationLoss()");
+            w.Line("double penalty = 0;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("penalty += " + Kernels + "RegularizerKernels.Penalty(" + p + "Kernel, " + D(layer.KernelL1) + ", " + D(layer.KernelL2) + ");");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("penalty += " + Kernels + "RegularizerKernels.Penalty(" + p + "Bias, " + D(layer.BiasL1) + ", " + D(layer.BiasL2) + ");");
+                }
+            }
+
+            w.Line("return penalty;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Adds the regulariser's gradient / scale to the gradient block where [offset, offset + length) meets [start, end).</summary>");
+            w.Open("private void Regularize(int start, int end, int offset, int length, float l1, float l2, float scale)");
+            w.Line("int from = global::System.Math.Max(start, offset), to = global::System.Math.Min(end, offset + length);");
+            w.Open("if (from < to)");
+            w.Line(Kernels + "RegularizerKernels.AddGradient(new " + ReadOnlySpan + "(_parameters, from, to - from), new " + Span + "(_gradients, from, to - from), l1, l2, scale);");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
         /// <summary>Offsets, thresholds and scales of the dropout blocks (after the other blocks of a row).</summary>
         private static void EmitDropoutLayout(CodeWriter w, Layout m)
         {
@@ -1098,8 +1166,36 @@ namespace AotNet.Generator
         private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
 
         /// <summary>The LayerDescription's init properties beyond the positional ones.</summary>
-        private static string LayerOptions(LayerSpec layer) =>
-            layer.Dropout > 0 ? " { DropoutRate = " + D(layer.Dropout) + " }" : string.Empty;
+        private static string LayerOptions(LayerSpec layer)
+        {
+            var options = new System.Collections.Generic.List<string>();
+            if (layer.Dropout > 0)
+            {
+                options.Add("DropoutRate = " + D(layer.Dropout));
+            }
+
+            if (layer.KernelL1 != 0)
+            {
+                options.Add("KernelL1 = " + D(layer.KernelL1));
+            }
+
+            if (layer.KernelL2 != 0)
+            {
+                options.Add("KernelL2 = " + D(layer.KernelL2));
+            }
+
+            if (layer.BiasL1 != 0)
+            {
+                options.Add("BiasL1 = " + D(layer.BiasL1));
+            }
+
+            if (layer.BiasL2 != 0)
+            {
+                options.Add("BiasL2 = " + D(layer.BiasL2));
+            }
+
+            return options.Count == 0 ? string.Empty : " { " + string.Join(", ", options) + " }";
+        }
 
         private static void EmitChecks(CodeWriter w, Layout m)
         {
@@ -1237,7 +1333,9 @@ namespace AotNet.Generator
                     }
                 }
 
-                RowFusable = !HasDropout;
+                HasRegularizer = Layers.Any(l => l.IsRegularized);
+                RowFusable = !HasDropout && !HasRegularizer;
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -1286,6 +1384,11 @@ namespace AotNet.Generator
             public int[] MaskOffset { get; }
 
             public bool HasDropout { get; }
+
+            public bool HasRegularizer { get; }
+
+            /// <summary>Whether a multi-hot first kernel may take the row-wise step (not with a regulariser, whose gradient is dense).</summary>
+            public bool FirstKernelRowWise { get; }
 
             /// <summary>Whether the fused one-row step (no dropout, no regulariser) applies.</summary>
             public bool RowFusable { get; }

@@ -34,8 +34,18 @@ namespace AotNet.Generator
         MeanAbsoluteError = 2,
     }
 
-    /// <summary>One dense layer: units, activation and the dropout rate applied to its output (0 = none).</summary>
-    internal readonly record struct LayerSpec(int Units, ActivationKind Activation, double Dropout = 0);
+    /// <summary>One dense layer: units, activation, the dropout rate applied to its output (0 = none) and its L1/L2 factors.</summary>
+    internal readonly record struct LayerSpec(
+        int Units,
+        ActivationKind Activation,
+        double Dropout = 0,
+        double KernelL1 = 0,
+        double KernelL2 = 0,
+        double BiasL1 = 0,
+        double BiasL2 = 0)
+    {
+        public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
+    }
 
     /// <summary>Everything the emitter needs, with value equality (no symbols, syntax or locations).</summary>
     /// <param name="Namespace">Containing namespace, or null for the global namespace.</param>

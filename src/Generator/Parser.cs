@@ -157,7 +157,30 @@ namespace AotNet.Generator
                 }
 
                 CheckEnum(diagnostics, location, "Activation", activation, 4);
-                layers.Add(new LayerSpec(units, (ActivationKind)activation));
+                double kernelL1 = 0, kernelL2 = 0, biasL1 = 0, biasL2 = 0;
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Value.Value is not double factor)
+                    {
+                        continue;
+                    }
+
+                    switch (argument.Key)
+                    {
+                        case "KernelL1": kernelL1 = factor; break;
+                        case "KernelL2": kernelL2 = factor; break;
+                        case "BiasL1": biasL1 = factor; break;
+                        case "BiasL2": biasL2 = factor; break;
+                        default: continue;
+                    }
+
+                    if (!(factor >= 0) || double.IsInfinity(factor))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRegularizer, location, argument.Key, Format(factor)));
+                    }
+                }
+
+                layers.Add(new LayerSpec(units, (ActivationKind)activation, 0, kernelL1, kernelL2, biasL1, biasL2));
                 layerLocations.Add(location);
             }
 

@@ -68,6 +68,18 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
     public int Units { get; } = units;
 
     public Activation Activation { get; } = activation;
+
+    /// <summary>Keras's <c>kernel_regularizer=L1L2(l1=…)</c>: <c>KernelL1 · Σ|kernel|</c> is added to the loss (and its gradient to the step).</summary>
+    public double KernelL1 { get; set; }
+
+    /// <summary>Keras's <c>kernel_regularizer=L2(…)</c>: <c>KernelL2 · Σ kernel²</c> is added to the loss (and its gradient to the step).</summary>
+    public double KernelL2 { get; set; }
+
+    /// <summary>Keras's <c>bias_regularizer=L1L2(l1=…)</c>: <c>BiasL1 · Σ|bias|</c>.</summary>
+    public double BiasL1 { get; set; }
+
+    /// <summary>Keras's <c>bias_regularizer=L2(…)</c>: <c>BiasL2 · Σ bias²</c>.</summary>
+    public double BiasL2 { get; set; }
 }
 
 /// <summary>

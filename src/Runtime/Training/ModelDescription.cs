@@ -11,6 +11,21 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
 
     /// <summary>Rate of the <see cref="DropoutAttribute"/> applied to this layer's outputs in training (0 = none).</summary>
     public double DropoutRate { get; init; }
+
+    /// <summary>L1 factor of the kernel regulariser (Keras's <c>L1L2.l1</c>; 0 = none).</summary>
+    public double KernelL1 { get; init; }
+
+    /// <summary>L2 factor of the kernel regulariser.</summary>
+    public double KernelL2 { get; init; }
+
+    /// <summary>L1 factor of the bias regulariser.</summary>
+    public double BiasL1 { get; init; }
+
+    /// <summary>L2 factor of the bias regulariser.</summary>
+    public double BiasL2 { get; init; }
+
+    /// <summary>Whether any regulariser applies to this layer.</summary>
+    public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
 }
 
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>

@@ -24,4 +24,24 @@ namespace AotNet.Tests.Generator.Models
     [Dropout(0.3)]
     [Dense(7, Activation.Softmax)]
     public sealed partial class DropoutSparseNet;
+
+    /// <summary>The book's L2 model on multi-hot inputs under RMSprop: a regularised first kernel leaves the row-wise step.</summary>
+    [Sequential(300, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+    [Dense(16, Activation.Relu, KernelL2 = 0.002)]
+    [Dense(16, Activation.Relu, KernelL2 = 0.002)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class L2Net;
+
+    /// <summary>L1 and L2 on kernels and biases, with dropout in between, Adam, a wide tanh layer (tiles).</summary>
+    [Sequential(30, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Adam, Metrics = Metric.MeanAbsoluteError, LearningRate = 0.01)]
+    [Dense(70, Activation.Tanh, KernelL1 = 0.01, BiasL2 = 0.05)]
+    [Dropout(0.2)]
+    [Dense(2, KernelL2 = 0.01, BiasL1 = 0.02)]
+    public sealed partial class RegularizedNet;
+
+    /// <summary>A regularised regression net under RMSprop trained row by row (the fused one-row step does not apply).</summary>
+    [Sequential(13, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.RmsProp, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(64, Activation.Relu, KernelL2 = 0.001, BiasL1 = 0.001)]
+    [Dense(1)]
+    public sealed partial class RegularizedRmsNet;
 }

@@ -234,9 +234,54 @@ public sealed class ReferenceNetwork
         return 0;
     }
 
+    /// <summary>The L1/L2 penalty of the current parameters (Keras's regularisation losses summed).</summary>
+    public double RegularizationLoss()
+    {
+        double penalty = 0;
+        foreach (var layer in Description.Layers)
+        {
+            for (int i = 0; i < layer.KernelLength; i++)
+            {
+                double w = Parameters[layer.KernelOffset + i];
+                penalty += (layer.KernelL1 * Math.Abs(w)) + (layer.KernelL2 * w * w);
+            }
+
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double b = Parameters[layer.BiasOffset + j];
+                penalty += (layer.BiasL1 * Math.Abs(b)) + (layer.BiasL2 * b * b);
+            }
+        }
+
+        return penalty;
+    }
+
+    /// <summary>The penalty's gradient: l1 sign(w) + 2 l2 w.</summary>
+    public double[] RegularizationGradient()
+    {
+        var g = new double[Parameters.Length];
+        foreach (var layer in Description.Layers)
+        {
+            for (int i = 0; i < layer.KernelLength; i++)
+            {
+                double w = Parameters[layer.KernelOffset + i];
+                g[layer.KernelOffset + i] = (layer.KernelL1 * Math.Sign(w)) + (2 * layer.KernelL2 * w);
+            }
+
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double b = Parameters[layer.BiasOffset + j];
+                g[layer.BiasOffset + j] = (layer.BiasL1 * Math.Sign(b)) + (2 * layer.BiasL2 * b);
+            }
+        }
+
+        return g;
+    }
+
+    /// <summary>Per-sample losses plus the penalty once per row (Keras's loss with regularisers), and the metric.</summary>
     public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
     {
-        double loss = 0, metric = 0;
+        double loss = RegularizationLoss() * rows.Length, metric = 0;
         foreach (int row in rows)
         {
             var (z, a) = Forward(InputRow(inputs, row));
@@ -259,10 +304,11 @@ public sealed class ReferenceNetwork
     }
 
     /// <summary>Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>.</summary>
+    /// <remarks>The returned loss includes the regularisation penalty once per row; its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
     public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
     {
         var layers = Description.Layers;
-        double loss = 0, metric = 0;
+        double loss = RegularizationLoss() * rows.Length, metric = 0;
         foreach (int row in rows)
         {
             var x = InputRow(inputs, row);
@@ -391,9 +437,10 @@ public sealed class ReferenceNetwork
     {
         _t++;
         double lr = Description.LearningRate;
+        var penalty = RegularizationGradient();
         for (int i = 0; i < Parameters.Length; i++)
         {
-            double g = gradient[i] * scale;
+            double g = (gradient[i] * scale) + penalty[i];
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:

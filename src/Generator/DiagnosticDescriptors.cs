@@ -103,6 +103,11 @@ namespace AotNet.Generator
             "Invalid regularisation factor",
             "{0} = {1} is invalid: a regularisation factor is a finite value >= 0 (0 = none)");
 
+        public static readonly DiagnosticDescriptor SparseCrossentropyNeedsSoftmax = Error(
+            "AOTNET019",
+            "Sparse categorical cross-entropy needs a softmax output with a unit per class",
+            "Loss.SparseCategoricalCrossentropy needs a last layer with Activation.Softmax and one unit per class (at least 2), but the last layer is {0} {1}; for two classes in one unit use Loss.BinaryCrossentropy with [Dense(1, Activation.Sigmoid)]");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

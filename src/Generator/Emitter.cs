@@ -513,6 +513,9 @@ namespace AotNet.Generator
             {
                 LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
                 LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                LossKind.SparseCategoricalCrossentropy => "SparseCategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                LossKind.MeanAbsoluteError => "MeanAbsoluteError(a, target)",
+                LossKind.Huber => "Huber(a, target)",
                 _ => "MeanSquaredError(a, target)",
             };
             w.Line("loss[r] = " + Kernels + "LossKernels." + lossCall + ";");
@@ -531,7 +534,8 @@ namespace AotNet.Generator
             if ((m.Model.Metrics & MetricFlags.Accuracy) != 0)
             {
                 bool binary = m.Layers[m.Last].Units == 1;
-                return Kernels + "MetricKernels." + (binary ? "BinaryAccuracy" : "CategoricalAccuracy") + "(" + a + ", " + target + ")";
+                string accuracy = m.Model.Loss == LossKind.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
+                return Kernels + "MetricKernels." + accuracy + "(" + a + ", " + target + ")";
             }
 
             return (m.Model.Metrics & MetricFlags.MeanAbsoluteError) != 0
@@ -625,6 +629,14 @@ namespace AotNet.Generator
                     break;
                 case LossKind.CategoricalCrossentropy:
                     w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
+                    break;
+                case LossKind.SparseCategoricalCrossentropy:
+                    w.Line(Kernels + "LossKernels.SparseCategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - onehot(label)");
+                    break;
+                case LossKind.MeanAbsoluteError:
+                case LossKind.Huber:
+                    w.Line(Kernels + "LossKernels." + m.Model.Loss + "Gradient(" + a + ", target, " + d + ");");
+                    EmitActivationBackward(w, m.Layers[m.Last].Activation, a, d);
                     break;
                 default:
                     w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
@@ -1213,8 +1225,17 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
             w.Line();
-            w.Open("if (needsTargets && (targets is null || targets.Cols != OutputCount))");
-            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
+            if (m.Model.Loss == LossKind.SparseCategoricalCrossentropy)
+            {
+                w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs sparse targets: one column holding the class index\", nameof(targets));");
+            }
+            else
+            {
+                w.Open("if (needsTargets && (targets is null || targets.Cols != OutputCount))");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
+            }
+
             w.Close();
             w.Close();
         }
@@ -1273,6 +1294,9 @@ namespace AotNet.Generator
         {
             LossKind.BinaryCrossentropy => "binary cross-entropy",
             LossKind.CategoricalCrossentropy => "categorical cross-entropy",
+            LossKind.SparseCategoricalCrossentropy => "sparse categorical cross-entropy",
+            LossKind.MeanAbsoluteError => "mean absolute error",
+            LossKind.Huber => "Huber loss (delta 1)",
             _ => "mean squared error",
         };
 
@@ -1300,7 +1324,7 @@ namespace AotNet.Generator
                 Model = model;
                 Layers = model.Layers.ToArray();
                 Last = Layers.Length - 1;
-                Fused = model.Loss != LossKind.MeanSquaredError;
+                Fused = model.Loss is LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy or LossKind.SparseCategoricalCrossentropy;
                 FanIn = new int[Layers.Length];
                 KernelOffset = new int[Layers.Length];
                 ActivationOffset = new int[Layers.Length];
@@ -1334,7 +1358,7 @@ namespace AotNet.Generator
                 }
 
                 HasRegularizer = Layers.Any(l => l.IsRegularized);
-                RowFusable = !HasDropout && !HasRegularizer;
+                RowFusable = !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy; // the fused row step knows the first three losses
                 FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)

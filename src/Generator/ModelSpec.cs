@@ -16,6 +16,9 @@ namespace AotNet.Generator
         MeanSquaredError = 0,
         BinaryCrossentropy = 1,
         CategoricalCrossentropy = 2,
+        SparseCategoricalCrossentropy = 3,
+        MeanAbsoluteError = 4,
+        Huber = 5,
     }
 
     /// <summary>Mirror of AotNet.Optimizer.</summary>

@@ -85,7 +85,7 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputsNotPositive, sequentialLocation, name, Format(inputs)));
             }
 
-            CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 2);
+            CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 5);
             CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 2);
             if ((metrics & ~3) != 0)
             {
@@ -226,6 +226,9 @@ namespace AotNet.Generator
                     break;
                 case LossKind.CategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CategoricalCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
+                    break;
+                case LossKind.SparseCategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SparseCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
                     break;
                 case LossKind.MeanSquaredError when last.Activation is ActivationKind.Sigmoid or ActivationKind.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(

@@ -16,6 +16,15 @@ public enum Loss
     MeanSquaredError = 0,
     BinaryCrossentropy = 1,
     CategoricalCrossentropy = 2,
+
+    /// <summary>Categorical cross-entropy with integer labels: the targets have one column holding the class index (no one-hot matrix).</summary>
+    SparseCategoricalCrossentropy = 3,
+
+    /// <summary>Keras's <c>mean_absolute_error</c> as the training loss.</summary>
+    MeanAbsoluteError = 4,
+
+    /// <summary>Keras's <c>Huber</c> loss with its default delta 1.0: <c>e²/2</c> for |e| ≤ 1, <c>|e| − 1/2</c> beyond.</summary>
+    Huber = 5,
 }
 
 /// <summary>Optimizer, with Keras 3 default hyper-parameters.</summary>

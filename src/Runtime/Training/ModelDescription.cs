@@ -41,6 +41,9 @@ public sealed record ModelDescription(
 {
     public int Outputs => Layers[^1].Units;
 
+    /// <summary>Columns of a target row: 1 (the class index) under sparse categorical cross-entropy, else <see cref="Outputs"/>.</summary>
+    public int TargetCount => Loss == Loss.SparseCategoricalCrossentropy ? 1 : Outputs;
+
     /// <summary>"accuracy", "mae" or null: the Keras history key of the model's metric.</summary>
     public string? MetricName => Metrics.HasFlag(Metric.Accuracy) ? "accuracy" : Metrics.HasFlag(Metric.MeanAbsoluteError) ? "mae" : null;
 

@@ -266,9 +266,9 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             throw new ArgumentException($"{name}: {data.Inputs.Cols} input columns, but {d.Name} takes {d.Inputs}", name);
         }
 
-        if (data.Targets.Cols != d.Outputs || data.Targets.Rows != data.Inputs.Rows)
+        if (data.Targets.Cols != d.TargetCount || data.Targets.Rows != data.Inputs.Rows)
         {
-            throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.Outputs}", name);
+            throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.TargetCount}", name);
         }
     }
 }

@@ -14,6 +14,9 @@ public class FeatureDiagnosticsTests
         { "AOTNET017", "Dropout(0.5)", "[Sequential(4)] [Dense(3)] [Dense(1)] [Dropout(0.5)] public partial class Net;" },
         { "AOTNET018", "Dense(3, KernelL2 = -0.01)", "[Sequential(4)] [Dense(3, KernelL2 = -0.01)] [Dense(1)] public partial class Net;" },
         { "AOTNET018", "Dense(1, BiasL1 = double.PositiveInfinity)", "[Sequential(4)] [Dense(3)] [Dense(1, BiasL1 = double.PositiveInfinity)] public partial class Net;" },
+        { "AOTNET019", "Dense(1, Activation.Softmax)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy)] [Dense(3)] [Dense(1, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET019", "Dense(3, Activation.Sigmoid)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy)] [Dense(3, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET014", "Sequential(4, Loss = (Loss)6)", "[Sequential(4, Loss = (Loss)6)] [Dense(1)] public partial class Net;" },
         { "AOTNET017", "Dropout(0.25)", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [Dropout(0.25)] [Dense(1)] public partial class Net;" },
     };
 
@@ -43,6 +46,9 @@ public class FeatureDiagnosticsTests
     [Theory]
     [InlineData("[Sequential(4)] [Dense(3, Activation.Tanh)] [Dropout(0.5)] [Dense(3)] [Dropout(0)] [Dense(1)] public partial class Net;")]
     [InlineData("[Sequential(4)] [Dense(3, Activation.Relu, KernelL1 = 0.01, KernelL2 = 0.01, BiasL1 = 0, BiasL2 = 1)] [Dense(1, KernelL2 = 0.5)] public partial record Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.Huber, Optimizer = Optimizer.Adam)] [Dense(3)] [Dense(2, Activation.Tanh)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.MeanAbsoluteError, Metrics = Metric.MeanAbsoluteError)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(3)] [Dropout(0.999)] [Dense(1, Activation.Sigmoid)] public sealed partial class Net;")]
     public void ValidDeclarationsReportNothingAndCompile(string declaration)
     {

@@ -44,4 +44,28 @@ namespace AotNet.Tests.Generator.Models
     [Dense(64, Activation.Relu, KernelL2 = 0.001, BiasL1 = 0.001)]
     [Dense(1)]
     public sealed partial class RegularizedRmsNet;
+
+    /// <summary>WideSparseNet's topology under sparse categorical cross-entropy: integer labels, the row-wise multi-hot step.</summary>
+    [Sequential(500, Loss = Loss.SparseCategoricalCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy, LearningRate = 0.01)]
+    [Dense(40, Activation.Relu)]
+    [Dense(7, Activation.Softmax)]
+    public sealed partial class SparseLabelNet;
+
+    /// <summary>Sparse categorical cross-entropy on dense inputs with Adam and a wide tanh layer (tiles).</summary>
+    [Sequential(33, Loss = Loss.SparseCategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
+    [Dense(80, Activation.Tanh)]
+    [Dense(5, Activation.Softmax)]
+    public sealed partial class SparseLabelAdamNet;
+
+    /// <summary>Mean absolute error as the loss, RMSprop (rows one at a time take the chunk path).</summary>
+    [Sequential(13, Loss = Loss.MeanAbsoluteError, Optimizer = Optimizer.RmsProp, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(64, Activation.Relu)]
+    [Dense(2)]
+    public sealed partial class MaeNet;
+
+    /// <summary>Huber loss with SGD momentum and a tanh output.</summary>
+    [Sequential(20, Loss = Loss.Huber, Optimizer = Optimizer.Sgd, Momentum = 0.9, LearningRate = 0.05)]
+    [Dense(12, Activation.Relu)]
+    [Dense(3, Activation.Tanh)]
+    public sealed partial class HuberNet;
 }

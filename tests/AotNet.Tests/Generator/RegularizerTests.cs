@@ -94,7 +94,7 @@ public class RegularizerTests
         }
     }
 
-    private static void AssertThreadIndependent<T>(int batchSize, bool sparse)
+    internal static void AssertThreadIndependent<T>(int batchSize, bool sparse)
         where T : class, IModelGradients<T>
     {
         int count = batchSize == 1 ? 40 : 700;
@@ -161,7 +161,7 @@ public class RegularizerTests
         return ModelHarness.RealValued(description, rows, 21);
     }
 
-    private sealed class ReferenceCheck : GeneratedModelTests.IModelCheck
+    internal sealed class ReferenceCheck : GeneratedModelTests.IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -170,7 +170,7 @@ public class RegularizerTests
             var description = T.Description;
             var (inputs, targets) = Data(description, Rows, dense: false);
             var model = T.Create(17);
-            var reference = new ReferenceNetwork(description, model.Parameters);
+            var reference = new ReferenceNetwork(description, model.Parameters, legacyEpsilon, momentum);
             var workspace = model.CreateWorkspace(Rows);
             int[] rows = ModelHarness.AllRows(Rows).Reverse().ToArray();
             var batch = new Batch(inputs, targets, rows);
@@ -193,7 +193,7 @@ public class RegularizerTests
         }
     }
 
-    private sealed class FiniteDifferences : GeneratedModelTests.IModelCheck
+    internal sealed class FiniteDifferences : GeneratedModelTests.IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>

@@ -37,7 +37,7 @@ public sealed class ReferenceNetwork
 
     public double Momentum { get; }
 
-    private bool FusedLoss => Description.Loss != Loss.MeanSquaredError;
+    private bool FusedLoss => Description.Loss is Loss.BinaryCrossentropy or Loss.CategoricalCrossentropy or Loss.SparseCategoricalCrossentropy;
 
     /// <summary>Input row <paramref name="row"/> as dense doubles (a sparse row becomes its 0/1 form).</summary>
     public static double[] InputRow(Features inputs, int row)
@@ -189,6 +189,29 @@ public sealed class ReferenceNetwork
                 }
 
                 return loss / n;
+            case Loss.MeanAbsoluteError:
+                for (int j = 0; j < n; j++)
+                {
+                    loss += Math.Abs(p[j] - y[j]);
+                }
+
+                return loss / n;
+            case Loss.Huber:
+                for (int j = 0; j < n; j++)
+                {
+                    double e = Math.Abs(p[j] - y[j]);
+                    loss += e <= 1 ? 0.5 * e * e : e - 0.5;
+                }
+
+                return loss / n;
+            case Loss.SparseCategoricalCrossentropy:
+                double top = z.Max(), sum = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    sum += Math.Exp(z[j] - top);
+                }
+
+                return top + Math.Log(sum) - z[(int)y[0]];
             default:
                 double max = z.Max(), sumExp = 0;
                 for (int j = 0; j < n; j++)
@@ -214,7 +237,12 @@ public sealed class ReferenceNetwork
             for (int j = 1; j < p.Length; j++)
             {
                 bestP = p[j] > p[bestP] ? j : bestP;
-                bestY = y[j] > y[bestY] ? j : bestY;
+                bestY = y.Length == p.Length && y[j] > y[bestY] ? j : bestY;
+            }
+
+            if (Description.Loss == Loss.SparseCategoricalCrossentropy)
+            {
+                bestY = (int)y[0];
             }
 
             return bestP == bestY ? 1 : 0;
@@ -334,6 +362,24 @@ public sealed class ReferenceNetwork
                 {
                     delta[j] = p[j] - y[j];
                 }
+            }
+            else if (Description.Loss == Loss.SparseCategoricalCrossentropy)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    delta[j] = p[j] - (j == (int)y[0] ? 1 : 0);
+                }
+            }
+            else if (Description.Loss is Loss.MeanAbsoluteError or Loss.Huber)
+            {
+                var dp = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    double e = p[j] - y[j];
+                    dp[j] = (Description.Loss == Loss.Huber ? Math.Clamp(e, -1, 1) : Math.Sign(e)) / n;
+                }
+
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp);
             }
             else
             {

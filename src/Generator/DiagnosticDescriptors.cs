@@ -108,6 +108,19 @@ namespace AotNet.Generator
             "Sparse categorical cross-entropy needs a softmax output with a unit per class",
             "Loss.SparseCategoricalCrossentropy needs a last layer with Activation.Softmax and one unit per class (at least 2), but the last layer is {0} {1}; for two classes in one unit use Loss.BinaryCrossentropy with [Dense(1, Activation.Sigmoid)]");
 
+        public static readonly DiagnosticDescriptor InvalidSlope = Error(
+            "AOTNET020",
+            "Invalid leaky relu slope",
+            "NegativeSlope = {0} is invalid: use a finite slope (Keras's default is 0.2)");
+
+        public static readonly DiagnosticDescriptor IgnoredLayerOption = new(
+            "AOTNET021",
+            "Layer option has no effect",
+            "{0} only applies to {1} and is ignored on this layer",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

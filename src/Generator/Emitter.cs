@@ -408,7 +408,7 @@ namespace AotNet.Generator
             w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to" + (dropout ? ", bool training = true" : string.Empty) + ")");
             w.Line(ReadOnlySpan + " kernel = new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
             w.Line(ReadOnlySpan + " bias = new(_parameters, " + p + "BiasOffset, " + p + "Units);");
-            w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
+            w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : layer.KeepsZ ? "Z" + I(i) + "Offset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
             if (fusedOutput || (layer.Activation != ActivationKind.Linear && layer.Activation != ActivationKind.Relu))
             {
                 w.Line(Span + " a = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units);");
@@ -431,7 +431,7 @@ namespace AotNet.Generator
                     w.Line(Kernels + "ActivationKernels.Relu(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
                 }
 
-                EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                EmitActivationRows(w, layer, fusedOutput, p);
                 EmitDropoutForward(w, m, i, byRows: true);
                 w.Line("return;");
 
@@ -449,16 +449,16 @@ namespace AotNet.Generator
             if (m.SplitRows[i])
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x.Slice(from * " + ldx + "), " + ldx + ", kernel, " + p + "Units, bias, z.Slice(from * " + p + "Units), " + p + "Units, to - from, " + ldx + ", " + p + "Units, " + reluArg + ");");
-                EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                EmitActivationRows(w, layer, fusedOutput, p);
                 EmitDropoutForward(w, m, i, byRows: true);
             }
             else
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x, " + ldx + ", kernel.Slice(from), " + p + "Units, bias.Slice(from), z.Slice(from), " + p + "Units, n, " + ldx + ", to - from, " + reluArg + ");");
-                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh || layer.KeepsZ)
                 {
                     w.Open("for (int r = 0; r < n; r++)");
-                    w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from));");
+                    w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from)" + SlopeArgument(layer) + ");");
                     w.Close();
                 }
 
@@ -470,8 +470,15 @@ namespace AotNet.Generator
         }
 
         /// <summary>The activation of rows [from, to) after the affine map (relu is fused into the kernels).</summary>
-        private static void EmitActivationRows(CodeWriter w, ActivationKind activation, bool fusedOutput, string p)
+        private static void EmitActivationRows(CodeWriter w, LayerSpec layer, bool fusedOutput, string p)
         {
+            var activation = layer.Activation;
+            if (layer.KeepsZ)
+            {
+                w.Line(Kernels + "ActivationKernels." + activation + "(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units), a.Slice(from * " + p + "Units, (to - from) * " + p + "Units)" + SlopeArgument(layer) + ");");
+                return;
+            }
+
             switch (activation)
             {
                 case ActivationKind.Sigmoid:
@@ -522,6 +529,11 @@ namespace AotNet.Generator
             w.Line("metric[r] = " + MetricCall(m, "a", "target") + ";");
             w.Open("if (gradient)");
             w.Line(Span + " d = deltas.Slice(r * OutputCount, OutputCount);");
+            if (m.Layers[m.Last].KeepsZ)
+            {
+                w.Line(ReadOnlySpan + " zRow = Block(workspace, Z" + I(m.Last) + "Offset, OutputCount).Slice(r * OutputCount, OutputCount);");
+            }
+
             EmitLossGradient(w, m, "a", "d");
             w.Close();
             w.Close();
@@ -572,6 +584,14 @@ namespace AotNet.Generator
                     w.Line("// through dense_" + I(i - 1) + "'s dropout: the forward pass's mask (0 or 1 / (1 - rate))");
                     w.Line(Kernels + "DropoutKernels.Backward(Block(workspace, Mask" + I(i - 1) + "Offset, " + b + "Units), dBelow, " + b + "Units, n, k0, k1);");
                 }
+                if (below.KeepsZ)
+                {
+                    w.Line(ReadOnlySpan + " zBelow = Block(workspace, Z" + I(i - 1) + "Offset, " + b + "Units);");
+                    w.Open("for (int r = 0; r < n; r++)");
+                    w.Line(Kernels + "ActivationKernels." + below.Activation + "Backward(zBelow.Slice((r * " + b + "Units) + k0, k1 - k0), dBelow.Slice((r * " + b + "Units) + k0, k1 - k0)" + SlopeArgument(below) + ");");
+                    w.Close();
+                }
+
                 switch (below.Activation)
                 {
                     case ActivationKind.Sigmoid:
@@ -636,14 +656,30 @@ namespace AotNet.Generator
                 case LossKind.MeanAbsoluteError:
                 case LossKind.Huber:
                     w.Line(Kernels + "LossKernels." + m.Model.Loss + "Gradient(" + a + ", target, " + d + ");");
-                    EmitActivationBackward(w, m.Layers[m.Last].Activation, a, d);
+                    EmitOutputActivationBackward(w, m, a, d);
                     break;
                 default:
                     w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
-                    EmitActivationBackward(w, m.Layers[m.Last].Activation, a, d);
+                    EmitOutputActivationBackward(w, m, a, d);
                     break;
             }
         }
+
+        /// <summary>The output layer's activation backward under a regression loss: from its z row (<c>zRow</c>, in LossRows) for the z activations.</summary>
+        private static void EmitOutputActivationBackward(CodeWriter w, Layout m, string a, string d)
+        {
+            var last = m.Layers[m.Last];
+            if (last.KeepsZ)
+            {
+                w.Line(Kernels + "ActivationKernels." + last.Activation + "Backward(zRow, " + d + SlopeArgument(last) + ");");
+            }
+            else
+            {
+                EmitActivationBackward(w, last.Activation, a, d);
+            }
+        }
+
+        private static string SlopeArgument(LayerSpec layer) => layer.Activation == ActivationKind.LeakyRelu ? ", " + F(layer.NegativeSlope) : string.Empty;
 
         private static void EmitActivationBackward(CodeWriter w, ActivationKind activation, string a, string d)
         {
@@ -1147,6 +1183,11 @@ namespace AotNet.Generator
         {
             for (int i = 0; i < m.Layers.Length; i++)
             {
+                if (m.ZOffset[i] >= 0)
+                {
+                    w.Line("private const int Z" + I(i) + "Offset = " + I(m.ZOffset[i]) + "; // dense_" + I(i) + "'s affine outputs (its " + ActivationName(m.Layers[i].Activation) + " works from z)");
+                }
+
                 if (m.Layers[i].Dropout > 0)
                 {
                     w.Line("private const int Mask" + I(i) + "Offset = " + I(m.MaskOffset[i]) + "; // dropout " + R(m.Layers[i].Dropout) + " after dense_" + I(i) + ": its mask");
@@ -1181,6 +1222,11 @@ namespace AotNet.Generator
         private static string LayerOptions(LayerSpec layer)
         {
             var options = new System.Collections.Generic.List<string>();
+            if (layer.Activation == ActivationKind.LeakyRelu)
+            {
+                options.Add("NegativeSlope = " + D(layer.NegativeSlope));
+            }
+
             if (layer.Dropout > 0)
             {
                 options.Add("DropoutRate = " + D(layer.Dropout));
@@ -1358,7 +1404,18 @@ namespace AotNet.Generator
                 }
 
                 HasRegularizer = Layers.Any(l => l.IsRegularized);
-                RowFusable = !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy; // the fused row step knows the first three losses
+                ZOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    ZOffset[i] = -1;
+                    if (Layers[i].KeepsZ)
+                    {
+                        ZOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += Layers[i].Units;
+                    }
+                }
+
+                RowFusable = !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
                 FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
@@ -1408,6 +1465,9 @@ namespace AotNet.Generator
             public int[] MaskOffset { get; }
 
             public bool HasDropout { get; }
+
+            /// <summary>Per layer: the offset of its z block (the activations that work from z), or -1.</summary>
+            public int[] ZOffset { get; }
 
             public bool HasRegularizer { get; }
 

@@ -8,6 +8,12 @@ namespace AotNet.Generator
         Sigmoid = 2,
         Softmax = 3,
         Tanh = 4,
+        Gelu = 5,
+        Elu = 6,
+        Selu = 7,
+        LeakyRelu = 8,
+        Softplus = 9,
+        Silu = 10,
     }
 
     /// <summary>Mirror of AotNet.Loss.</summary>
@@ -45,8 +51,12 @@ namespace AotNet.Generator
         double KernelL1 = 0,
         double KernelL2 = 0,
         double BiasL1 = 0,
-        double BiasL2 = 0)
+        double BiasL2 = 0,
+        double NegativeSlope = 0.2)
     {
+        /// <summary>Whether the activation is one of those whose forward and backward work from z (kept in a block of its own).</summary>
+        public bool KeepsZ => Activation >= ActivationKind.Gelu;
+
         public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
     }
 

@@ -156,8 +156,8 @@ namespace AotNet.Generator
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnitsNotPositive, location, Format(index), Format(units)));
                 }
 
-                CheckEnum(diagnostics, location, "Activation", activation, 4);
-                double kernelL1 = 0, kernelL2 = 0, biasL1 = 0, biasL2 = 0;
+                CheckEnum(diagnostics, location, "Activation", activation, 10);
+                double kernelL1 = 0, kernelL2 = 0, biasL1 = 0, biasL2 = 0, negativeSlope = 0.2;
                 foreach (var argument in attribute.NamedArguments)
                 {
                     if (argument.Value.Value is not double factor)
@@ -171,6 +171,18 @@ namespace AotNet.Generator
                         case "KernelL2": kernelL2 = factor; break;
                         case "BiasL1": biasL1 = factor; break;
                         case "BiasL2": biasL2 = factor; break;
+                        case "NegativeSlope":
+                            negativeSlope = factor;
+                            if (double.IsNaN(factor) || double.IsInfinity(factor))
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSlope, location, Format(factor)));
+                            }
+                            else if (activation != (int)ActivationKind.LeakyRelu)
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredLayerOption, location, "NegativeSlope", "Activation.LeakyRelu"));
+                            }
+
+                            continue;
                         default: continue;
                     }
 
@@ -180,7 +192,7 @@ namespace AotNet.Generator
                     }
                 }
 
-                layers.Add(new LayerSpec(units, (ActivationKind)activation, 0, kernelL1, kernelL2, biasL1, biasL2));
+                layers.Add(new LayerSpec(units, (ActivationKind)activation, 0, kernelL1, kernelL2, biasL1, biasL2, negativeSlope));
                 layerLocations.Add(location);
             }
 

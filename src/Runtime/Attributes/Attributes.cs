@@ -8,6 +8,24 @@ public enum Activation
     Sigmoid = 2,
     Softmax = 3,
     Tanh = 4,
+
+    /// <summary>Keras's <c>gelu</c> with its default <c>approximate=False</c>: the exact erf form <c>0.5 x (1 + erf(x / √2))</c>.</summary>
+    Gelu = 5,
+
+    /// <summary>Keras's <c>elu</c> (alpha 1): <c>x &gt; 0 ? x : e^x − 1</c>.</summary>
+    Elu = 6,
+
+    /// <summary>Keras's <c>selu</c>: <c>1.0507010 · (x &gt; 0 ? x : 1.6732632 (e^x − 1))</c>.</summary>
+    Selu = 7,
+
+    /// <summary>Keras's <c>leaky_relu</c>: <c>x &gt; 0 ? x : slope · x</c>, slope <see cref="DenseAttribute.NegativeSlope"/> (Keras's default 0.2).</summary>
+    LeakyRelu = 8,
+
+    /// <summary>Keras's <c>softplus</c>: <c>log(1 + e^x)</c>.</summary>
+    Softplus = 9,
+
+    /// <summary>Keras's <c>silu</c> (also <c>swish</c>): <c>x · sigmoid(x)</c>.</summary>
+    Silu = 10,
 }
 
 /// <summary>Training loss. The cross-entropies are fused with their sigmoid/softmax and computed from logits.</summary>
@@ -77,6 +95,9 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
     public int Units { get; } = units;
 
     public Activation Activation { get; } = activation;
+
+    /// <summary>Activation.LeakyRelu only: the slope below 0 (Keras's <c>negative_slope</c>, default 0.2).</summary>
+    public double NegativeSlope { get; set; } = 0.2;
 
     /// <summary>Keras's <c>kernel_regularizer=L1L2(l1=…)</c>: <c>KernelL1 · Σ|kernel|</c> is added to the loss (and its gradient to the step).</summary>
     public double KernelL1 { get; set; }

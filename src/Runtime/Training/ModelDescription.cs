@@ -12,6 +12,9 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     /// <summary>Rate of the <see cref="DropoutAttribute"/> applied to this layer's outputs in training (0 = none).</summary>
     public double DropoutRate { get; init; }
 
+    /// <summary>The slope below 0 of a <see cref="Activation.LeakyRelu"/> layer.</summary>
+    public double NegativeSlope { get; init; } = 0.2;
+
     /// <summary>L1 factor of the kernel regulariser (Keras's <c>L1L2.l1</c>; 0 = none).</summary>
     public double KernelL1 { get; init; }
 

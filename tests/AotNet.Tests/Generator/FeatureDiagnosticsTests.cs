@@ -17,6 +17,9 @@ public class FeatureDiagnosticsTests
         { "AOTNET019", "Dense(1, Activation.Softmax)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy)] [Dense(3)] [Dense(1, Activation.Softmax)] public partial class Net;" },
         { "AOTNET019", "Dense(3, Activation.Sigmoid)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy)] [Dense(3, Activation.Sigmoid)] public partial class Net;" },
         { "AOTNET014", "Sequential(4, Loss = (Loss)6)", "[Sequential(4, Loss = (Loss)6)] [Dense(1)] public partial class Net;" },
+        { "AOTNET020", "Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)", "[Sequential(4)] [Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)] [Dense(1)] public partial class Net;" },
+        { "AOTNET021", "Dense(3, Activation.Relu, NegativeSlope = 0.1)", "[Sequential(4)] [Dense(3, Activation.Relu, NegativeSlope = 0.1)] [Dense(1)] public partial class Net;" },
+        { "AOTNET014", "Dense(1, (Activation)11)", "[Sequential(4)] [Dense(1, (Activation)11)] public partial class Net;" },
         { "AOTNET017", "Dropout(0.25)", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [Dropout(0.25)] [Dense(1)] public partial class Net;" },
     };
 

@@ -68,4 +68,25 @@ namespace AotNet.Tests.Generator.Models
     [Dense(12, Activation.Relu)]
     [Dense(3, Activation.Tanh)]
     public sealed partial class HuberNet;
+
+    /// <summary>Gelu (wide: units split into tiles), Elu, and a Softplus output under mean squared error, Adam.</summary>
+    [Sequential(12, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Adam, Metrics = Metric.MeanAbsoluteError, LearningRate = 0.01)]
+    [Dense(70, Activation.Gelu)]
+    [Dense(9, Activation.Elu)]
+    [Dense(2, Activation.Softplus)]
+    public sealed partial class GeluEluNet;
+
+    /// <summary>Selu on a multi-hot first layer, dropout, LeakyRelu with its own slope, a sigmoid output, RMSprop.</summary>
+    [Sequential(300, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+    [Dense(16, Activation.Selu)]
+    [Dropout(0.1)]
+    [Dense(8, Activation.LeakyRelu, NegativeSlope = 0.1)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class SeluLeakyNet;
+
+    /// <summary>Silu (wide) and a LeakyRelu output with Keras's default slope, Huber, plain SGD.</summary>
+    [Sequential(10, Loss = Loss.Huber, Optimizer = Optimizer.Sgd, LearningRate = 0.05)]
+    [Dense(65, Activation.Silu)]
+    [Dense(3, Activation.LeakyRelu)]
+    public sealed partial class SiluNet;
 }

@@ -100,7 +100,7 @@ public sealed class ReferenceNetwork
                 z[l][j] = s;
             }
 
-            a[l] = Activate(layer.Activation, z[l]);
+            a[l] = Activate(layer.Activation, z[l], layer.NegativeSlope);
             input = a[l];
             if (training && layer.DropoutRate > 0)
             {
@@ -121,11 +121,23 @@ public sealed class ReferenceNetwork
         return (z, a, inputs, masks);
     }
 
-    public static double[] Activate(Activation activation, double[] z)
+    public static double[] Activate(Activation activation, double[] z, double negativeSlope = 0.2)
     {
         var a = new double[z.Length];
         switch (activation)
         {
+            case Activation.Gelu:
+            case Activation.Elu:
+            case Activation.Selu:
+            case Activation.LeakyRelu:
+            case Activation.Softplus:
+            case Activation.Silu:
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = Function(activation, z[j], negativeSlope);
+                }
+
+                break;
             case Activation.Linear:
                 Array.Copy(z, a, z.Length);
                 break;
@@ -379,7 +391,7 @@ public sealed class ReferenceNetwork
                     dp[j] = (Description.Loss == Loss.Huber ? Math.Clamp(e, -1, 1) : Math.Sign(e)) / n;
                 }
 
-                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp);
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
             }
             else
             {
@@ -389,7 +401,7 @@ public sealed class ReferenceNetwork
                     dp[j] = 2 * (p[j] - y[j]) / n;
                 }
 
-                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp);
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
             }
 
             for (int l = layers.Count - 1; l >= 0; l--)
@@ -428,7 +440,7 @@ public sealed class ReferenceNetwork
                         }
                     }
 
-                    delta = ActivationBackward(layers[l - 1].Activation, z[l - 1], a[l - 1], da);
+                    delta = ActivationBackward(layers[l - 1].Activation, z[l - 1], a[l - 1], da, layers[l - 1].NegativeSlope);
                 }
             }
         }
@@ -436,14 +448,77 @@ public sealed class ReferenceNetwork
         return new BatchStats(loss, metric);
     }
 
+    private const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;
+
+    /// <summary>Keras's definitions in double: gelu (erf form), elu, selu, leaky relu, softplus, silu.</summary>
+    public static double Function(Activation activation, double x, double negativeSlope = 0.2) => activation switch
+    {
+        Activation.Gelu => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Selu => SeluScale * (x > 0 ? x : SeluAlpha * (Math.Exp(x) - 1)),
+        Activation.LeakyRelu => x > 0 ? x : negativeSlope * x,
+        Activation.Softplus => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
+        Activation.Silu => x / (1 + Math.Exp(-x)),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    /// <summary>The derivatives of <see cref="Function"/>.</summary>
+    public static double Derivative(Activation activation, double x, double negativeSlope = 0.2)
+    {
+        double sigmoid = 1 / (1 + Math.Exp(-x));
+        return activation switch
+        {
+            Activation.Gelu => (0.5 * (1 + Erf(x / Math.Sqrt(2)))) + (x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI)),
+            Activation.Elu => x > 0 ? 1 : Math.Exp(x),
+            Activation.Selu => SeluScale * (x > 0 ? 1 : SeluAlpha * Math.Exp(x)),
+            Activation.LeakyRelu => x > 0 ? 1 : negativeSlope,
+            Activation.Softplus => sigmoid,
+            Activation.Silu => sigmoid * (1 + (x * (1 - sigmoid))),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+        };
+    }
+
+    /// <summary>erf in double: the Maclaurin series below 3, else 1 − erfc by its continued fraction (both to ~1e-15).</summary>
+    public static double Erf(double x)
+    {
+        double ax = Math.Abs(x);
+        double result;
+        if (ax < 3)
+        {
+            double term = ax, sum = ax, x2 = ax * ax;
+            for (int n = 1; n < 200 && Math.Abs(term) > 1e-18 * Math.Abs(sum); n++)
+            {
+                term *= -x2 / n;
+                sum += term / ((2 * n) + 1);
+            }
+
+            result = 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        else
+        {
+            // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + 2/(x + …)))))
+            double f = ax;
+            for (int k = 60; k >= 1; k--)
+            {
+                f = ax + (k / 2.0 / f);
+            }
+
+            result = 1 - (Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / f);
+        }
+
+        return x < 0 ? -result : result;
+    }
+
     /// <summary>dL/dz from dL/da (full Jacobian for softmax).</summary>
-    public static double[] ActivationBackward(Activation activation, double[] z, double[] a, double[] da)
+    public static double[] ActivationBackward(Activation activation, double[] z, double[] a, double[] da, double negativeSlope = 0.2)
     {
         var dz = new double[da.Length];
         for (int j = 0; j < da.Length; j++)
         {
             dz[j] = activation switch
             {
+                Activation.Gelu or Activation.Elu or Activation.Selu or Activation.LeakyRelu or Activation.Softplus or Activation.Silu =>
+                    da[j] * Derivative(activation, z[j], negativeSlope),
                 Activation.Linear => da[j],
                 Activation.Relu => z[j] > 0 ? da[j] : 0,
                 Activation.Sigmoid => da[j] * a[j] * (1 - a[j]),

@@ -27,7 +27,14 @@ internal static class Runner
             switch (experiment)
             {
                 case Experiment.Imdb:
-                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation);
+                    var imdb = DataSources.Imdb(settings, reporter, cancellation);
+                    results.Imdb = TextClassification.Run<ImdbNet>(imdb, settings, reporter, cancellation);
+                    foreach (string variant in settings.ImdbVariants)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        (results.ImdbVariants ??= new Dictionary<string, TextResult>(StringComparer.Ordinal))[variant] = ImdbVariants.Run(variant, imdb, settings, reporter, cancellation);
+                    }
+
                     break;
                 case Experiment.Reuters:
                     results.Reuters = TextClassification.Run<ReutersNet>(DataSources.Reuters(settings, reporter, cancellation), settings, reporter, cancellation);
@@ -67,6 +74,20 @@ internal static class Runner
                 ("seconds load / train / test", I($"{text.Seconds.Load:0.000} / {text.Seconds.Train:0.000} / {text.Seconds.Test:0.000}")),
                 ("bytes allocated after epoch 1", I($"{text.AllocatedBytesAfterFirstEpoch}")),
             ]));
+        }
+
+        if (results.Imdb is { } original && results.ImdbVariants is { Count: > 0 } variants)
+        {
+            var rows = new List<(string, string)>();
+            foreach (var (name, result) in new[] { ("original", original) }.Concat(variants.Select(v => (v.Key, v.Value))))
+            {
+                var valLoss = result.History["val_loss"];
+                double lowest = valLoss.Min();
+                rows.Add((name == "original" ? "original (16-16)" : ImdbVariants.Describe(name),
+                    I($"lowest val_loss {lowest:0.0000} at epoch {Array.IndexOf(valLoss, lowest) + 1}, final {valLoss[^1]:0.0000}; test accuracy {result.Test["accuracy"]:0.0000}")));
+            }
+
+            sections.Add(("imdb-variants", rows));
         }
 
         if (results.Boston is { } boston)

@@ -121,6 +121,27 @@ namespace AotNet.Generator
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor OneMetricOnly = new(
+            "AOTNET022",
+            "Only one metric is computed",
+            "Metrics declares Accuracy and MeanAbsoluteError, but a model computes one metric: Accuracy is reported and MeanAbsoluteError is not; declare one of them",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor MetricDoesNotFitLoss = Error(
+            "AOTNET023",
+            "Metric does not fit the loss",
+            "Metric.{0} does not fit Loss.{1}: {2}");
+
+        public static readonly DiagnosticDescriptor AccuracyOnRegression = new(
+            "AOTNET024",
+            "Accuracy on a regression output",
+            "Metric.Accuracy under Loss.{0} with a {1} output compares outputs with 0.5 (one unit) or takes the argmax: it is meant for sigmoid or softmax outputs; use Metric.MeanAbsoluteError for regression",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -229,6 +229,22 @@ namespace AotNet.Generator
 
             var last = layers[layers.Count - 1];
             var lastLocation = layerLocations[layers.Count - 1];
+            var lossKind = (LossKind)loss;
+            if (metrics == 3)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OneMetricOnly, sequentialLocation));
+            }
+
+            if ((metrics & 2) != 0 && lossKind == LossKind.SparseCategoricalCrossentropy)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricDoesNotFitLoss, sequentialLocation, "MeanAbsoluteError", "SparseCategoricalCrossentropy", "its targets are class indices, not values to compare with the outputs; use Metric.Accuracy"));
+            }
+            else if ((metrics & 1) != 0 && lossKind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber &&
+                last.Activation is not (ActivationKind.Sigmoid or ActivationKind.Softmax))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AccuracyOnRegression, sequentialLocation, lossKind.ToString(), last.Activation.ToString()));
+            }
+
             string lastUnits = Format(last.Units) + (last.Units == 1 ? " unit" : " units");
             string lastActivation = last.Activation.ToString();
             switch ((LossKind)loss)

@@ -20,6 +20,9 @@ public class FeatureDiagnosticsTests
         { "AOTNET020", "Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)", "[Sequential(4)] [Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)] [Dense(1)] public partial class Net;" },
         { "AOTNET021", "Dense(3, Activation.Relu, NegativeSlope = 0.1)", "[Sequential(4)] [Dense(3, Activation.Relu, NegativeSlope = 0.1)] [Dense(1)] public partial class Net;" },
         { "AOTNET014", "Dense(1, (Activation)11)", "[Sequential(4)] [Dense(1, (Activation)11)] public partial class Net;" },
+        { "AOTNET022", "Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError)", "[Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError)] [Dense(1, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET023", "Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)] [Dense(3, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET024", "Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)", "[Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)] [Dense(2)] public partial class Net;" },
         { "AOTNET017", "Dropout(0.25)", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [Dropout(0.25)] [Dense(1)] public partial class Net;" },
     };
 

@@ -725,7 +725,9 @@ namespace AotNet.Generator
                     w.Line(Kernels + "OptimizerKernels.Adam(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), new(_velocity, start, length), scale, _stepSize, Beta1, Beta2, Epsilon);");
                     break;
                 default:
-                    w.Line(model.Momentum > 0
+                    w.Line(model.Momentum > 0 && model.Nesterov
+                        ? Kernels + "OptimizerKernels.Apply(new " + Kernels + "SgdNesterovUpdate(LearningRate, Momentum), new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), default, scale);"
+                        : model.Momentum > 0
                         ? Kernels + "OptimizerKernels.SgdMomentum(new(_parameters, start, length), new(_gradients, start, length), new(_momentum, start, length), scale, LearningRate, Momentum);"
                         : Kernels + "OptimizerKernels.Sgd(new(_parameters, start, length), new(_gradients, start, length), scale, LearningRate);");
                     break;
@@ -1323,7 +1325,7 @@ namespace AotNet.Generator
 
             if (model.Optimizer == OptimizerKind.Sgd && model.Momentum > 0)
             {
-                summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture);
+                summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture) + (model.Nesterov ? ", Nesterov" : string.Empty);
             }
 
             return summary + ")";

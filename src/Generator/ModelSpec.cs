@@ -83,7 +83,8 @@ namespace AotNet.Generator
         double LearningRate,
         MetricFlags Metrics,
         bool LegacyEpsilon,
-        double Momentum);
+        double Momentum,
+        bool Nesterov = false);
 
     /// <summary>What the parser found for one annotated class: a model (null when there are errors) and diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -52,7 +52,7 @@ namespace AotNet.Generator
             var sequentialLocation = LocationOf(sequential, cancellationToken) ?? classLocation;
             int loss = 0, optimizer = 0, metrics = 0;
             double learningRate = 0, momentum = 0;
-            bool legacyEpsilon = false, momentumSet = false;
+            bool legacyEpsilon = false, momentumSet = false, nesterov = false;
             foreach (var argument in sequential.NamedArguments)
             {
                 var value = argument.Value.Value;
@@ -76,6 +76,9 @@ namespace AotNet.Generator
                         break;
                     case "LegacyEpsilon" when value is bool b:
                         legacyEpsilon = b;
+                        break;
+                    case "Nesterov" when value is bool b:
+                        nesterov = b;
                         break;
                 }
             }
@@ -106,6 +109,11 @@ namespace AotNet.Generator
             if (momentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
+            }
+
+            if (nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Nesterov", "Sgd", optimizerKind.ToString()));
             }
 
             if (legacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 2)
@@ -306,7 +314,8 @@ namespace AotNet.Generator
                 learningRate,
                 (MetricFlags)metrics,
                 legacyEpsilon,
-                momentum);
+                momentum,
+                nesterov && momentum > 0);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 

@@ -86,6 +86,9 @@ public sealed class SequentialAttribute(int inputs) : Attribute
 
     /// <summary>SGD only: momentum (0 = plain SGD).</summary>
     public double Momentum { get; set; }
+
+    /// <summary>SGD only: Keras's <c>nesterov=True</c> (<c>v = μv − lr·g; w += μv − lr·g</c>); with Momentum 0 it is plain SGD.</summary>
+    public bool Nesterov { get; set; }
 }
 
 /// <summary>A fully connected layer: <c>activation(x · kernel + bias)</c>, kernel stored [in, out].</summary>

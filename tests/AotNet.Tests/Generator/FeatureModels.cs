@@ -89,4 +89,16 @@ namespace AotNet.Tests.Generator.Models
     [Dense(65, Activation.Silu)]
     [Dense(3, Activation.LeakyRelu)]
     public sealed partial class SiluNet;
+
+    /// <summary>SGD with Nesterov momentum.</summary>
+    [Sequential(10, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, Momentum = 0.9, Nesterov = true, LearningRate = 0.02, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(70, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class NesterovNet;
+
+    /// <summary>The same with classic momentum (Nesterov off), for comparison.</summary>
+    [Sequential(10, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, Momentum = 0.9, LearningRate = 0.02, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(70, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class ClassicMomentumNet;
 }

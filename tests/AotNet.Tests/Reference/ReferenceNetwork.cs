@@ -14,8 +14,9 @@ public sealed class ReferenceNetwork
     private readonly double[] _v;
     private long _t;
 
-    public ReferenceNetwork(ModelDescription description, ReadOnlySpan<float> parameters, bool legacyEpsilon = false, double momentum = 0)
+    public ReferenceNetwork(ModelDescription description, ReadOnlySpan<float> parameters, bool legacyEpsilon = false, double momentum = 0, bool nesterov = false)
     {
+        Nesterov = nesterov;
         Description = description;
         Parameters = new double[description.ParameterCount];
         for (int i = 0; i < Parameters.Length; i++)
@@ -36,6 +37,9 @@ public sealed class ReferenceNetwork
     public bool LegacyEpsilon { get; }
 
     public double Momentum { get; }
+
+    /// <summary>SGD: Keras's nesterov=True (w += μv − lr g after v = μv − lr g).</summary>
+    public bool Nesterov { get; }
 
     private bool FusedLoss => Description.Loss is Loss.BinaryCrossentropy or Loss.CategoricalCrossentropy or Loss.SparseCategoricalCrossentropy;
 
@@ -578,7 +582,7 @@ public sealed class ReferenceNetwork
                     if (Momentum > 0)
                     {
                         _m[i] = (Momentum * _m[i]) - (lr * g);
-                        Parameters[i] += _m[i];
+                        Parameters[i] += Nesterov ? (Momentum * _m[i]) - (lr * g) : _m[i];
                     }
                     else
                     {

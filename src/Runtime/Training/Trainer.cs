@@ -72,6 +72,26 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         CheckShapes(train, nameof(train));
+        if (options.ValidationSplit != 0)
+        {
+            if (!(options.ValidationSplit > 0 && options.ValidationSplit < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, "ValidationSplit is a fraction in (0, 1)");
+            }
+
+            if (validation is null)
+            {
+                int splitAt = (int)Math.Floor(train.Count * (1.0 - options.ValidationSplit)); // Keras's train_validation_split
+                if (splitAt == 0 || splitAt == train.Count)
+                {
+                    throw new ArgumentException($"train: {train.Count} rows cannot be split into training and validation rows with ValidationSplit = {options.ValidationSplit}; give more rows or another fraction", nameof(train));
+                }
+
+                validation = train.SliceRows(splitAt, train.Count - splitAt);
+                train = train.SliceRows(0, splitAt);
+            }
+        }
+
         if (train.Count == 0)
         {
             throw new ArgumentException("train: no rows to train on", nameof(train));
@@ -139,6 +159,13 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             {
                 long before = AllocatedByTraining();
                 observer.OnEpochEnd(epoch, history, clock.Elapsed - epochStart);
+                excluded += AllocatedByTraining() - before;
+            }
+
+            for (int c = 0; c < options.Callbacks.Count; c++)
+            {
+                long before = AllocatedByTraining();
+                options.Callbacks[c].OnEpochEnd(epoch, history, clock.Elapsed - epochStart);
                 excluded += AllocatedByTraining() - before;
             }
 

@@ -142,6 +142,11 @@ namespace AotNet.Generator
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor InvalidClipping = Error(
+            "AOTNET025",
+            "Invalid gradient clipping",
+            "Gradient clipping: {0}");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

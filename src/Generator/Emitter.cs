@@ -47,6 +47,7 @@ namespace AotNet.Generator
             EmitChunkPasses(w, m);
             EmitStep(w, m);
             EmitRegularizerMembers(w, m);
+            EmitClipMembers(w, m);
             EmitTrainBatch(w, m);
             EmitTrainRow(w, m);
             EmitChecks(w, m);
@@ -152,6 +153,12 @@ namespace AotNet.Generator
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
+            if (m.HasClipping)
+            {
+                w.Line("private float _clipScale; // the current step's gradient scale (1 / rows)");
+                w.Line("private readonly float[] _clipFactors = new float[" + I(2 * m.Layers.Length) + "]; // per kernel and bias: the norm clipping factor of the current step");
+            }
+
             if (m.HasDropout)
             {
                 w.Line("private ulong _dropoutKey; // the dropout key of the current training step (DropoutKernels.Key)");
@@ -698,6 +705,11 @@ namespace AotNet.Generator
             var model = m.Model;
             w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>" + (m.HasRegularizer ? " plus the regularisers' gradient (added to Gradients / scale first)" : string.Empty) + ".</summary>");
             w.Open("public void Step(float scale)");
+            if (m.HasClipping)
+            {
+                w.Line("_clipScale = scale;");
+            }
+
             w.Line("BeginStep();");
             w.Line("StepRange(0, ParameterCount, scale);");
             w.Close();
@@ -710,12 +722,14 @@ namespace AotNet.Generator
                 w.Line("_stepSize = " + Kernels + "OptimizerKernels.AdamStepSize(LearningRate, Beta1, Beta2, _iterations);");
             }
 
+            EmitClipNorms(w, m);
             w.Close();
             w.Line();
             w.Line("/// <summary>The optimizer update of parameters [start, end) (element-wise: any split of a step gives the same floats).</summary>");
             w.Open("private void StepRange(int start, int end, float scale)");
             w.Line("int length = end - start;");
             EmitRegularizerGradients(w, m);
+            EmitClipRange(w, m);
             switch (model.Optimizer)
             {
                 case OptimizerKind.RmsProp:
@@ -767,6 +781,11 @@ namespace AotNet.Generator
                 w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
                 w.Close();
                 w.Line();
+            }
+
+            if (m.HasClipping)
+            {
+                w.Line("_clipScale = 1f / context.Count; // the scale of this step's update, for the clipping norms in BeginStep");
             }
 
             if (m.HasRegularizer)
@@ -1126,6 +1145,11 @@ namespace AotNet.Generator
         /// <summary>The regularisers' gradients added to the block's range [start, end) before the update (scale-aware), and RegularizationLoss.</summary>
         private static void EmitRegularizerGradients(CodeWriter w, Layout m)
         {
+            if (m.Model.ClipNorm > 0 || m.Model.GlobalClipNorm > 0)
+            {
+                return; // BeginStep adds them, before it measures the norms
+            }
+
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 var layer = m.Layers[i];
@@ -1175,6 +1199,83 @@ namespace AotNet.Generator
             w.Line("int from = global::System.Math.Max(start, offset), to = global::System.Math.Min(end, offset + length);");
             w.Open("if (from < to)");
             w.Line(Kernels + "RegularizerKernels.AddGradient(new " + ReadOnlySpan + "(_parameters, from, to - from), new " + Span + "(_gradients, from, to - from), l1, l2, scale);");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>BeginStep for ClipNorm / GlobalClipNorm: the norms of the step's gradients (Gradients · scale plus the regularisers') and their factors.</summary>
+        private static void EmitClipNorms(CodeWriter w, Layout m)
+        {
+            var model = m.Model;
+            if (!(model.ClipNorm > 0 || model.GlobalClipNorm > 0))
+            {
+                return;
+            }
+
+            w.Line("// Keras's " + (model.ClipNorm > 0 ? "clipnorm " + R(model.ClipNorm) + " per variable" : "global_clipnorm " + R(model.GlobalClipNorm)) + ": the regularisers' gradients first go into the block (/ scale)");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("Regularize(0, ParameterCount, " + p + "KernelOffset, " + p + "KernelLength, " + F(layer.KernelL1) + ", " + F(layer.KernelL2) + ", _clipScale);");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("Regularize(0, ParameterCount, " + p + "BiasOffset, " + p + "Units, " + F(layer.BiasL1) + ", " + F(layer.BiasL2) + ", _clipScale);");
+                }
+            }
+
+            if (model.ClipNorm > 0)
+            {
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    string p = "Dense" + I(i);
+                    w.Line("_clipFactors[" + I(2 * i) + "] = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(new " + ReadOnlySpan + "(_gradients, " + p + "KernelOffset, " + p + "KernelLength), _clipScale), " + D(model.ClipNorm) + ");");
+                    w.Line("_clipFactors[" + I((2 * i) + 1) + "] = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(new " + ReadOnlySpan + "(_gradients, " + p + "BiasOffset, " + p + "Units), _clipScale), " + D(model.ClipNorm) + ");");
+                }
+            }
+            else
+            {
+                w.Line("float factor = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(_gradients, _clipScale), " + D(model.GlobalClipNorm) + ");");
+                w.Line("global::System.Array.Fill(_clipFactors, factor);");
+            }
+        }
+
+        /// <summary>StepRange's clipping of [start, end): clipvalue element-wise, or the norm factors of BeginStep per tensor.</summary>
+        private static void EmitClipRange(CodeWriter w, Layout m)
+        {
+            var model = m.Model;
+            if (model.ClipValue > 0)
+            {
+                w.Line(Kernels + "ClippingKernels.ClipValue(new " + Span + "(_gradients, start, length), scale, " + F(model.ClipValue) + "); // Keras's clipvalue");
+            }
+            else if (model.ClipNorm > 0 || model.GlobalClipNorm > 0)
+            {
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    string p = "Dense" + I(i);
+                    w.Line("ClipRange(start, end, " + p + "KernelOffset, " + p + "KernelLength, _clipFactors[" + I(2 * i) + "]);");
+                    w.Line("ClipRange(start, end, " + p + "BiasOffset, " + p + "Units, _clipFactors[" + I((2 * i) + 1) + "]);");
+                }
+            }
+        }
+
+        private static void EmitClipMembers(CodeWriter w, Layout m)
+        {
+            if (!(m.Model.ClipNorm > 0 || m.Model.GlobalClipNorm > 0))
+            {
+                return;
+            }
+
+            w.Line("/// <summary>Scales the gradient block where [offset, offset + length) meets [start, end) by a clipping factor.</summary>");
+            w.Open("private void ClipRange(int start, int end, int offset, int length, float factor)");
+            w.Line("int from = global::System.Math.Max(start, offset), to = global::System.Math.Min(end, offset + length);");
+            w.Open("if (from < to)");
+            w.Line(Kernels + "ClippingKernels.Scale(new " + Span + "(_gradients, from, to - from), factor);");
             w.Close();
             w.Close();
             w.Line();
@@ -1417,8 +1518,9 @@ namespace AotNet.Generator
                     }
                 }
 
-                RowFusable = !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
-                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0;
+                HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -1472,6 +1574,9 @@ namespace AotNet.Generator
             public int[] ZOffset { get; }
 
             public bool HasRegularizer { get; }
+
+            /// <summary>Whether the optimizer clips gradients (ClipValue, ClipNorm or GlobalClipNorm).</summary>
+            public bool HasClipping { get; }
 
             /// <summary>Whether a multi-hot first kernel may take the row-wise step (not with a regulariser, whose gradient is dense).</summary>
             public bool FirstKernelRowWise { get; }

@@ -84,7 +84,10 @@ namespace AotNet.Generator
         MetricFlags Metrics,
         bool LegacyEpsilon,
         double Momentum,
-        bool Nesterov = false);
+        bool Nesterov = false,
+        double ClipValue = 0,
+        double ClipNorm = 0,
+        double GlobalClipNorm = 0);
 
     /// <summary>What the parser found for one annotated class: a model (null when there are errors) and diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

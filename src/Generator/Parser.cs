@@ -53,6 +53,7 @@ namespace AotNet.Generator
             int loss = 0, optimizer = 0, metrics = 0;
             double learningRate = 0, momentum = 0;
             bool legacyEpsilon = false, momentumSet = false, nesterov = false;
+            double clipValue = 0, clipNorm = 0, globalClipNorm = 0;
             foreach (var argument in sequential.NamedArguments)
             {
                 var value = argument.Value.Value;
@@ -79,6 +80,15 @@ namespace AotNet.Generator
                         break;
                     case "Nesterov" when value is bool b:
                         nesterov = b;
+                        break;
+                    case "ClipValue" when value is double d:
+                        clipValue = d;
+                        break;
+                    case "ClipNorm" when value is double d:
+                        clipNorm = d;
+                        break;
+                    case "GlobalClipNorm" when value is double d:
+                        globalClipNorm = d;
                         break;
                 }
             }
@@ -109,6 +119,19 @@ namespace AotNet.Generator
             if (momentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
+            }
+
+            foreach (var (option, clip) in new[] { ("ClipValue", clipValue), ("ClipNorm", clipNorm), ("GlobalClipNorm", globalClipNorm) })
+            {
+                if (!(clip >= 0) || double.IsInfinity(clip))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, option + " = " + Format(clip) + " is invalid: use a finite value > 0, or 0 for no clipping"));
+                }
+            }
+
+            if ((clipValue > 0 ? 1 : 0) + (clipNorm > 0 ? 1 : 0) + (globalClipNorm > 0 ? 1 : 0) > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, "only one of ClipValue, ClipNorm and GlobalClipNorm can be set, as in Keras"));
             }
 
             if (nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
@@ -315,7 +338,10 @@ namespace AotNet.Generator
                 (MetricFlags)metrics,
                 legacyEpsilon,
                 momentum,
-                nesterov && momentum > 0);
+                nesterov && momentum > 0,
+                clipValue,
+                clipNorm,
+                globalClipNorm);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 

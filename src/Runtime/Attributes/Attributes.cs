@@ -89,6 +89,15 @@ public sealed class SequentialAttribute(int inputs) : Attribute
 
     /// <summary>SGD only: Keras's <c>nesterov=True</c> (<c>v = μv − lr·g; w += μv − lr·g</c>); with Momentum 0 it is plain SGD.</summary>
     public bool Nesterov { get; set; }
+
+    /// <summary>Keras's optimizer <c>clipvalue</c>: each gradient element clipped to [−ClipValue, ClipValue] (0 = off).</summary>
+    public double ClipValue { get; set; }
+
+    /// <summary>Keras's optimizer <c>clipnorm</c>: each variable's gradient (a kernel, a bias) scaled to an L2 norm of at most ClipNorm (0 = off).</summary>
+    public double ClipNorm { get; set; }
+
+    /// <summary>Keras's optimizer <c>global_clipnorm</c>: all gradients scaled together to a global L2 norm of at most GlobalClipNorm (0 = off).</summary>
+    public double GlobalClipNorm { get; set; }
 }
 
 /// <summary>A fully connected layer: <c>activation(x · kernel + bias)</c>, kernel stored [in, out].</summary>

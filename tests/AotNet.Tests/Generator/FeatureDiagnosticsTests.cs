@@ -24,6 +24,8 @@ public class FeatureDiagnosticsTests
         { "AOTNET023", "Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)] [Dense(3, Activation.Softmax)] public partial class Net;" },
         { "AOTNET024", "Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)", "[Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)] [Dense(2)] public partial class Net;" },
         { "AOTNET013", "Sequential(4, Optimizer = Optimizer.Adam, Nesterov = true)", "[Sequential(4, Optimizer = Optimizer.Adam, Nesterov = true)] [Dense(1)] public partial class Net;" },
+        { "AOTNET025", "Sequential(4, ClipValue = 1, ClipNorm = 1)", "[Sequential(4, ClipValue = 1, ClipNorm = 1)] [Dense(1)] public partial class Net;" },
+        { "AOTNET025", "Sequential(4, GlobalClipNorm = -1)", "[Sequential(4, GlobalClipNorm = -1)] [Dense(1)] public partial class Net;" },
         { "AOTNET017", "Dropout(0.25)", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [Dropout(0.25)] [Dense(1)] public partial class Net;" },
     };
 

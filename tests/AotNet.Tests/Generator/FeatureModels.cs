@@ -101,4 +101,22 @@ namespace AotNet.Tests.Generator.Models
     [Dense(70, Activation.Tanh)]
     [Dense(2)]
     public sealed partial class ClassicMomentumNet;
+
+    /// <summary>clipvalue with Adam.</summary>
+    [Sequential(10, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Adam, ClipValue = 0.05, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(70, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class ClipValueNet;
+
+    /// <summary>clipnorm per variable with SGD momentum and an L2 regulariser (whose gradient is clipped with the rest).</summary>
+    [Sequential(10, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, Momentum = 0.5, LearningRate = 0.05, ClipNorm = 0.2, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(70, Activation.Tanh, KernelL2 = 0.01)]
+    [Dense(2)]
+    public sealed partial class ClipNormNet;
+
+    /// <summary>global_clipnorm on a multi-hot RMSprop model (the row-wise first-kernel step gives way to the block path).</summary>
+    [Sequential(300, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, GlobalClipNorm = 0.02, Metrics = Metric.Accuracy)]
+    [Dense(16, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class GlobalClipNormNet;
 }

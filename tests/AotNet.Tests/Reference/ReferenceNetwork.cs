@@ -38,6 +38,33 @@ public sealed class ReferenceNetwork
 
     public double Momentum { get; }
 
+    /// <summary>Keras's optimizer clipvalue (0 = off).</summary>
+    public double ClipValue { get; init; }
+
+    /// <summary>Keras's clipnorm: each variable (kernel, bias) by its own norm (0 = off).</summary>
+    public double ClipNorm { get; init; }
+
+    /// <summary>Keras's global_clipnorm (0 = off).</summary>
+    public double GlobalClipNorm { get; init; }
+
+    private static void ClipByNorm(double[] g, int offset, int length, double clip)
+    {
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            sum += g[i] * g[i];
+        }
+
+        double norm = Math.Sqrt(sum);
+        if (norm > clip)
+        {
+            for (int i = offset; i < offset + length; i++)
+            {
+                g[i] *= clip / norm;
+            }
+        }
+    }
+
     /// <summary>SGD: Keras's nesterov=True (w += μv − lr g after v = μv − lr g).</summary>
     public bool Nesterov { get; }
 
@@ -563,9 +590,32 @@ public sealed class ReferenceNetwork
         _t++;
         double lr = Description.LearningRate;
         var penalty = RegularizationGradient();
+        var clipped = new double[Parameters.Length];
+        for (int i = 0; i < clipped.Length; i++)
+        {
+            clipped[i] = (gradient[i] * scale) + penalty[i];
+            if (ClipValue > 0)
+            {
+                clipped[i] = Math.Clamp(clipped[i], -ClipValue, ClipValue);
+            }
+        }
+
+        if (ClipNorm > 0)
+        {
+            foreach (var layer in Description.Layers)
+            {
+                ClipByNorm(clipped, layer.KernelOffset, layer.KernelLength, ClipNorm);
+                ClipByNorm(clipped, layer.BiasOffset, layer.Units, ClipNorm);
+            }
+        }
+        else if (GlobalClipNorm > 0)
+        {
+            ClipByNorm(clipped, 0, clipped.Length, GlobalClipNorm);
+        }
+
         for (int i = 0; i < Parameters.Length; i++)
         {
-            double g = (gradient[i] * scale) + penalty[i];
+            double g = clipped[i];
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:

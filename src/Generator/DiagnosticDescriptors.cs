@@ -88,6 +88,65 @@ namespace AotNet.Generator
             "Model is too large",
             "Model '{0}' needs {1} parameters (or workspace floats); at most {2} fit in one array");
 
+        public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+            "AOTNET016",
+            "Invalid dropout rate",
+            "Dropout rate {0} is invalid: the rate is the fraction of units dropped, in [0, 1)");
+
+        public static readonly DiagnosticDescriptor DropoutPosition = Error(
+            "AOTNET017",
+            "Dropout in an unsupported position",
+            "This Dropout is {0}: place [Dropout(rate)] between two [Dense] attributes");
+
+        public static readonly DiagnosticDescriptor InvalidRegularizer = Error(
+            "AOTNET018",
+            "Invalid regularisation factor",
+            "{0} = {1} is invalid: a regularisation factor is a finite value >= 0 (0 = none)");
+
+        public static readonly DiagnosticDescriptor SparseCrossentropyNeedsSoftmax = Error(
+            "AOTNET019",
+            "Sparse categorical cross-entropy needs a softmax output with a unit per class",
+            "Loss.SparseCategoricalCrossentropy needs a last layer with Activation.Softmax and one unit per class (at least 2), but the last layer is {0} {1}; for two classes in one unit use Loss.BinaryCrossentropy with [Dense(1, Activation.Sigmoid)]");
+
+        public static readonly DiagnosticDescriptor InvalidSlope = Error(
+            "AOTNET020",
+            "Invalid leaky relu slope",
+            "NegativeSlope = {0} is invalid: use a finite slope (Keras's default is 0.2)");
+
+        public static readonly DiagnosticDescriptor IgnoredLayerOption = new(
+            "AOTNET021",
+            "Layer option has no effect",
+            "{0} only applies to {1} and is ignored on this layer",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor OneMetricOnly = new(
+            "AOTNET022",
+            "Only one metric is computed",
+            "Metrics declares Accuracy and MeanAbsoluteError, but a model computes one metric: Accuracy is reported and MeanAbsoluteError is not; declare one of them",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor MetricDoesNotFitLoss = Error(
+            "AOTNET023",
+            "Metric does not fit the loss",
+            "Metric.{0} does not fit Loss.{1}: {2}");
+
+        public static readonly DiagnosticDescriptor AccuracyOnRegression = new(
+            "AOTNET024",
+            "Accuracy on a regression output",
+            "Metric.Accuracy under Loss.{0} with a {1} output compares outputs with 0.5 (one unit) or takes the argmax: it is meant for sigmoid or softmax outputs; use Metric.MeanAbsoluteError for regression",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor InvalidClipping = Error(
+            "AOTNET025",
+            "Invalid gradient clipping",
+            "Gradient clipping: {0}");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

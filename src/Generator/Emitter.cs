@@ -46,6 +46,8 @@ namespace AotNet.Generator
             EmitPublicPasses(w, m);
             EmitChunkPasses(w, m);
             EmitStep(w, m);
+            EmitRegularizerMembers(w, m);
+            EmitClipMembers(w, m);
             EmitTrainBatch(w, m);
             EmitTrainRow(w, m);
             EmitChecks(w, m);
@@ -104,6 +106,7 @@ namespace AotNet.Generator
 
             w.Line("private const int LossOffset = " + I(m.LossOffset) + ";");
             w.Line("private const int MetricOffset = " + I(m.LossOffset + 1) + ";");
+            EmitDropoutLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
@@ -147,6 +150,16 @@ namespace AotNet.Generator
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
+            if (m.HasClipping)
+            {
+                w.Line("private float _clipScale; // the current step's gradient scale (1 / rows)");
+                w.Line("private readonly float[] _clipFactors = new float[" + I(2 * m.Layers.Length) + "]; // per kernel and bias: the norm clipping factor of the current step");
+            }
+
+            if (m.HasDropout)
+            {
+                w.Line("private ulong _dropoutKey; // the dropout key of the current training step (DropoutKernels.Key)");
+            }
             w.Line();
             w.Line("/// <summary>Topology, loss, optimizer and parameter layout.</summary>");
             w.Line("public static " + Training + "ModelDescription Description { get; } = new(");
@@ -157,7 +170,7 @@ namespace AotNet.Generator
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 string p = "Dense" + I(i);
-                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset),");
+                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i]) + ",");
             }
 
             w.Line("    },");
@@ -233,6 +246,15 @@ namespace AotNet.Generator
 
             w.Close();
             w.Line();
+            if (m.HasDropout)
+            {
+                w.Line("/// <summary>The dropout masks of the training passes that follow (Backward, TrainBatch sets it from its context): a step's key.</summary>");
+                w.Open("public void SetDropoutKey(ulong seed, long epoch, long step)");
+                w.Line("_dropoutKey = " + Kernels + "DropoutKernels.Key(seed, epoch, step);");
+                w.Close();
+                w.Line();
+            }
+
             w.Line("/// <summary>Block <paramref name=\"offset\"/> of the workspace: MaxRows rows of <paramref name=\"width\"/> floats.</summary>");
             w.Line("private static " + Span + " Block(" + Training + "Workspace workspace, int offset, int width) =>");
             w.Line("    new(workspace.Buffer, workspace.MaxRows * offset, workspace.MaxRows * width);");
@@ -265,7 +287,7 @@ namespace AotNet.Generator
             w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
             w.Close();
             w.Line();
-            w.Line("return sums;");
+            w.Line(m.HasRegularizer ? "return new(sums.LossSum + (RegularizationLoss() * batch.Count), sums.MetricSum); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
             w.Close();
             w.Line();
 
@@ -284,7 +306,7 @@ namespace AotNet.Generator
             w.Close();
             w.Close();
             w.Line();
-            w.Line("return new(lossSum, metricSum);");
+            w.Line(m.HasRegularizer ? "return new(lossSum + (RegularizationLoss() * batch.Count), metricSum); // Keras's evaluate includes the penalty" : "return new(lossSum, metricSum);");
             w.Close();
             w.Line();
 
@@ -320,12 +342,12 @@ namespace AotNet.Generator
             w.Line();
 
             w.Line("/// <summary>Forward over a block of rows: " + Escape(m.Topology) + ".</summary>");
-            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace" + (m.HasDropout ? ", bool training = false" : string.Empty) + ")");
             w.Line("int n = rows.Length;");
             w.Line("LoadInputs(inputs, rows, workspace);");
             for (int i = 0; i < m.Layers.Length; i++)
             {
-                w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + ");");
+                w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + (m.Layers[i].Dropout > 0 ? ", training" : string.Empty) + ");");
             }
 
             w.Close();
@@ -343,7 +365,7 @@ namespace AotNet.Generator
             w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).</summary>");
             w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas)");
             w.Line("int n = rows.Length;");
-            w.Line("ForwardChunk(inputs, rows, workspace);");
+            w.Line("ForwardChunk(inputs, rows, workspace" + (m.HasDropout ? ", training: true" : string.Empty) + ");");
             w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true);");
             for (int i = m.Last; i >= 0; i--)
             {
@@ -381,10 +403,16 @@ namespace AotNet.Generator
             bool relu = layer.Activation == ActivationKind.Relu;
             string range = m.SplitRows[i] ? "rows [from, to)" : "units [from, to) of every row";
             w.Line("/// <summary>" + Escape(LayerTitle(m, i)) + ": " + range + " of the block's first <paramref name=\"n\"/> rows.</summary>");
-            w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to)");
+            bool dropout = layer.Dropout > 0;
+            if (dropout)
+            {
+                w.Line("/// <remarks>With <paramref name=\"training\"/> (the default of the training passes), dropout " + R(layer.Dropout) + " follows: the mask and the dropped outputs go to their blocks.</remarks>");
+            }
+
+            w.Open("private void Forward" + I(i) + "(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int n, int from, int to" + (dropout ? ", bool training = true" : string.Empty) + ")");
             w.Line(ReadOnlySpan + " kernel = new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
             w.Line(ReadOnlySpan + " bias = new(_parameters, " + p + "BiasOffset, " + p + "Units);");
-            w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
+            w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : layer.KeepsZ ? "Z" + I(i) + "Offset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
             if (fusedOutput || (layer.Activation != ActivationKind.Linear && layer.Activation != ActivationKind.Relu))
             {
                 w.Line(Span + " a = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units);");
@@ -407,16 +435,9 @@ namespace AotNet.Generator
                     w.Line(Kernels + "ActivationKernels.Relu(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
                 }
 
-                if (!m.SplitRows[i])
-                {
-                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
-                    w.Line("return;");
-                }
-                else
-                {
-                    EmitActivationRows(w, layer.Activation, fusedOutput, p);
-                    w.Line("return;");
-                }
+                EmitActivationRows(w, layer, fusedOutput, p);
+                EmitDropoutForward(w, m, i, byRows: true);
+                w.Line("return;");
 
                 w.Close();
                 w.Line();
@@ -424,7 +445,7 @@ namespace AotNet.Generator
             }
             else
             {
-                x = "Block(workspace, Activation" + I(i - 1) + "Offset, " + ldx + ")";
+                x = "Block(workspace, " + m.InputBlock(i) + ", " + ldx + ")";
             }
 
             w.Line(ReadOnlySpan + " x = " + x + ";");
@@ -432,17 +453,20 @@ namespace AotNet.Generator
             if (m.SplitRows[i])
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x.Slice(from * " + ldx + "), " + ldx + ", kernel, " + p + "Units, bias, z.Slice(from * " + p + "Units), " + p + "Units, to - from, " + ldx + ", " + p + "Units, " + reluArg + ");");
-                EmitActivationRows(w, layer.Activation, fusedOutput, p);
+                EmitActivationRows(w, layer, fusedOutput, p);
+                EmitDropoutForward(w, m, i, byRows: true);
             }
             else
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x, " + ldx + ", kernel.Slice(from), " + p + "Units, bias.Slice(from), z.Slice(from), " + p + "Units, n, " + ldx + ", to - from, " + reluArg + ");");
-                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh || layer.KeepsZ)
                 {
                     w.Open("for (int r = 0; r < n; r++)");
-                    w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from));");
+                    w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from)" + SlopeArgument(layer) + ");");
                     w.Close();
                 }
+
+                EmitDropoutForward(w, m, i, byRows: false);
             }
 
             w.Close();
@@ -450,8 +474,15 @@ namespace AotNet.Generator
         }
 
         /// <summary>The activation of rows [from, to) after the affine map (relu is fused into the kernels).</summary>
-        private static void EmitActivationRows(CodeWriter w, ActivationKind activation, bool fusedOutput, string p)
+        private static void EmitActivationRows(CodeWriter w, LayerSpec layer, bool fusedOutput, string p)
         {
+            var activation = layer.Activation;
+            if (layer.KeepsZ)
+            {
+                w.Line(Kernels + "ActivationKernels." + activation + "(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units), a.Slice(from * " + p + "Units, (to - from) * " + p + "Units)" + SlopeArgument(layer) + ");");
+                return;
+            }
+
             switch (activation)
             {
                 case ActivationKind.Sigmoid:
@@ -493,12 +524,20 @@ namespace AotNet.Generator
             {
                 LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
                 LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                LossKind.SparseCategoricalCrossentropy => "SparseCategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                LossKind.MeanAbsoluteError => "MeanAbsoluteError(a, target)",
+                LossKind.Huber => "Huber(a, target)",
                 _ => "MeanSquaredError(a, target)",
             };
             w.Line("loss[r] = " + Kernels + "LossKernels." + lossCall + ";");
             w.Line("metric[r] = " + MetricCall(m, "a", "target") + ";");
             w.Open("if (gradient)");
             w.Line(Span + " d = deltas.Slice(r * OutputCount, OutputCount);");
+            if (m.Layers[m.Last].KeepsZ)
+            {
+                w.Line(ReadOnlySpan + " zRow = Block(workspace, Z" + I(m.Last) + "Offset, OutputCount).Slice(r * OutputCount, OutputCount);");
+            }
+
             EmitLossGradient(w, m, "a", "d");
             w.Close();
             w.Close();
@@ -511,7 +550,8 @@ namespace AotNet.Generator
             if ((m.Model.Metrics & MetricFlags.Accuracy) != 0)
             {
                 bool binary = m.Layers[m.Last].Units == 1;
-                return Kernels + "MetricKernels." + (binary ? "BinaryAccuracy" : "CategoricalAccuracy") + "(" + a + ", " + target + ")";
+                string accuracy = m.Model.Loss == LossKind.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
+                return Kernels + "MetricKernels." + accuracy + "(" + a + ", " + target + ")";
             }
 
             return (m.Model.Metrics & MetricFlags.MeanAbsoluteError) != 0
@@ -532,11 +572,30 @@ namespace AotNet.Generator
                 var below = m.Layers[i - 1];
                 string b = "Dense" + I(i - 1);
                 bool relu = below.Activation == ActivationKind.Relu;
+                bool dropout = below.Dropout > 0;
                 w.Line(ReadOnlySpan + " below = Block(workspace, Activation" + I(i - 1) + "Offset, " + b + "Units);");
+                if (dropout)
+                {
+                    w.Line(ReadOnlySpan + " dropped = Block(workspace, " + m.InputBlock(i) + ", " + b + "Units); // dense_" + I(i - 1) + "'s outputs after dropout: this layer's inputs");
+                }
+
                 w.Line(Span + " dBelow = Block(workspace, Delta" + I(i - 1) + "Offset, " + b + "Units);");
-                w.Line(Kernels + "MatrixKernels.BackwardWeights(below.Slice(k0), " + b + "Units, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
+                w.Line(Kernels + "MatrixKernels.BackwardWeights(" + (dropout ? "dropped" : "below") + ".Slice(k0), " + b + "Units, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
                 w.Line("// the delta of dense_" + I(i - 1) + " from this layer's kernel" + (relu ? ", through its relu" : string.Empty));
                 w.Line(Kernels + "MatrixKernels.BackwardInput(d, " + p + "Units, new " + ReadOnlySpan + "(_parameters, " + p + "KernelOffset + (k0 * " + p + "Units), (k1 - k0) * " + p + "Units), " + p + "Units, dBelow.Slice(k0), " + b + "Units, " + (relu ? "below.Slice(k0)" : "default") + ", n, k1 - k0, " + p + "Units);");
+                if (dropout)
+                {
+                    w.Line("// through dense_" + I(i - 1) + "'s dropout: the forward pass's mask (0 or 1 / (1 - rate))");
+                    w.Line(Kernels + "DropoutKernels.Backward(Block(workspace, Mask" + I(i - 1) + "Offset, " + b + "Units), dBelow, " + b + "Units, n, k0, k1);");
+                }
+                if (below.KeepsZ)
+                {
+                    w.Line(ReadOnlySpan + " zBelow = Block(workspace, Z" + I(i - 1) + "Offset, " + b + "Units);");
+                    w.Open("for (int r = 0; r < n; r++)");
+                    w.Line(Kernels + "ActivationKernels." + below.Activation + "Backward(zBelow.Slice((r * " + b + "Units) + k0, k1 - k0), dBelow.Slice((r * " + b + "Units) + k0, k1 - k0)" + SlopeArgument(below) + ");");
+                    w.Close();
+                }
+
                 switch (below.Activation)
                 {
                     case ActivationKind.Sigmoid:
@@ -595,12 +654,36 @@ namespace AotNet.Generator
                 case LossKind.CategoricalCrossentropy:
                     w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
                     break;
+                case LossKind.SparseCategoricalCrossentropy:
+                    w.Line(Kernels + "LossKernels.SparseCategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - onehot(label)");
+                    break;
+                case LossKind.MeanAbsoluteError:
+                case LossKind.Huber:
+                    w.Line(Kernels + "LossKernels." + m.Model.Loss + "Gradient(" + a + ", target, " + d + ");");
+                    EmitOutputActivationBackward(w, m, a, d);
+                    break;
                 default:
                     w.Line(Kernels + "LossKernels.MeanSquaredErrorGradient(" + a + ", target, " + d + ");");
-                    EmitActivationBackward(w, m.Layers[m.Last].Activation, a, d);
+                    EmitOutputActivationBackward(w, m, a, d);
                     break;
             }
         }
+
+        /// <summary>The output layer's activation backward under a regression loss: from its z row (<c>zRow</c>, in LossRows) for the z activations.</summary>
+        private static void EmitOutputActivationBackward(CodeWriter w, Layout m, string a, string d)
+        {
+            var last = m.Layers[m.Last];
+            if (last.KeepsZ)
+            {
+                w.Line(Kernels + "ActivationKernels." + last.Activation + "Backward(zRow, " + d + SlopeArgument(last) + ");");
+            }
+            else
+            {
+                EmitActivationBackward(w, last.Activation, a, d);
+            }
+        }
+
+        private static string SlopeArgument(LayerSpec layer) => layer.Activation == ActivationKind.LeakyRelu ? ", " + F(layer.NegativeSlope) : string.Empty;
 
         private static void EmitActivationBackward(CodeWriter w, ActivationKind activation, string a, string d)
         {
@@ -619,7 +702,7 @@ namespace AotNet.Generator
         {
             OptimizerKind.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
             OptimizerKind.Adam => "AdamUpdate",
-            _ => model.Momentum > 0 ? "SgdMomentumUpdate" : "SgdUpdate",
+            _ => model.Momentum > 0 ? (model.Nesterov ? "SgdNesterovUpdate" : "SgdMomentumUpdate") : "SgdUpdate",
         });
 
         /// <summary>The two state spans (s1, s2) over [offset, offset + length) of the parameter block.</summary>
@@ -637,8 +720,13 @@ namespace AotNet.Generator
         private static void EmitStep(CodeWriter w, Layout m)
         {
             var model = m.Model;
-            w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>.</summary>");
+            w.Line("/// <summary>One " + OptimizerName(model.Optimizer) + " step over the whole parameter block with gradient <c>Gradients * scale</c>" + (m.HasRegularizer ? " plus the regularisers' gradient (added to Gradients / scale first)" : string.Empty) + ".</summary>");
             w.Open("public void Step(float scale)");
+            if (m.HasClipping)
+            {
+                w.Line("_clipScale = scale;");
+            }
+
             w.Line("BeginStep();");
             w.Line("StepRange(0, ParameterCount, scale);");
             w.Close();
@@ -653,11 +741,14 @@ namespace AotNet.Generator
                 _ => model.Momentum > 0 ? "LearningRate, Momentum" : "LearningRate",
             };
             w.Line("_update = new(" + args + ");");
+            EmitClipNorms(w, m);
             w.Close();
             w.Line();
             w.Line("/// <summary>The optimizer update of parameters [start, end) (element-wise: any split of a step gives the same floats).</summary>");
             w.Open("private void StepRange(int start, int end, float scale)");
             w.Line("int length = end - start;");
+            EmitRegularizerGradients(w, m);
+            EmitClipRange(w, m);
             w.Line(Kernels + "OptimizerKernels.Apply(_update, new(_parameters, start, length), new(_gradients, start, length), " + StateSpans(model, "start", "length") + ", scale);");
             w.Close();
             w.Line();
@@ -669,7 +760,7 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainBatch(CodeWriter w, Layout m)
         {
-            bool rowWise = true, fusedRow = true; // every optimizer has both fast paths (the kernels are generic over the update)
+            bool rowWise = m.FirstKernelRowWise, fusedRow = m.RowFusable; // every optimizer has both fast paths (the kernels are generic over the update) unless a feature rules them out
             string name = m.Model.ClassName;
             w.Line("/// <summary>");
             w.Line("/// One training step on the context's batch. Chosen from the shapes: " + (fusedRow ? "a one-row batch of dense inputs takes the fused step; " : string.Empty));
@@ -680,6 +771,11 @@ namespace AotNet.Generator
             w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
             w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true);");
+            if (m.HasDropout)
+            {
+                w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
+            }
+
             w.Line("var state = _training is { } existing && global::System.Object.ReferenceEquals(existing.Context, context) ? existing : (_training = new TrainingState(this, context));");
             if (fusedRow)
             {
@@ -689,7 +785,21 @@ namespace AotNet.Generator
                 w.Line();
             }
 
-            w.Line("return state.Train();");
+            if (m.HasClipping)
+            {
+                w.Line("_clipScale = 1f / context.Count; // the scale of this step's update, for the clipping norms in BeginStep");
+            }
+
+            if (m.HasRegularizer)
+            {
+                w.Line("double penalty = RegularizationLoss(); // of the weights the batch sees, before the step (as Keras's loss)");
+                w.Line("var stats = state.Train();");
+                w.Line("return new(stats.LossSum + (penalty * context.Count), stats.MetricSum);");
+            }
+            else
+            {
+                w.Line("return state.Train();");
+            }
             w.Close();
             w.Line();
 
@@ -936,6 +1046,11 @@ namespace AotNet.Generator
         /// </summary>
         private static void EmitTrainRow(CodeWriter w, Layout m)
         {
+            if (!m.RowFusable)
+            {
+                return;
+            }
+
             w.Line("/// <summary>The fused training step on one row of dense inputs: the same floats as the chunk path's backward followed by the");
             w.Line("/// step, without the gradient block (which it leaves untouched); row kernels with inactive inputs skipped.</summary>");
             w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace)");
@@ -1029,6 +1144,222 @@ namespace AotNet.Generator
             w.Line();
         }
 
+        /// <summary>The regularisers' gradients added to the block's range [start, end) before the update (scale-aware), and RegularizationLoss.</summary>
+        private static void EmitRegularizerGradients(CodeWriter w, Layout m)
+        {
+            if (m.Model.ClipNorm > 0 || m.Model.GlobalClipNorm > 0)
+            {
+                return; // BeginStep adds them, before it measures the norms
+            }
+
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("Regularize(start, end, " + p + "KernelOffset, " + p + "KernelLength, " + F(layer.KernelL1) + ", " + F(layer.KernelL2) + ", scale); // dense_" + I(i) + ".kernel");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("Regularize(start, end, " + p + "BiasOffset, " + p + "Units, " + F(layer.BiasL1) + ", " + F(layer.BiasL2) + ", scale); // dense_" + I(i) + ".bias");
+                }
+            }
+        }
+
+        private static void EmitRegularizerMembers(CodeWriter w, Layout m)
+        {
+            if (!m.HasRegularizer)
+            {
+                return;
+            }
+
+            w.Line("/// <summary>The regularisation penalty of the current weights (Keras's <c>model.losses</c> summed): l1 · Σ|w| + l2 · Σw² per regularised tensor.</summary>");
+            w.Open("public double RegularizationLoss()");
+            w.Line("double penalty = 0;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("penalty += " + Kernels + "RegularizerKernels.Penalty(" + p + "Kernel, " + D(layer.KernelL1) + ", " + D(layer.KernelL2) + ");");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("penalty += " + Kernels + "RegularizerKernels.Penalty(" + p + "Bias, " + D(layer.BiasL1) + ", " + D(layer.BiasL2) + ");");
+                }
+            }
+
+            w.Line("return penalty;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Adds the regulariser's gradient / scale to the gradient block where [offset, offset + length) meets [start, end).</summary>");
+            w.Open("private void Regularize(int start, int end, int offset, int length, float l1, float l2, float scale)");
+            w.Line("int from = global::System.Math.Max(start, offset), to = global::System.Math.Min(end, offset + length);");
+            w.Open("if (from < to)");
+            w.Line(Kernels + "RegularizerKernels.AddGradient(new " + ReadOnlySpan + "(_parameters, from, to - from), new " + Span + "(_gradients, from, to - from), l1, l2, scale);");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>BeginStep for ClipNorm / GlobalClipNorm: the norms of the step's gradients (Gradients · scale plus the regularisers') and their factors.</summary>
+        private static void EmitClipNorms(CodeWriter w, Layout m)
+        {
+            var model = m.Model;
+            if (!(model.ClipNorm > 0 || model.GlobalClipNorm > 0))
+            {
+                return;
+            }
+
+            w.Line("// Keras's " + (model.ClipNorm > 0 ? "clipnorm " + R(model.ClipNorm) + " per variable" : "global_clipnorm " + R(model.GlobalClipNorm)) + ": the regularisers' gradients first go into the block (/ scale)");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                var layer = m.Layers[i];
+                string p = "Dense" + I(i);
+                if (layer.KernelL1 != 0 || layer.KernelL2 != 0)
+                {
+                    w.Line("Regularize(0, ParameterCount, " + p + "KernelOffset, " + p + "KernelLength, " + F(layer.KernelL1) + ", " + F(layer.KernelL2) + ", _clipScale);");
+                }
+
+                if (layer.BiasL1 != 0 || layer.BiasL2 != 0)
+                {
+                    w.Line("Regularize(0, ParameterCount, " + p + "BiasOffset, " + p + "Units, " + F(layer.BiasL1) + ", " + F(layer.BiasL2) + ", _clipScale);");
+                }
+            }
+
+            if (model.ClipNorm > 0)
+            {
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    string p = "Dense" + I(i);
+                    w.Line("_clipFactors[" + I(2 * i) + "] = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(new " + ReadOnlySpan + "(_gradients, " + p + "KernelOffset, " + p + "KernelLength), _clipScale), " + D(model.ClipNorm) + ");");
+                    w.Line("_clipFactors[" + I((2 * i) + 1) + "] = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(new " + ReadOnlySpan + "(_gradients, " + p + "BiasOffset, " + p + "Units), _clipScale), " + D(model.ClipNorm) + ");");
+                }
+            }
+            else
+            {
+                w.Line("float factor = " + Kernels + "ClippingKernels.NormFactor(" + Kernels + "ClippingKernels.SquaredNorm(_gradients, _clipScale), " + D(model.GlobalClipNorm) + ");");
+                w.Line("global::System.Array.Fill(_clipFactors, factor);");
+            }
+        }
+
+        /// <summary>StepRange's clipping of [start, end): clipvalue element-wise, or the norm factors of BeginStep per tensor.</summary>
+        private static void EmitClipRange(CodeWriter w, Layout m)
+        {
+            var model = m.Model;
+            if (model.ClipValue > 0)
+            {
+                w.Line(Kernels + "ClippingKernels.ClipValue(new " + Span + "(_gradients, start, length), scale, " + F(model.ClipValue) + "); // Keras's clipvalue");
+            }
+            else if (model.ClipNorm > 0 || model.GlobalClipNorm > 0)
+            {
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    string p = "Dense" + I(i);
+                    w.Line("ClipRange(start, end, " + p + "KernelOffset, " + p + "KernelLength, _clipFactors[" + I(2 * i) + "]);");
+                    w.Line("ClipRange(start, end, " + p + "BiasOffset, " + p + "Units, _clipFactors[" + I((2 * i) + 1) + "]);");
+                }
+            }
+        }
+
+        private static void EmitClipMembers(CodeWriter w, Layout m)
+        {
+            if (!(m.Model.ClipNorm > 0 || m.Model.GlobalClipNorm > 0))
+            {
+                return;
+            }
+
+            w.Line("/// <summary>Scales the gradient block where [offset, offset + length) meets [start, end) by a clipping factor.</summary>");
+            w.Open("private void ClipRange(int start, int end, int offset, int length, float factor)");
+            w.Line("int from = global::System.Math.Max(start, offset), to = global::System.Math.Min(end, offset + length);");
+            w.Open("if (from < to)");
+            w.Line(Kernels + "ClippingKernels.Scale(new " + Span + "(_gradients, from, to - from), factor);");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>Offsets, thresholds and scales of the dropout blocks (after the other blocks of a row).</summary>
+        private static void EmitDropoutLayout(CodeWriter w, Layout m)
+        {
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.ZOffset[i] >= 0)
+                {
+                    w.Line("private const int Z" + I(i) + "Offset = " + I(m.ZOffset[i]) + "; // dense_" + I(i) + "'s affine outputs (its " + ActivationName(m.Layers[i].Activation) + " works from z)");
+                }
+
+                if (m.Layers[i].Dropout > 0)
+                {
+                    w.Line("private const int Mask" + I(i) + "Offset = " + I(m.MaskOffset[i]) + "; // dropout " + R(m.Layers[i].Dropout) + " after dense_" + I(i) + ": its mask");
+                    w.Line("private const int Dropped" + I(i) + "Offset = " + I(m.MaskOffset[i] + m.Layers[i].Units) + "; // and the outputs after dropout");
+                    w.Line("private const uint Dropout" + I(i) + "Threshold = " + I(DropoutThreshold(m.Layers[i].Dropout)) + "u; // ceil(rate * 2^24)");
+                    w.Line("private const float Dropout" + I(i) + "Scale = " + F(1.0 / (1.0 - m.Layers[i].Dropout)) + "; // 1 / (1 - rate)");
+                }
+            }
+        }
+
+        /// <summary>Dropout after dense_i in training: rows [from, to) (or every row's units [from, to)) of its outputs.</summary>
+        private static void EmitDropoutForward(CodeWriter w, Layout m, int i, bool byRows)
+        {
+            if (m.Layers[i].Dropout <= 0)
+            {
+                return;
+            }
+
+            string p = "Dense" + I(i);
+            string range = byRows ? "from, to, 0, " + p + "Units" : "0, n, from, to";
+            w.Open("if (training)");
+            w.Line(Kernels + "DropoutKernels.Forward(Block(workspace, Activation" + I(i) + "Offset, " + p + "Units), Block(workspace, Mask" + I(i) + "Offset, " + p + "Units), Block(workspace, Dropped" + I(i) + "Offset, " + p + "Units), " + p + "Units, rows, " + range + ", _dropoutKey, Dropout" + I(i) + "Threshold, Dropout" + I(i) + "Scale);");
+            w.Close();
+            w.Open("else");
+            w.Line(Kernels + "DropoutKernels.PassThrough(Block(workspace, Activation" + I(i) + "Offset, " + p + "Units), Block(workspace, Dropped" + I(i) + "Offset, " + p + "Units), " + p + "Units, " + range + ");");
+            w.Close();
+        }
+
+        private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
+
+        /// <summary>The LayerDescription's init properties beyond the positional ones.</summary>
+        private static string LayerOptions(LayerSpec layer)
+        {
+            var options = new System.Collections.Generic.List<string>();
+            if (layer.Activation == ActivationKind.LeakyRelu)
+            {
+                options.Add("NegativeSlope = " + D(layer.NegativeSlope));
+            }
+
+            if (layer.Dropout > 0)
+            {
+                options.Add("DropoutRate = " + D(layer.Dropout));
+            }
+
+            if (layer.KernelL1 != 0)
+            {
+                options.Add("KernelL1 = " + D(layer.KernelL1));
+            }
+
+            if (layer.KernelL2 != 0)
+            {
+                options.Add("KernelL2 = " + D(layer.KernelL2));
+            }
+
+            if (layer.BiasL1 != 0)
+            {
+                options.Add("BiasL1 = " + D(layer.BiasL1));
+            }
+
+            if (layer.BiasL2 != 0)
+            {
+                options.Add("BiasL2 = " + D(layer.BiasL2));
+            }
+
+            return options.Count == 0 ? string.Empty : " { " + string.Join(", ", options) + " }";
+        }
+
         private static void EmitChecks(CodeWriter w, Layout m)
         {
             w.Open("private static global::AotNet.Data.DenseMatrix? CheckBatch(in " + Training + "Batch batch, " + Training + "Workspace workspace, bool needsTargets)");
@@ -1045,8 +1376,17 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
             w.Line();
-            w.Open("if (needsTargets && (targets is null || targets.Cols != OutputCount))");
-            w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
+            if (m.Model.Loss == LossKind.SparseCategoricalCrossentropy)
+            {
+                w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs sparse targets: one column holding the class index\", nameof(targets));");
+            }
+            else
+            {
+                w.Open("if (needsTargets && (targets is null || targets.Cols != OutputCount))");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
+            }
+
             w.Close();
             w.Close();
         }
@@ -1088,7 +1428,7 @@ namespace AotNet.Generator
 
             if (model.Optimizer == OptimizerKind.Sgd && model.Momentum > 0)
             {
-                summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture);
+                summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture) + (model.Nesterov ? ", Nesterov" : string.Empty);
             }
 
             return summary + ")";
@@ -1105,6 +1445,9 @@ namespace AotNet.Generator
         {
             LossKind.BinaryCrossentropy => "binary cross-entropy",
             LossKind.CategoricalCrossentropy => "categorical cross-entropy",
+            LossKind.SparseCategoricalCrossentropy => "sparse categorical cross-entropy",
+            LossKind.MeanAbsoluteError => "mean absolute error",
+            LossKind.Huber => "Huber loss (delta 1)",
             _ => "mean squared error",
         };
 
@@ -1113,6 +1456,8 @@ namespace AotNet.Generator
         private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         private static string F(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
 
@@ -1130,7 +1475,7 @@ namespace AotNet.Generator
                 Model = model;
                 Layers = model.Layers.ToArray();
                 Last = Layers.Length - 1;
-                Fused = model.Loss != LossKind.MeanSquaredError;
+                Fused = model.Loss is LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy or LossKind.SparseCategoricalCrossentropy;
                 FanIn = new int[Layers.Length];
                 KernelOffset = new int[Layers.Length];
                 ActivationOffset = new int[Layers.Length];
@@ -1151,6 +1496,33 @@ namespace AotNet.Generator
                 LogitsOffset = workspace;
                 LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
                 WorkspaceFloats = LossOffset + 2;
+                MaskOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    MaskOffset[i] = -1;
+                    if (Layers[i].Dropout > 0)
+                    {
+                        MaskOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += 2 * Layers[i].Units;
+                        HasDropout = true;
+                    }
+                }
+
+                HasRegularizer = Layers.Any(l => l.IsRegularized);
+                ZOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    ZOffset[i] = -1;
+                    if (Layers[i].KeepsZ)
+                    {
+                        ZOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += Layers[i].Units;
+                    }
+                }
+
+                HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping;
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -1160,7 +1532,7 @@ namespace AotNet.Generator
                 }
 
                 TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
-                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation)));
+                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty)));
             }
 
             public ModelSpec Model { get; }
@@ -1194,6 +1566,28 @@ namespace AotNet.Generator
             public bool TilesSupported { get; }
 
             public string Topology { get; }
+
+            /// <summary>Per layer: the offset of its dropout mask block (its dropped outputs follow), or -1.</summary>
+            public int[] MaskOffset { get; }
+
+            public bool HasDropout { get; }
+
+            /// <summary>Per layer: the offset of its z block (the activations that work from z), or -1.</summary>
+            public int[] ZOffset { get; }
+
+            public bool HasRegularizer { get; }
+
+            /// <summary>Whether the optimizer clips gradients (ClipValue, ClipNorm or GlobalClipNorm).</summary>
+            public bool HasClipping { get; }
+
+            /// <summary>Whether a multi-hot first kernel may take the row-wise step (not with a regulariser, whose gradient is dense).</summary>
+            public bool FirstKernelRowWise { get; }
+
+            /// <summary>Whether the fused one-row step (no dropout, no regulariser) applies.</summary>
+            public bool RowFusable { get; }
+
+            /// <summary>The workspace block layer <paramref name="i"/> reads its inputs from (i &gt; 0): the layer below's outputs, after its dropout.</summary>
+            public string InputBlock(int i) => (Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
         }
     }
 }

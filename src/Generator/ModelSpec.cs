@@ -8,6 +8,12 @@ namespace AotNet.Generator
         Sigmoid = 2,
         Softmax = 3,
         Tanh = 4,
+        Gelu = 5,
+        Elu = 6,
+        Selu = 7,
+        LeakyRelu = 8,
+        Softplus = 9,
+        Silu = 10,
     }
 
     /// <summary>Mirror of AotNet.Loss.</summary>
@@ -16,6 +22,9 @@ namespace AotNet.Generator
         MeanSquaredError = 0,
         BinaryCrossentropy = 1,
         CategoricalCrossentropy = 2,
+        SparseCategoricalCrossentropy = 3,
+        MeanAbsoluteError = 4,
+        Huber = 5,
     }
 
     /// <summary>Mirror of AotNet.Optimizer.</summary>
@@ -34,8 +43,22 @@ namespace AotNet.Generator
         MeanAbsoluteError = 2,
     }
 
-    /// <summary>One dense layer: units and activation.</summary>
-    internal readonly record struct LayerSpec(int Units, ActivationKind Activation);
+    /// <summary>One dense layer: units, activation, the dropout rate applied to its output (0 = none) and its L1/L2 factors.</summary>
+    internal readonly record struct LayerSpec(
+        int Units,
+        ActivationKind Activation,
+        double Dropout = 0,
+        double KernelL1 = 0,
+        double KernelL2 = 0,
+        double BiasL1 = 0,
+        double BiasL2 = 0,
+        double NegativeSlope = 0.2)
+    {
+        /// <summary>Whether the activation is one of those whose forward and backward work from z (kept in a block of its own).</summary>
+        public bool KeepsZ => Activation >= ActivationKind.Gelu;
+
+        public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
+    }
 
     /// <summary>Everything the emitter needs, with value equality (no symbols, syntax or locations).</summary>
     /// <param name="Namespace">Containing namespace, or null for the global namespace.</param>
@@ -60,7 +83,11 @@ namespace AotNet.Generator
         double LearningRate,
         MetricFlags Metrics,
         bool LegacyEpsilon,
-        double Momentum);
+        double Momentum,
+        bool Nesterov = false,
+        double ClipValue = 0,
+        double ClipNorm = 0,
+        double GlobalClipNorm = 0);
 
     /// <summary>What the parser found for one annotated class: a model (null when there are errors) and diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -12,6 +12,7 @@ namespace AotNet.Generator
     {
         public const string SequentialAttributeName = "AotNet.SequentialAttribute";
         private const string DenseAttributeName = "DenseAttribute";
+        private const string DropoutAttributeName = "DropoutAttribute";
         private const string RootNamespace = "AotNet";
 
         public static bool IsCandidate(SyntaxNode node) =>
@@ -51,7 +52,8 @@ namespace AotNet.Generator
             var sequentialLocation = LocationOf(sequential, cancellationToken) ?? classLocation;
             int loss = 0, optimizer = 0, metrics = 0;
             double learningRate = 0, momentum = 0;
-            bool legacyEpsilon = false, momentumSet = false;
+            bool legacyEpsilon = false, momentumSet = false, nesterov = false;
+            double clipValue = 0, clipNorm = 0, globalClipNorm = 0;
             foreach (var argument in sequential.NamedArguments)
             {
                 var value = argument.Value.Value;
@@ -76,6 +78,18 @@ namespace AotNet.Generator
                     case "LegacyEpsilon" when value is bool b:
                         legacyEpsilon = b;
                         break;
+                    case "Nesterov" when value is bool b:
+                        nesterov = b;
+                        break;
+                    case "ClipValue" when value is double d:
+                        clipValue = d;
+                        break;
+                    case "ClipNorm" when value is double d:
+                        clipNorm = d;
+                        break;
+                    case "GlobalClipNorm" when value is double d:
+                        globalClipNorm = d;
+                        break;
                 }
             }
 
@@ -84,7 +98,7 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputsNotPositive, sequentialLocation, name, Format(inputs)));
             }
 
-            CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 2);
+            CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 5);
             CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 2);
             if ((metrics & ~3) != 0)
             {
@@ -107,6 +121,24 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
             }
 
+            foreach (var (option, clip) in new[] { ("ClipValue", clipValue), ("ClipNorm", clipNorm), ("GlobalClipNorm", globalClipNorm) })
+            {
+                if (!(clip >= 0) || double.IsInfinity(clip))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, option + " = " + Format(clip) + " is invalid: use a finite value > 0, or 0 for no clipping"));
+                }
+            }
+
+            if ((clipValue > 0 ? 1 : 0) + (clipNorm > 0 ? 1 : 0) + (globalClipNorm > 0 ? 1 : 0) > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, "only one of ClipValue, ClipNorm and GlobalClipNorm can be set, as in Keras"));
+            }
+
+            if (nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Nesterov", "Sgd", optimizerKind.ToString()));
+            }
+
             if (legacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 2)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "LegacyEpsilon", "RmsProp", optimizerKind.ToString()));
@@ -115,9 +147,27 @@ namespace AotNet.Generator
             // Dense layers: Roslyn returns attributes in source order.
             var layers = new List<LayerSpec>();
             var layerLocations = new List<Location>();
+            var dropouts = new List<(int Layer, double Rate, Location Location)>();
             foreach (var attribute in type.GetAttributes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (IsRootAttribute(attribute.AttributeClass, DropoutAttributeName))
+                {
+                    if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not double rate)
+                    {
+                        return Fail(diagnostics); // does not bind: the compiler reports it
+                    }
+
+                    var dropoutLocation = LocationOf(attribute, cancellationToken) ?? classLocation;
+                    if (!(rate >= 0 && rate < 1))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropoutRate, dropoutLocation, Format(rate)));
+                    }
+
+                    dropouts.Add((layers.Count - 1, rate, dropoutLocation));
+                    continue;
+                }
+
                 if (!IsDense(attribute.AttributeClass))
                 {
                     continue;
@@ -137,8 +187,43 @@ namespace AotNet.Generator
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnitsNotPositive, location, Format(index), Format(units)));
                 }
 
-                CheckEnum(diagnostics, location, "Activation", activation, 4);
-                layers.Add(new LayerSpec(units, (ActivationKind)activation));
+                CheckEnum(diagnostics, location, "Activation", activation, 10);
+                double kernelL1 = 0, kernelL2 = 0, biasL1 = 0, biasL2 = 0, negativeSlope = 0.2;
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Value.Value is not double factor)
+                    {
+                        continue;
+                    }
+
+                    switch (argument.Key)
+                    {
+                        case "KernelL1": kernelL1 = factor; break;
+                        case "KernelL2": kernelL2 = factor; break;
+                        case "BiasL1": biasL1 = factor; break;
+                        case "BiasL2": biasL2 = factor; break;
+                        case "NegativeSlope":
+                            negativeSlope = factor;
+                            if (double.IsNaN(factor) || double.IsInfinity(factor))
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSlope, location, Format(factor)));
+                            }
+                            else if (activation != (int)ActivationKind.LeakyRelu)
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredLayerOption, location, "NegativeSlope", "Activation.LeakyRelu"));
+                            }
+
+                            continue;
+                        default: continue;
+                    }
+
+                    if (!(factor >= 0) || double.IsInfinity(factor))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRegularizer, location, argument.Key, Format(factor)));
+                    }
+                }
+
+                layers.Add(new LayerSpec(units, (ActivationKind)activation, 0, kernelL1, kernelL2, biasL1, biasL2, negativeSlope));
                 layerLocations.Add(location);
             }
 
@@ -146,6 +231,23 @@ namespace AotNet.Generator
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, name));
                 return Fail(diagnostics);
+            }
+
+            for (int d = 0; d < dropouts.Count; d++)
+            {
+                var (layer, rate, dropoutLocation) = dropouts[d];
+                string? problem = layer < 0 ? "before the first Dense layer (dropout on the inputs is not supported)"
+                    : layer == layers.Count - 1 ? "after the last Dense layer (dropout on the outputs is not supported)"
+                    : d > 0 && dropouts[d - 1].Layer == layer ? "right after another Dropout (use one Dropout with the combined rate)"
+                    : null;
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutPosition, dropoutLocation, problem));
+                }
+                else if (rate > 0 && rate < 1)
+                {
+                    layers[layer] = layers[layer] with { Dropout = rate };
+                }
             }
 
             for (int i = 0; i < layers.Count - 1; i++)
@@ -158,6 +260,22 @@ namespace AotNet.Generator
 
             var last = layers[layers.Count - 1];
             var lastLocation = layerLocations[layers.Count - 1];
+            var lossKind = (LossKind)loss;
+            if (metrics == 3)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OneMetricOnly, sequentialLocation));
+            }
+
+            if ((metrics & 2) != 0 && lossKind == LossKind.SparseCategoricalCrossentropy)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricDoesNotFitLoss, sequentialLocation, "MeanAbsoluteError", "SparseCategoricalCrossentropy", "its targets are class indices, not values to compare with the outputs; use Metric.Accuracy"));
+            }
+            else if ((metrics & 1) != 0 && lossKind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber &&
+                last.Activation is not (ActivationKind.Sigmoid or ActivationKind.Softmax))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AccuracyOnRegression, sequentialLocation, lossKind.ToString(), last.Activation.ToString()));
+            }
+
             string lastUnits = Format(last.Units) + (last.Units == 1 ? " unit" : " units");
             string lastActivation = last.Activation.ToString();
             switch ((LossKind)loss)
@@ -167,6 +285,9 @@ namespace AotNet.Generator
                     break;
                 case LossKind.CategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CategoricalCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
+                    break;
+                case LossKind.SparseCategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SparseCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
                     break;
                 case LossKind.MeanSquaredError when last.Activation is ActivationKind.Sigmoid or ActivationKind.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(
@@ -216,15 +337,21 @@ namespace AotNet.Generator
                 learningRate,
                 (MetricFlags)metrics,
                 legacyEpsilon,
-                momentum);
+                momentum,
+                nesterov && momentum > 0,
+                clipValue,
+                clipNorm,
+                globalClipNorm);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
         private static ParseResult Fail(List<DiagnosticInfo> diagnostics) =>
             new(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
 
-        private static bool IsDense(INamedTypeSymbol? attribute) =>
-            attribute is { Name: DenseAttributeName, ContainingType: null } &&
+        private static bool IsDense(INamedTypeSymbol? attribute) => IsRootAttribute(attribute, DenseAttributeName);
+
+        private static bool IsRootAttribute(INamedTypeSymbol? attribute, string name) =>
+            attribute is { ContainingType: null } && attribute.Name == name &&
             attribute.ContainingNamespace is { Name: RootNamespace } ns &&
             ns.ContainingNamespace is { IsGlobalNamespace: true };
 

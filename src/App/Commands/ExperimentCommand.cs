@@ -69,13 +69,37 @@ internal static class ExperimentCommand
             }
         });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
+        var variant = new Option<string[]>("--variant")
+        {
+            Description = "also train the book's over-fitting variants of the IMDB model and overlay their validation losses: small (4-4), large (512-512), l2 (0.002), dropout (0.5), or all; comma-separated for several",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        variant.HelpName = "small|large|l2|dropout|all";
+        bool imdbOnly = experiments is [Experiment.Imdb];
 
         var command = new Command(name, description)
         {
             epochs, batchSize, folds, seed, threads, dataDir, noVerify, outDir, noShuffle, initialWeights, saveWeights, smoothing, quiet,
         };
+        if (imdbOnly)
+        {
+            command.Options.Add(variant);
+        }
+
         command.SetAction(parse =>
         {
+            string[] variants = [];
+            if (imdbOnly && parse.GetValue(variant) is { Length: > 0 } given)
+            {
+                var (parsed, variantProblem) = ImdbVariants.Parse(given);
+                if (variantProblem is not null)
+                {
+                    return Cli.Fail(variantProblem);
+                }
+
+                variants = parsed!;
+            }
+
             if (experiments.Count > 1 && (parse.GetValue(initialWeights) is not null || parse.GetValue(saveWeights) is not null))
             {
                 return Cli.Fail("--initial-weights and --save-weights name one model's weights: use them with imdb, reuters or boston, not all");
@@ -108,6 +132,7 @@ internal static class ExperimentCommand
                 InitialWeights = parse.GetValue(initialWeights),
                 SaveWeights = parse.GetValue(saveWeights),
                 Smoothing = parse.GetValue(smoothing) == "tutorial" ? SmoothingKind.Seed : Smoothing.ParseKind(parse.GetValue(smoothing)!),
+                ImdbVariants = variants,
             };
             var reporter = new ConsoleReporter(ConsoleReporter.Detect(parse.GetValue(quiet)));
             return Cli.Run(cancellation => Runner.Run(experiments, settings, reporter, parse.Tokens.Count > 0 ? string.Join(' ', ["aotnet", .. Environment.GetCommandLineArgs().Skip(1)]) : "aotnet", cancellation));

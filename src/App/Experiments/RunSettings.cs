@@ -26,4 +26,7 @@ public sealed record RunSettings
     public string? SaveWeights { get; init; }
 
     public Reporting.SmoothingKind Smoothing { get; init; } = Reporting.SmoothingKind.BookEma;
+
+    /// <summary>The book's IMDB over-fitting variants to train next to the original (<c>--variant</c>): small, large, l2, dropout.</summary>
+    public IReadOnlyList<string> ImdbVariants { get; init; } = [];
 }

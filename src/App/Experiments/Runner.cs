@@ -28,7 +28,14 @@ internal static class Runner
             {
                 case Experiment.Imdb:
                     ModelFactory.LoadInitialWeights<ImdbNet>(settings);
-                    results.Imdb = TextClassification.Run<ImdbNet>(DataSources.Imdb(settings, reporter, cancellation), settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
+                    var imdb = DataSources.Imdb(settings, reporter, cancellation);
+                    results.Imdb = TextClassification.Run<ImdbNet>(imdb, settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
+                    foreach (string variant in settings.ImdbVariants)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        (results.ImdbVariants ??= new Dictionary<string, TextResult>(StringComparer.Ordinal))[variant] = ImdbVariants.Run(variant, imdb, settings, reporter, cancellation) with { Run = RunInfo.For(experiment, settings, commandLine) };
+                    }
+
                     break;
                 case Experiment.Reuters:
                     ModelFactory.LoadInitialWeights<ReutersNet>(settings);

@@ -67,6 +67,20 @@ internal static class ReportSet
             sections.Add((name, rows));
         }
 
+        if (results.Imdb is { } original && results.ImdbVariants is { Count: > 0 } variants)
+        {
+            var rows = new List<(string, string)>();
+            foreach (var (name, result) in new[] { ("original", original) }.Concat(variants.Select(v => (v.Key, v.Value))))
+            {
+                var valLoss = result.History["val_loss"];
+                double lowest = valLoss.Min();
+                rows.Add((name == "original" ? "original (16-16)" : Experiments.ImdbVariants.Describe(name),
+                    I($"lowest val_loss {lowest:0.0000} at epoch {Array.IndexOf(valLoss, lowest) + 1}, final {valLoss[^1]:0.0000}; test accuracy {Get(result.Test, "accuracy"):0.0000}")));
+            }
+
+            sections.Add(("imdb-variants", rows));
+        }
+
         if (results.Boston is { MeanValMae.Length: > 0 } boston)
         {
             double min = boston.MeanValMae.Min();

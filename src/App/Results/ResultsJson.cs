@@ -132,6 +132,11 @@ public sealed class ResultsFile
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TextResult? Imdb { get; set; }
 
+    /// <summary>The book's over-fitting variants of the IMDB model (<c>--variant</c>), by name: small, large, l2, dropout.</summary>
+    [JsonPropertyName("imdb_variants")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, TextResult>? ImdbVariants { get; set; }
+
     [JsonPropertyName("reuters")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TextResult? Reuters { get; set; }

@@ -8,6 +8,24 @@ public enum Activation
     Sigmoid = 2,
     Softmax = 3,
     Tanh = 4,
+
+    /// <summary>Keras's <c>gelu</c> with its default <c>approximate=False</c>: the exact erf form <c>0.5 x (1 + erf(x / √2))</c>.</summary>
+    Gelu = 5,
+
+    /// <summary>Keras's <c>elu</c> (alpha 1): <c>x &gt; 0 ? x : e^x − 1</c>.</summary>
+    Elu = 6,
+
+    /// <summary>Keras's <c>selu</c>: <c>1.0507010 · (x &gt; 0 ? x : 1.6732632 (e^x − 1))</c>.</summary>
+    Selu = 7,
+
+    /// <summary>Keras's <c>leaky_relu</c>: <c>x &gt; 0 ? x : slope · x</c>, slope <see cref="DenseAttribute.NegativeSlope"/> (Keras's default 0.2).</summary>
+    LeakyRelu = 8,
+
+    /// <summary>Keras's <c>softplus</c>: <c>log(1 + e^x)</c>.</summary>
+    Softplus = 9,
+
+    /// <summary>Keras's <c>silu</c> (also <c>swish</c>): <c>x · sigmoid(x)</c>.</summary>
+    Silu = 10,
 }
 
 /// <summary>Training loss. The cross-entropies are fused with their sigmoid/softmax and computed from logits.</summary>
@@ -16,6 +34,15 @@ public enum Loss
     MeanSquaredError = 0,
     BinaryCrossentropy = 1,
     CategoricalCrossentropy = 2,
+
+    /// <summary>Categorical cross-entropy with integer labels: the targets have one column holding the class index (no one-hot matrix).</summary>
+    SparseCategoricalCrossentropy = 3,
+
+    /// <summary>Keras's <c>mean_absolute_error</c> as the training loss.</summary>
+    MeanAbsoluteError = 4,
+
+    /// <summary>Keras's <c>Huber</c> loss with its default delta 1.0: <c>e²/2</c> for |e| ≤ 1, <c>|e| − 1/2</c> beyond.</summary>
+    Huber = 5,
 }
 
 /// <summary>Optimizer, with Keras 3 default hyper-parameters.</summary>
@@ -59,6 +86,18 @@ public sealed class SequentialAttribute(int inputs) : Attribute
 
     /// <summary>SGD only: momentum (0 = plain SGD).</summary>
     public double Momentum { get; set; }
+
+    /// <summary>SGD only: Keras's <c>nesterov=True</c> (<c>v = μv − lr·g; w += μv − lr·g</c>); with Momentum 0 it is plain SGD.</summary>
+    public bool Nesterov { get; set; }
+
+    /// <summary>Keras's optimizer <c>clipvalue</c>: each gradient element clipped to [−ClipValue, ClipValue] (0 = off).</summary>
+    public double ClipValue { get; set; }
+
+    /// <summary>Keras's optimizer <c>clipnorm</c>: each variable's gradient (a kernel, a bias) scaled to an L2 norm of at most ClipNorm (0 = off).</summary>
+    public double ClipNorm { get; set; }
+
+    /// <summary>Keras's optimizer <c>global_clipnorm</c>: all gradients scaled together to a global L2 norm of at most GlobalClipNorm (0 = off).</summary>
+    public double GlobalClipNorm { get; set; }
 }
 
 /// <summary>A fully connected layer: <c>activation(x · kernel + bias)</c>, kernel stored [in, out].</summary>
@@ -68,4 +107,33 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
     public int Units { get; } = units;
 
     public Activation Activation { get; } = activation;
+
+    /// <summary>Activation.LeakyRelu only: the slope below 0 (Keras's <c>negative_slope</c>, default 0.2).</summary>
+    public double NegativeSlope { get; set; } = 0.2;
+
+    /// <summary>Keras's <c>kernel_regularizer=L1L2(l1=…)</c>: <c>KernelL1 · Σ|kernel|</c> is added to the loss (and its gradient to the step).</summary>
+    public double KernelL1 { get; set; }
+
+    /// <summary>Keras's <c>kernel_regularizer=L2(…)</c>: <c>KernelL2 · Σ kernel²</c> is added to the loss (and its gradient to the step).</summary>
+    public double KernelL2 { get; set; }
+
+    /// <summary>Keras's <c>bias_regularizer=L1L2(l1=…)</c>: <c>BiasL1 · Σ|bias|</c>.</summary>
+    public double BiasL1 { get; set; }
+
+    /// <summary>Keras's <c>bias_regularizer=L2(…)</c>: <c>BiasL2 · Σ bias²</c>.</summary>
+    public double BiasL2 { get; set; }
+}
+
+/// <summary>
+/// Keras's <c>Dropout(rate)</c> on the output of the <see cref="DenseAttribute"/> declared just before it: while training,
+/// each unit of each row is zeroed with probability <see cref="Rate"/> and the kept ones are scaled by
+/// <c>1 / (1 − rate)</c> (inverted dropout); evaluation and prediction pass the activations through unchanged.
+/// Masks come from a counter-based hash of (seed, epoch, step, data-set row, unit), so they depend on neither the
+/// thread count nor the vector width. Allowed between two Dense layers only.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute(double rate) : Attribute
+{
+    /// <summary>Fraction of units dropped, in [0, 1).</summary>
+    public double Rate { get; } = rate;
 }

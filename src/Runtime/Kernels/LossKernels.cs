@@ -123,4 +123,92 @@ public static class LossKernels
             return (relu - (z * y)) + MathKernels.Log1P(MathKernels.Exp(z | TV.Create(-0f)));
         }
     }
+
+    /// <summary>
+    /// The class index a sparse target row holds (Keras's integer labels): <paramref name="target"/>[0], which must be a whole
+    /// number in [0, <paramref name="classes"/>).
+    /// </summary>
+    public static int SparseLabel(ReadOnlySpan<float> target, int classes)
+    {
+        float value = target[0];
+        int label = (int)value;
+        if (!(value >= 0 && value < classes) || label != value)
+        {
+            throw new ArgumentException($"sparse categorical target {value} is not a class index in [0, {classes}): a sparse target holds the class number");
+        }
+
+        return label;
+    }
+
+    /// <summary>
+    /// Sparse categorical cross-entropy from logits: <c>logsumexp(z) − z[label]</c>, the normaliser formed exactly as
+    /// <see cref="CategoricalCrossentropyFromLogits"/> forms it; the label is <see cref="SparseLabel"/> of <paramref name="target"/>.
+    /// </summary>
+    public static float SparseCategoricalCrossentropyFromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target)
+    {
+        int label = SparseLabel(target, logits.Length);
+        float max = TensorPrimitives.Max(logits);
+        ref float z = ref MemoryMarshal.GetReference(logits);
+        float sumExp = MathKernels.SumExpShifted(ref z, max, ref z, logits.Length, store: false);
+        return max + MathKernels.Log(sumExp) - logits[label];
+    }
+
+    /// <summary>Gradient of <see cref="SparseCategoricalCrossentropyFromLogits"/> with respect to the logits: <c>softmax(z) − onehot(label)</c>.</summary>
+    public static void SparseCategoricalCrossentropyGradient(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> target, Span<float> delta)
+    {
+        CheckLengths(probabilities.Length, delta.Length);
+        int label = SparseLabel(target, probabilities.Length);
+        probabilities.CopyTo(delta);
+        delta[label] -= 1f;
+    }
+
+    /// <summary>Keras's mean absolute error as a loss: <c>mean_j |p_j − y_j|</c> (the sum in the Reductions order).</summary>
+    public static float MeanAbsoluteError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) => MetricKernels.MeanAbsoluteError(predictions, targets);
+
+    /// <summary><c>delta_j = sign(p_j − y_j) / n</c>, with sign(0) = 0 (TensorFlow's gradient of |x| at 0).</summary>
+    public static void MeanAbsoluteErrorGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> delta)
+    {
+        CheckLengths(predictions.Length, targets.Length);
+        CheckLengths(predictions.Length, delta.Length);
+        float scale = 1f / predictions.Length;
+        for (int j = 0; j < predictions.Length; j++)
+        {
+            float e = predictions[j] - targets[j];
+            delta[j] = e > 0 ? scale : e < 0 ? -scale : 0f;
+        }
+    }
+
+    /// <summary>Keras's Huber loss (delta 1): <c>mean_j (|e| ≤ 1 ? e²/2 : |e| − 1/2)</c> with <c>e = p − y</c>, the sum in the Reductions order.</summary>
+    public static float Huber(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        CheckLengths(predictions.Length, targets.Length);
+        return Mean(new HuberTerm(), predictions, targets);
+    }
+
+    /// <summary><c>delta_j = clip(p_j − y_j, −1, 1) / n</c>.</summary>
+    public static void HuberGradient(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> delta)
+    {
+        CheckLengths(predictions.Length, targets.Length);
+        CheckLengths(predictions.Length, delta.Length);
+        float scale = 1f / predictions.Length;
+        for (int j = 0; j < predictions.Length; j++)
+        {
+            float e = predictions[j] - targets[j];
+            delta[j] = Math.Clamp(e, -1f, 1f) * scale;
+        }
+    }
+
+    /// <summary>Huber's term for delta 1: <c>|e| ≤ 1 ? 0.5 e² : |e| − 0.5</c>.</summary>
+    private readonly struct HuberTerm : MathKernels.ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV p, TV y)
+            where TV : struct, ILanes<TV>
+        {
+            var e = p - y;
+            var abs = TV.AndNot(e, TV.Create(-0f));
+            var half = TV.Create(0.5f);
+            return TV.Select(TV.GreaterThan(abs, TV.Create(1f)), abs - half, half * e * e);
+        }
+    }
 }

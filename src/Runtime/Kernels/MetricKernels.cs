@@ -46,4 +46,8 @@ public static class MetricKernels
         public TV Invoke<TV>(TV p, TV y)
             where TV : struct, ILanes<TV> => TV.AndNot(p - y, TV.Create(-0f));
     }
+
+    /// <summary>Sparse categorical accuracy: 1 when the first index of the largest prediction is the target row's class index, else 0.</summary>
+    public static float SparseCategoricalAccuracy(ReadOnlySpan<float> predictions, ReadOnlySpan<float> target) =>
+        ArgMax(predictions) == LossKernels.SparseLabel(target, predictions.Length) ? 1f : 0f;
 }

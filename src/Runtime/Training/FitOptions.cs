@@ -16,6 +16,15 @@ public sealed record FitOptions
     /// <summary>Optional early stopping; off by default, as in the seed.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
 
+    /// <summary>
+    /// Keras's <c>validation_split</c>: when no validation data is given, the last <c>n − floor(n (1 − split))</c> rows of the
+    /// training data (before any shuffle) validate and are not trained on. 0 = off.
+    /// </summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Told at the end of every epoch after the observer passed to Fit (e.g. <see cref="CsvLogger"/>, <see cref="ModelCheckpoint{TModel}"/>).</summary>
+    public IReadOnlyList<ITrainingObserver> Callbacks { get; init; } = [];
+
     /// <summary>Stop with <see cref="TrainingDivergedException"/> when the epoch loss is NaN or infinite (Keras's TerminateOnNaN).</summary>
     public bool TerminateOnNaN { get; init; } = true;
 }

@@ -8,6 +8,27 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     public string BiasName => $"dense_{Index}.bias";
 
     public int KernelLength => Inputs * Units;
+
+    /// <summary>Rate of the <see cref="DropoutAttribute"/> applied to this layer's outputs in training (0 = none).</summary>
+    public double DropoutRate { get; init; }
+
+    /// <summary>The slope below 0 of a <see cref="Activation.LeakyRelu"/> layer.</summary>
+    public double NegativeSlope { get; init; } = 0.2;
+
+    /// <summary>L1 factor of the kernel regulariser (Keras's <c>L1L2.l1</c>; 0 = none).</summary>
+    public double KernelL1 { get; init; }
+
+    /// <summary>L2 factor of the kernel regulariser.</summary>
+    public double KernelL2 { get; init; }
+
+    /// <summary>L1 factor of the bias regulariser.</summary>
+    public double BiasL1 { get; init; }
+
+    /// <summary>L2 factor of the bias regulariser.</summary>
+    public double BiasL2 { get; init; }
+
+    /// <summary>Whether any regulariser applies to this layer.</summary>
+    public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
 }
 
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
@@ -23,11 +44,14 @@ public sealed record ModelDescription(
 {
     public int Outputs => Layers[^1].Units;
 
+    /// <summary>Columns of a target row: 1 (the class index) under sparse categorical cross-entropy, else <see cref="Outputs"/>.</summary>
+    public int TargetCount => Loss == Loss.SparseCategoricalCrossentropy ? 1 : Outputs;
+
     /// <summary>"accuracy", "mae" or null: the Keras history key of the model's metric.</summary>
     public string? MetricName => Metrics.HasFlag(Metric.Accuracy) ? "accuracy" : Metrics.HasFlag(Metric.MeanAbsoluteError) ? "mae" : null;
 
     /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
     public string Topology =>
         Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + string.Concat(
-            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}"));
+            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty)));
 }

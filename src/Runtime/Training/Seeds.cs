@@ -4,7 +4,7 @@ namespace AotNet.Training;
 public static class Seeds
 {
     /// <summary>Stream ids used by the trainer and the experiments.</summary>
-    public const ulong Weights = 1, Shuffle = 2;
+    public const ulong Weights = 1, Shuffle = 2, Dropout = 3;
 
     public static ulong Derive(ulong seed, ulong stream, ulong index = 0)
     {

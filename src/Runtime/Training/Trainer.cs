@@ -72,6 +72,26 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         CheckShapes(train, nameof(train));
+        if (options.ValidationSplit != 0)
+        {
+            if (!(options.ValidationSplit > 0 && options.ValidationSplit < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, "ValidationSplit is a fraction in (0, 1)");
+            }
+
+            if (validation is null)
+            {
+                int splitAt = (int)Math.Floor(train.Count * (1.0 - options.ValidationSplit)); // Keras's train_validation_split
+                if (splitAt == 0 || splitAt == train.Count)
+                {
+                    throw new ArgumentException($"train: {train.Count} rows cannot be split into training and validation rows with ValidationSplit = {options.ValidationSplit}; give more rows or another fraction", nameof(train));
+                }
+
+                validation = train.SliceRows(splitAt, train.Count - splitAt);
+                train = train.SliceRows(0, splitAt);
+            }
+        }
+
         if (train.Count == 0)
         {
             throw new ArgumentException("train: no rows to train on", nameof(train));
@@ -98,10 +118,12 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         long allocatedAfterFirstEpoch = 0, excluded = 0;
         var clock = Stopwatch.StartNew();
         _pool.WarmCaller();
+        _context.Seed = Seeds.Derive(options.Seed, Seeds.Dropout);
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var epochStart = clock.Elapsed;
+            _context.Epoch = epoch;
             if (options.Shuffle)
             {
                 shuffler.Shuffle<int>(rows);
@@ -137,6 +159,13 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             {
                 long before = AllocatedByTraining();
                 observer.OnEpochEnd(epoch, history, clock.Elapsed - epochStart);
+                excluded += AllocatedByTraining() - before;
+            }
+
+            for (int c = 0; c < options.Callbacks.Count; c++)
+            {
+                long before = AllocatedByTraining();
+                options.Callbacks[c].OnEpochEnd(epoch, history, clock.Elapsed - epochStart);
                 excluded += AllocatedByTraining() - before;
             }
 
@@ -264,9 +293,9 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             throw new ArgumentException($"{name}: {data.Inputs.Cols} input columns, but {d.Name} takes {d.Inputs}", name);
         }
 
-        if (data.Targets.Cols != d.Outputs || data.Targets.Rows != data.Inputs.Rows)
+        if (data.Targets.Cols != d.TargetCount || data.Targets.Rows != data.Inputs.Rows)
         {
-            throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.Outputs}", name);
+            throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.TargetCount}", name);
         }
     }
 }

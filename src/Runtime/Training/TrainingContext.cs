@@ -58,6 +58,15 @@ public sealed class TrainingContext : IDisposable
     /// <summary>The current batch as a <see cref="Training.Batch"/>.</summary>
     public Batch Batch => new(Inputs, Targets, Rows);
 
+    /// <summary>Seed of the dropout masks (the trainer derives it from <see cref="FitOptions.Seed"/>).</summary>
+    public ulong Seed { get; set; }
+
+    /// <summary>The current epoch (1-based under the trainer; part of the dropout key).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Batches set by <see cref="SetBatch"/> since the context was created: the step counter of the dropout key.</summary>
+    public long Step { get; private set; }
+
     /// <summary>Chunks of <see cref="ChunkRows"/> rows in a batch of <paramref name="rows"/> rows (at least one).</summary>
     public static int ChunksFor(int rows) => Math.Max(1, (int)(((long)rows + ChunkRows - 1) / ChunkRows));
 
@@ -77,6 +86,7 @@ public sealed class TrainingContext : IDisposable
         _rows = rows;
         Start = start;
         Count = count;
+        Step++;
     }
 
     public void Dispose()

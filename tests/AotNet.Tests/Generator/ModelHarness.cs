@@ -45,7 +45,7 @@ internal static class ModelHarness
     public static DenseMatrix Targets(ModelDescription description, int rows, DeterministicRandom random)
     {
         int outputs = description.Outputs;
-        var targets = new DenseMatrix(rows, outputs);
+        var targets = new DenseMatrix(rows, description.TargetCount);
         for (int r = 0; r < rows; r++)
         {
             var row = targets.Row(r);
@@ -56,6 +56,9 @@ internal static class ModelHarness
                     break;
                 case Loss.CategoricalCrossentropy:
                     row[random.NextInt(outputs)] = 1f;
+                    break;
+                case Loss.SparseCategoricalCrossentropy:
+                    row[0] = random.NextInt(outputs);
                     break;
                 default:
                     for (int j = 0; j < outputs; j++)

@@ -115,6 +115,11 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.True(last < 0.6 * first, run.Output);
         Assert.True(accuracy > 0.85, run.Output);
         Assert.Equal("True", values["reloaded_equal"]);
+
+        // the regularised model: dropout, L2, Gelu/LeakyRelu, integer labels, all through the package
+        Assert.Equal("4 → 16 gelu → dropout 0.2 → 8 leakyrelu → 2 softmax", values["regularized_topology"]);
+        Assert.True(double.Parse(values["regularized_val_accuracy"], CultureInfo.InvariantCulture) > 0.85, run.Output);
+        Assert.True(double.Parse(values["regularized_penalty"], CultureInfo.InvariantCulture) > 0, run.Output);
     }
 
     // The consumer: a model declared with the package's attributes (so the generator in the package must run),
@@ -164,10 +169,25 @@ public sealed class PackageConsumerTests : IDisposable
         Console.WriteLine(string.Create(inv, $"val_accuracy = {evaluation.Metric:R}"));
         Console.WriteLine($"reloaded_equal = {reloaded.Parameters.AsSpan().SequenceEqual(model.Parameters)}");
 
+        // integer labels: the target matrix's one column holds the class index
+        var regularized = RegularizedNet.Create(seed: 1);
+        using var regularizedTrainer = new Trainer<RegularizedNet>(regularized);
+        regularizedTrainer.Fit(train, validation, new FitOptions { Epochs = 30, BatchSize = 32, Seed = 5 });
+        Console.WriteLine($"regularized_topology = {RegularizedNet.Description.Topology}");
+        Console.WriteLine(string.Create(inv, $"regularized_val_accuracy = {regularizedTrainer.Evaluate(validation).Metric:R}"));
+        Console.WriteLine(string.Create(inv, $"regularized_penalty = {regularized.RegularizationLoss():R}"));
+
         [Sequential(4, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
         [Dense(8, Activation.Relu)]
         [Dense(1, Activation.Sigmoid)]
         internal sealed partial class TinyNet;
+
+        [Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
+        [Dense(16, Activation.Gelu, KernelL2 = 0.001)]
+        [Dropout(0.2)]
+        [Dense(8, Activation.LeakyRelu)]
+        [Dense(2, Activation.Softmax)]
+        internal sealed partial class RegularizedNet;
         """;
 
     private static string GlobalPackagesFolder() =>

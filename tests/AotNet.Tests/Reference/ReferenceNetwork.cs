@@ -14,8 +14,9 @@ public sealed class ReferenceNetwork
     private readonly double[] _v;
     private long _t;
 
-    public ReferenceNetwork(ModelDescription description, ReadOnlySpan<float> parameters, bool legacyEpsilon = false, double momentum = 0)
+    public ReferenceNetwork(ModelDescription description, ReadOnlySpan<float> parameters, bool legacyEpsilon = false, double momentum = 0, bool nesterov = false)
     {
+        Nesterov = nesterov;
         Description = description;
         Parameters = new double[description.ParameterCount];
         for (int i = 0; i < Parameters.Length; i++)
@@ -37,7 +38,37 @@ public sealed class ReferenceNetwork
 
     public double Momentum { get; }
 
-    private bool FusedLoss => Description.Loss != Loss.MeanSquaredError;
+    /// <summary>Keras's optimizer clipvalue (0 = off).</summary>
+    public double ClipValue { get; init; }
+
+    /// <summary>Keras's clipnorm: each variable (kernel, bias) by its own norm (0 = off).</summary>
+    public double ClipNorm { get; init; }
+
+    /// <summary>Keras's global_clipnorm (0 = off).</summary>
+    public double GlobalClipNorm { get; init; }
+
+    private static void ClipByNorm(double[] g, int offset, int length, double clip)
+    {
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            sum += g[i] * g[i];
+        }
+
+        double norm = Math.Sqrt(sum);
+        if (norm > clip)
+        {
+            for (int i = offset; i < offset + length; i++)
+            {
+                g[i] *= clip / norm;
+            }
+        }
+    }
+
+    /// <summary>SGD: Keras's nesterov=True (w += μv − lr g after v = μv − lr g).</summary>
+    public bool Nesterov { get; }
+
+    private bool FusedLoss => Description.Loss is Loss.BinaryCrossentropy or Loss.CategoricalCrossentropy or Loss.SparseCategoricalCrossentropy;
 
     /// <summary>Input row <paramref name="row"/> as dense doubles (a sparse row becomes its 0/1 form).</summary>
     public static double[] InputRow(Features inputs, int row)
@@ -62,15 +93,31 @@ public sealed class ReferenceNetwork
         return x;
     }
 
+    /// <summary>
+    /// When set, <see cref="Backward"/> trains with dropout: the masks of this step key (<c>DropoutKernels.Key</c>), unit u of
+    /// data-set row r kept when <c>DropoutKernels.Keeps</c> says so, kept outputs scaled by 1 / (1 − rate) in double.
+    /// </summary>
+    public ulong? DropoutKey { get; set; }
+
     /// <summary>Affine outputs z and activations a of every layer.</summary>
     public (double[][] Z, double[][] A) Forward(double[] x)
+    {
+        var (z, a, _, _) = Pass(x, -1, training: false);
+        return (z, a);
+    }
+
+    /// <summary>z, a, each layer's inputs (after the dropout of the layer below in training) and the dropout masks (null: none).</summary>
+    public (double[][] Z, double[][] A, double[][] Inputs, double[]?[] Masks) Pass(double[] x, int row, bool training)
     {
         var layers = Description.Layers;
         var z = new double[layers.Count][];
         var a = new double[layers.Count][];
+        var inputs = new double[layers.Count][];
+        var masks = new double[]?[layers.Count];
         double[] input = x;
         for (int l = 0; l < layers.Count; l++)
         {
+            inputs[l] = input;
             var layer = layers[l];
             z[l] = new double[layer.Units];
             for (int j = 0; j < layer.Units; j++)
@@ -84,18 +131,44 @@ public sealed class ReferenceNetwork
                 z[l][j] = s;
             }
 
-            a[l] = Activate(layer.Activation, z[l]);
+            a[l] = Activate(layer.Activation, z[l], layer.NegativeSlope);
             input = a[l];
+            if (training && layer.DropoutRate > 0)
+            {
+                ulong rowKey = AotNet.Kernels.DropoutKernels.RowKey(DropoutKey!.Value, row);
+                uint threshold = AotNet.Kernels.DropoutKernels.Threshold(layer.DropoutRate);
+                var mask = new double[layer.Units];
+                input = new double[layer.Units];
+                for (int j = 0; j < layer.Units; j++)
+                {
+                    mask[j] = AotNet.Kernels.DropoutKernels.Keeps(rowKey, j, threshold) ? 1 / (1 - layer.DropoutRate) : 0;
+                    input[j] = a[l][j] * mask[j];
+                }
+
+                masks[l] = mask;
+            }
         }
 
-        return (z, a);
+        return (z, a, inputs, masks);
     }
 
-    public static double[] Activate(Activation activation, double[] z)
+    public static double[] Activate(Activation activation, double[] z, double negativeSlope = 0.2)
     {
         var a = new double[z.Length];
         switch (activation)
         {
+            case Activation.Gelu:
+            case Activation.Elu:
+            case Activation.Selu:
+            case Activation.LeakyRelu:
+            case Activation.Softplus:
+            case Activation.Silu:
+                for (int j = 0; j < z.Length; j++)
+                {
+                    a[j] = Function(activation, z[j], negativeSlope);
+                }
+
+                break;
             case Activation.Linear:
                 Array.Copy(z, a, z.Length);
                 break;
@@ -159,6 +232,29 @@ public sealed class ReferenceNetwork
                 }
 
                 return loss / n;
+            case Loss.MeanAbsoluteError:
+                for (int j = 0; j < n; j++)
+                {
+                    loss += Math.Abs(p[j] - y[j]);
+                }
+
+                return loss / n;
+            case Loss.Huber:
+                for (int j = 0; j < n; j++)
+                {
+                    double e = Math.Abs(p[j] - y[j]);
+                    loss += e <= 1 ? 0.5 * e * e : e - 0.5;
+                }
+
+                return loss / n;
+            case Loss.SparseCategoricalCrossentropy:
+                double top = z.Max(), sum = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    sum += Math.Exp(z[j] - top);
+                }
+
+                return top + Math.Log(sum) - z[(int)y[0]];
             default:
                 double max = z.Max(), sumExp = 0;
                 for (int j = 0; j < n; j++)
@@ -184,7 +280,12 @@ public sealed class ReferenceNetwork
             for (int j = 1; j < p.Length; j++)
             {
                 bestP = p[j] > p[bestP] ? j : bestP;
-                bestY = y[j] > y[bestY] ? j : bestY;
+                bestY = y.Length == p.Length && y[j] > y[bestY] ? j : bestY;
+            }
+
+            if (Description.Loss == Loss.SparseCategoricalCrossentropy)
+            {
+                bestY = (int)y[0];
             }
 
             return bestP == bestY ? 1 : 0;
@@ -204,9 +305,54 @@ public sealed class ReferenceNetwork
         return 0;
     }
 
+    /// <summary>The L1/L2 penalty of the current parameters (Keras's regularisation losses summed).</summary>
+    public double RegularizationLoss()
+    {
+        double penalty = 0;
+        foreach (var layer in Description.Layers)
+        {
+            for (int i = 0; i < layer.KernelLength; i++)
+            {
+                double w = Parameters[layer.KernelOffset + i];
+                penalty += (layer.KernelL1 * Math.Abs(w)) + (layer.KernelL2 * w * w);
+            }
+
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double b = Parameters[layer.BiasOffset + j];
+                penalty += (layer.BiasL1 * Math.Abs(b)) + (layer.BiasL2 * b * b);
+            }
+        }
+
+        return penalty;
+    }
+
+    /// <summary>The penalty's gradient: l1 sign(w) + 2 l2 w.</summary>
+    public double[] RegularizationGradient()
+    {
+        var g = new double[Parameters.Length];
+        foreach (var layer in Description.Layers)
+        {
+            for (int i = 0; i < layer.KernelLength; i++)
+            {
+                double w = Parameters[layer.KernelOffset + i];
+                g[layer.KernelOffset + i] = (layer.KernelL1 * Math.Sign(w)) + (2 * layer.KernelL2 * w);
+            }
+
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double b = Parameters[layer.BiasOffset + j];
+                g[layer.BiasOffset + j] = (layer.BiasL1 * Math.Sign(b)) + (2 * layer.BiasL2 * b);
+            }
+        }
+
+        return g;
+    }
+
+    /// <summary>Per-sample losses plus the penalty once per row (Keras's loss with regularisers), and the metric.</summary>
     public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
     {
-        double loss = 0, metric = 0;
+        double loss = RegularizationLoss() * rows.Length, metric = 0;
         foreach (int row in rows)
         {
             var (z, a) = Forward(InputRow(inputs, row));
@@ -229,15 +375,16 @@ public sealed class ReferenceNetwork
     }
 
     /// <summary>Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>.</summary>
+    /// <remarks>The returned loss includes the regularisation penalty once per row; its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
     public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
     {
         var layers = Description.Layers;
-        double loss = 0, metric = 0;
+        double loss = RegularizationLoss() * rows.Length, metric = 0;
         foreach (int row in rows)
         {
             var x = InputRow(inputs, row);
             var y = targets.Row(row);
-            var (z, a) = Forward(x);
+            var (z, a, layerInputs, masks) = Pass(x, row, training: DropoutKey is not null);
             var p = a[^1];
             loss += SampleLoss(z[^1], p, y);
             metric += SampleMetric(p, y);
@@ -259,6 +406,24 @@ public sealed class ReferenceNetwork
                     delta[j] = p[j] - y[j];
                 }
             }
+            else if (Description.Loss == Loss.SparseCategoricalCrossentropy)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    delta[j] = p[j] - (j == (int)y[0] ? 1 : 0);
+                }
+            }
+            else if (Description.Loss is Loss.MeanAbsoluteError or Loss.Huber)
+            {
+                var dp = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    double e = p[j] - y[j];
+                    dp[j] = (Description.Loss == Loss.Huber ? Math.Clamp(e, -1, 1) : Math.Sign(e)) / n;
+                }
+
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
+            }
             else
             {
                 var dp = new double[n];
@@ -267,13 +432,13 @@ public sealed class ReferenceNetwork
                     dp[j] = 2 * (p[j] - y[j]) / n;
                 }
 
-                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp);
+                delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
             }
 
             for (int l = layers.Count - 1; l >= 0; l--)
             {
                 var layer = layers[l];
-                double[] input = l == 0 ? x : a[l - 1];
+                double[] input = layerInputs[l];
                 for (int i = 0; i < layer.Inputs; i++)
                 {
                     for (int j = 0; j < layer.Units; j++)
@@ -298,7 +463,15 @@ public sealed class ReferenceNetwork
                         }
                     }
 
-                    delta = ActivationBackward(layers[l - 1].Activation, z[l - 1], a[l - 1], da);
+                    if (masks[l - 1] is { } mask)
+                    {
+                        for (int i = 0; i < da.Length; i++)
+                        {
+                            da[i] *= mask[i];
+                        }
+                    }
+
+                    delta = ActivationBackward(layers[l - 1].Activation, z[l - 1], a[l - 1], da, layers[l - 1].NegativeSlope);
                 }
             }
         }
@@ -306,14 +479,77 @@ public sealed class ReferenceNetwork
         return new BatchStats(loss, metric);
     }
 
+    private const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;
+
+    /// <summary>Keras's definitions in double: gelu (erf form), elu, selu, leaky relu, softplus, silu.</summary>
+    public static double Function(Activation activation, double x, double negativeSlope = 0.2) => activation switch
+    {
+        Activation.Gelu => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Selu => SeluScale * (x > 0 ? x : SeluAlpha * (Math.Exp(x) - 1)),
+        Activation.LeakyRelu => x > 0 ? x : negativeSlope * x,
+        Activation.Softplus => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
+        Activation.Silu => x / (1 + Math.Exp(-x)),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    /// <summary>The derivatives of <see cref="Function"/>.</summary>
+    public static double Derivative(Activation activation, double x, double negativeSlope = 0.2)
+    {
+        double sigmoid = 1 / (1 + Math.Exp(-x));
+        return activation switch
+        {
+            Activation.Gelu => (0.5 * (1 + Erf(x / Math.Sqrt(2)))) + (x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI)),
+            Activation.Elu => x > 0 ? 1 : Math.Exp(x),
+            Activation.Selu => SeluScale * (x > 0 ? 1 : SeluAlpha * Math.Exp(x)),
+            Activation.LeakyRelu => x > 0 ? 1 : negativeSlope,
+            Activation.Softplus => sigmoid,
+            Activation.Silu => sigmoid * (1 + (x * (1 - sigmoid))),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+        };
+    }
+
+    /// <summary>erf in double: the Maclaurin series below 3, else 1 − erfc by its continued fraction (both to ~1e-15).</summary>
+    public static double Erf(double x)
+    {
+        double ax = Math.Abs(x);
+        double result;
+        if (ax < 3)
+        {
+            double term = ax, sum = ax, x2 = ax * ax;
+            for (int n = 1; n < 200 && Math.Abs(term) > 1e-18 * Math.Abs(sum); n++)
+            {
+                term *= -x2 / n;
+                sum += term / ((2 * n) + 1);
+            }
+
+            result = 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        else
+        {
+            // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + 2/(x + …)))))
+            double f = ax;
+            for (int k = 60; k >= 1; k--)
+            {
+                f = ax + (k / 2.0 / f);
+            }
+
+            result = 1 - (Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / f);
+        }
+
+        return x < 0 ? -result : result;
+    }
+
     /// <summary>dL/dz from dL/da (full Jacobian for softmax).</summary>
-    public static double[] ActivationBackward(Activation activation, double[] z, double[] a, double[] da)
+    public static double[] ActivationBackward(Activation activation, double[] z, double[] a, double[] da, double negativeSlope = 0.2)
     {
         var dz = new double[da.Length];
         for (int j = 0; j < da.Length; j++)
         {
             dz[j] = activation switch
             {
+                Activation.Gelu or Activation.Elu or Activation.Selu or Activation.LeakyRelu or Activation.Softplus or Activation.Silu =>
+                    da[j] * Derivative(activation, z[j], negativeSlope),
                 Activation.Linear => da[j],
                 Activation.Relu => z[j] > 0 ? da[j] : 0,
                 Activation.Sigmoid => da[j] * a[j] * (1 - a[j]),
@@ -353,9 +589,33 @@ public sealed class ReferenceNetwork
     {
         _t++;
         double lr = Description.LearningRate;
+        var penalty = RegularizationGradient();
+        var clipped = new double[Parameters.Length];
+        for (int i = 0; i < clipped.Length; i++)
+        {
+            clipped[i] = (gradient[i] * scale) + penalty[i];
+            if (ClipValue > 0)
+            {
+                clipped[i] = Math.Clamp(clipped[i], -ClipValue, ClipValue);
+            }
+        }
+
+        if (ClipNorm > 0)
+        {
+            foreach (var layer in Description.Layers)
+            {
+                ClipByNorm(clipped, layer.KernelOffset, layer.KernelLength, ClipNorm);
+                ClipByNorm(clipped, layer.BiasOffset, layer.Units, ClipNorm);
+            }
+        }
+        else if (GlobalClipNorm > 0)
+        {
+            ClipByNorm(clipped, 0, clipped.Length, GlobalClipNorm);
+        }
+
         for (int i = 0; i < Parameters.Length; i++)
         {
-            double g = gradient[i] * scale;
+            double g = clipped[i];
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:
@@ -372,7 +632,7 @@ public sealed class ReferenceNetwork
                     if (Momentum > 0)
                     {
                         _m[i] = (Momentum * _m[i]) - (lr * g);
-                        Parameters[i] += _m[i];
+                        Parameters[i] += Nesterov ? (Momentum * _m[i]) - (lr * g) : _m[i];
                     }
                     else
                     {

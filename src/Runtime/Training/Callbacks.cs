@@ -1,0 +1,88 @@
+using System.Globalization;
+using AotNet.IO;
+
+namespace AotNet.Training;
+
+/// <summary>
+/// Keras's <c>CSVLogger(filename, separator=",", append=False)</c>: one row per epoch with the epoch (0-based, as Keras
+/// writes it) and every history key in Keras's order, written and flushed at the end of each epoch.
+/// </summary>
+public sealed class CsvLogger(string path, char separator = ',', bool append = false) : ITrainingObserver, IDisposable
+{
+    private StreamWriter? _writer;
+
+    public string Path { get; } = path ?? throw new ArgumentNullException(nameof(path));
+
+    public void OnEpochEnd(int epoch, History history, TimeSpan epochTime)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (_writer is null)
+        {
+            bool header = !append || !File.Exists(Path) || new FileInfo(Path).Length == 0;
+            _writer = new StreamWriter(Path, append, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+            if (header)
+            {
+                _writer.WriteLine("epoch" + separator + string.Join(separator, history.Keys));
+            }
+        }
+
+        var line = new System.Text.StringBuilder((epoch - 1).ToString(CultureInfo.InvariantCulture));
+        foreach (string key in history.Keys)
+        {
+            line.Append(separator).Append(history[key][epoch - 1].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        _writer.WriteLine(line.ToString());
+        _writer.Flush();
+    }
+
+    public void Dispose() => _writer?.Dispose();
+}
+
+/// <summary>
+/// Keras's <c>ModelCheckpoint(filepath, monitor="val_loss", save_best_only=…)</c> writing safetensors (the tensors of
+/// <see cref="SafeTensors.FromModel"/>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
+/// monitored value improves (Keras's "auto" mode: accuracies up, everything else down), else every epoch.
+/// </summary>
+public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver
+    where TModel : class, IModel<TModel>
+{
+    private double _best = double.NaN;
+
+    public string Path { get; } = path ?? throw new ArgumentNullException(nameof(path));
+
+    /// <summary>A history key, e.g. "val_loss" or "val_accuracy".</summary>
+    public string Monitor { get; init; } = "val_loss";
+
+    public bool SaveBestOnly { get; init; } = true;
+
+    /// <summary>The 1-based epoch last written, or 0.</summary>
+    public int SavedEpoch { get; private set; }
+
+    public void OnEpochEnd(int epoch, History history, TimeSpan epochTime)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        double value = history[Monitor][epoch - 1];
+        bool maximise = Monitor.EndsWith("accuracy", StringComparison.Ordinal);
+        bool improved = double.IsNaN(_best) ? !double.IsNaN(value) : maximise ? value > _best : value < _best;
+        if (SaveBestOnly && !improved)
+        {
+            return;
+        }
+
+        if (improved)
+        {
+            _best = value;
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model"] = TModel.Description.Name,
+            ["topology"] = TModel.Description.Topology,
+            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+            [Monitor] = value.ToString("R", CultureInfo.InvariantCulture),
+        };
+        AtomicFile.WriteAllBytes(Path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters), metadata));
+        SavedEpoch = epoch;
+    }
+}

@@ -57,6 +57,12 @@ public static class MatrixKernels
     [ThreadStatic]
     private static float[]? Panel;
 
+    /// <summary>
+    /// Allocates this thread's panel buffer now, if it has none yet. The worker pool calls it on every worker (and the
+    /// caller) when it starts, so that a thread's first packed call — which may come in any epoch — allocates nothing.
+    /// </summary>
+    public static void PrepareThread() => Panel ??= new float[InputBlock * 32];
+
     /// <summary>Bytes of <c>dy</c> rows that <see cref="BackwardInput"/> keeps in the L1 cache while the kernel tiles pass over them.</summary>
     private const int DotChunkBytes = 24 * 1024;
 

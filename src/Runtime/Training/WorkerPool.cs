@@ -65,7 +65,11 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>Prepares the calling thread to wait on this pool without allocating (call before a measured loop).</summary>
-    public void WarmCaller() => _done.Warm();
+    public void WarmCaller()
+    {
+        _done.Warm();
+        AotNet.Kernels.MatrixKernels.PrepareThread();
+    }
 
     /// <summary>
     /// Runs jobs 0 … <paramref name="jobCount"/>−1 and returns when all are done. If a job throws, on whichever worker
@@ -141,6 +145,7 @@ public sealed class WorkerPool : IDisposable
 
     private void WorkerLoop(int worker)
     {
+        AotNet.Kernels.MatrixKernels.PrepareThread(); // per-thread kernel buffers before any measured epoch
         var start = _start[worker - 1];
         while (true)
         {

@@ -161,10 +161,28 @@ public sealed class ResultsFile
     public ResultsFile MergedOver(ResultsFile? kept) => new()
     {
         Imdb = Imdb ?? kept?.Imdb,
+        ImdbVariants = MergedVariants(ImdbVariants, kept?.ImdbVariants),
         Reuters = Reuters ?? kept?.Reuters,
         Boston = Boston ?? kept?.Boston,
         Other = kept?.Other,
     };
+
+    // this run's variants replace those of the same name; the others stay (each records its own run)
+    private static Dictionary<string, TextResult>? MergedVariants(Dictionary<string, TextResult>? run, Dictionary<string, TextResult>? kept)
+    {
+        if (run is null || kept is null)
+        {
+            return run ?? kept;
+        }
+
+        var merged = new Dictionary<string, TextResult>(kept, StringComparer.Ordinal);
+        foreach (var (name, result) in run)
+        {
+            merged[name] = result;
+        }
+
+        return merged;
+    }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

@@ -194,6 +194,9 @@ public sealed class WorkerPool : IDisposable
     {
         private const int Unset = 0, IsSet = 1, Sleeping = 2;
 
+        /// <summary>Spins of <c>Thread.SpinWait(8)</c> before a wait sleeps: about 50 µs on the build machine.</summary>
+        private const int SpinIterations = 1000;
+
         // futex path: the word lives in a pinned array, so its address never moves
         private readonly int[]? _cell;
         private readonly int* _word;
@@ -249,10 +252,11 @@ public sealed class WorkerPool : IDisposable
 
         public void WaitAndReset()
         {
-            var spinner = default(SpinWait);
-            while (!IsSetNow() && !spinner.NextSpinWillYield)
+            // spin a little (tens of microseconds) before sleeping: a layer's tiles come one after another, and waking a
+            // sleeping worker through the kernel costs more than the spin on a VM
+            for (int i = 0; i < SpinIterations && !IsSetNow(); i++)
             {
-                spinner.SpinOnce();
+                Thread.SpinWait(8);
             }
 
             if (_cell is not null)

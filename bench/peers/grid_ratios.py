@@ -109,7 +109,9 @@ def main():
                      key=lambda x: (order.index(x[0]) if x[0] in order else 99, x[1], x[2]))
     if skipped:
         print()
-        print("Skipped in at least one run: " + "; ".join(f"{k} b{b} {t}T ({reason})" for k, b, t, reason in skipped))
+        print("Skipped in at least one run:")
+        for reason in dict.fromkeys(r for *_, r in skipped):
+            print(f"- {', '.join(f'{k} b{b} {t}T' for k, b, t, r in skipped if r == reason)}: {reason}")
 
 
 if __name__ == "__main__":

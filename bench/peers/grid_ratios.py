@@ -7,6 +7,7 @@ The JSON files come from `aotnet-grid --json FILE` (or `AotNet.Bench --grid --js
 `torch_grid.py --json FILE`. With several runs per side each cell shows the range of s/epoch over the runs
 (min–max), and the ratio is computed from each side's fastest run (noise from a shared machine only adds time),
 with the range of per-run ratios after it when there are several. A ratio below 1 means AotNet is faster.
+A † marks a side whose fastest run had under 0.9 cores busy (starved by other load).
 "% of peak" is AotNet's best GFLOP/s over threads × the one-core Vector256 FMA peak of the AotNet runs (best run).
 """
 import argparse
@@ -33,12 +34,14 @@ def cells(runs):
     out = {}
     for run in runs:
         for c in run["cells"]:
-            entry = out.setdefault((c["topology"], c["batch"], c["threads"]), {"s": [], "gflops": [], "skipped": None})
+            entry = out.setdefault((c["topology"], c["batch"], c["threads"]),
+                                   {"s": [], "gflops": [], "busy": [], "skipped": None})
             if "skipped" in c:
                 entry["skipped"] = c["skipped"]
             else:
                 entry["s"].append(c["s_per_epoch"])
                 entry["gflops"].append(c["gflops"])
+                entry["busy"].append(c.get("cores_busy", float("nan")))
     return out
 
 
@@ -49,8 +52,15 @@ def fmt(s):
     return f"{s:.5f}"
 
 
-def span(values):
-    return fmt(values[0]) if len(values) == 1 else f"{fmt(min(values))}–{fmt(max(values))}"
+STARVED = 0.9
+
+
+def span(entry):
+    """min–max of s/epoch; † when the fastest run had under STARVED cores busy (other load took the machine)."""
+    values = entry["s"]
+    text = fmt(values[0]) if len(values) == 1 else f"{fmt(min(values))}–{fmt(max(values))}"
+    busy = entry["busy"][values.index(min(values))]
+    return text + (" †" if busy < STARVED else "")
 
 
 def main():
@@ -90,8 +100,8 @@ def main():
                 p = pt.get((key, b, t))
                 a_s = a["s"] if a else []
                 p_s = p["s"] if p else []
-                line += f" {span(a_s) if a_s else ('skipped' if a and a['skipped'] else '–')} |"
-                line += f" {span(p_s) if p_s else ('skipped' if p and p['skipped'] else '–')} |"
+                line += f" {span(a) if a_s else ('skipped' if a and a['skipped'] else '–')} |"
+                line += f" {span(p) if p_s else ('skipped' if p and p['skipped'] else '–')} |"
                 if a_s and p_s:
                     ratio = min(a_s) / min(p_s)
                     per_run = [x / y for x, y in zip(a_s, p_s)]
@@ -105,6 +115,9 @@ def main():
                 else:
                     line += " – |"
             print(line)
+    print()
+    print(f"† the fastest run of this cell had under {STARVED} cores busy (process CPU / wall): other processes took "
+          "the machine, so the time is too long and its ratio is not to be trusted.")
     skipped = sorted({(k, b, t, v["skipped"]) for side in (aot, pt) for (k, b, t), v in side.items() if v["skipped"]},
                      key=lambda x: (order.index(x[0]) if x[0] in order else 99, x[1], x[2]))
     if skipped:

@@ -270,7 +270,24 @@ def main():
     load_before = loadavg()
     started = time.gmtime()
     cells = []
-    for top in topologies:
+    if len(args.threads) > 1:
+        # One process per thread count: after torch.set_num_threads(1), set_num_threads(2) in the same process ran
+        # 784-512-512-10 at batch 128 14x slower than a fresh 2-thread process did (2026-12-02, OpenMP + OpenBLAS).
+        import subprocess
+        import tempfile
+        for t in args.threads:
+            with tempfile.TemporaryDirectory() as tmp:
+                part = os.path.join(tmp, "part.json")
+                cmd = [sys.executable, os.path.abspath(__file__), "--topologies", args.topologies,
+                       "--batches", ",".join(map(str, args.batches)), "--threads", str(t), "--budget", str(args.budget),
+                       "--seed", str(args.seed), "--peers-dir", args.peers_dir, "--json", part]
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                with open(part) as f:
+                    cells += json.load(f)["cells"]
+        topologies_to_run = []
+    else:
+        topologies_to_run = topologies
+    for top in topologies_to_run:
         data = synthesize(top[2], top[3], top[5], top[6])
         for t in args.threads:
             for b in args.batches:

@@ -271,8 +271,9 @@ def main():
     started = time.gmtime()
     cells = []
     if len(args.threads) > 1:
-        # One process per thread count: after torch.set_num_threads(1), set_num_threads(2) in the same process ran
-        # 784-512-512-10 at batch 128 14x slower than a fresh 2-thread process did (2026-12-02, OpenMP + OpenBLAS).
+        # One fresh process per thread count, so that one count's OpenMP/OpenBLAS thread pools cannot affect the
+        # other's. (Two-thread cells are still very sensitive to other load on the machine: 784-512-512-10 at batch
+        # 128 took 8.7 s and 118-125 s per epoch in fresh processes minutes apart at load 2.8-5.3, 2026-12-02.)
         import subprocess
         import tempfile
         for t in args.threads:

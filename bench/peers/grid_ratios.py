@@ -6,7 +6,7 @@
 The JSON files come from `aotnet-grid --json FILE` (or `AotNet.Bench --grid --json FILE`) and
 `torch_grid.py --json FILE`. With several runs per side each cell shows the range of s/epoch over the runs
 (min–max), and the ratio is computed from each side's fastest run (noise from a shared machine only adds time),
-with the range of per-run ratios after it when there are several. A ratio below 1 means AotNet is faster.
+with the range of per-run ratios (run i against run i) after it when both sides have the same number of runs. A ratio below 1 means AotNet is faster.
 A † marks a side whose fastest run had under 0.9 cores busy (starved by other load).
 "% of peak" is AotNet's best GFLOP/s over threads × the one-core Vector256 FMA peak of the AotNet runs (best run).
 """
@@ -105,7 +105,7 @@ def main():
                 if a_s and p_s:
                     ratio = min(a_s) / min(p_s)
                     per_run = [x / y for x, y in zip(a_s, p_s)]
-                    extra = f" ({min(per_run):.3g}–{max(per_run):.3g})" if len(per_run) > 1 else ""
+                    extra = f" ({min(per_run):.3g}–{max(per_run):.3g})" if len(a_s) == len(p_s) > 1 else ""
                     line += f" **{ratio:.3g}**{extra} |"
                 else:
                     line += " – |"

@@ -6,7 +6,8 @@
 The JSON files come from `aotnet-grid --json FILE` (or `AotNet.Bench --grid --json FILE`) and
 `torch_grid.py --json FILE`. With several runs per side each cell shows the range of s/epoch over the runs
 (min–max), and the ratio is computed from each side's fastest run (noise from a shared machine only adds time),
-with the range of per-run ratios after it when there are several. A ratio below 1 means AotNet is faster.
+with the range of per-run ratios (run i against run i) after it when both sides have the same number of runs. A ratio below 1 means AotNet is faster.
+A † marks a side whose fastest run had under 0.9 cores busy (starved by other load).
 "% of peak" is AotNet's best GFLOP/s over threads × the one-core Vector256 FMA peak of the AotNet runs (best run).
 """
 import argparse
@@ -33,12 +34,14 @@ def cells(runs):
     out = {}
     for run in runs:
         for c in run["cells"]:
-            entry = out.setdefault((c["topology"], c["batch"], c["threads"]), {"s": [], "gflops": [], "skipped": None})
+            entry = out.setdefault((c["topology"], c["batch"], c["threads"]),
+                                   {"s": [], "gflops": [], "busy": [], "skipped": None})
             if "skipped" in c:
                 entry["skipped"] = c["skipped"]
             else:
                 entry["s"].append(c["s_per_epoch"])
                 entry["gflops"].append(c["gflops"])
+                entry["busy"].append(c.get("cores_busy", float("nan")))
     return out
 
 
@@ -49,8 +52,15 @@ def fmt(s):
     return f"{s:.5f}"
 
 
-def span(values):
-    return fmt(values[0]) if len(values) == 1 else f"{fmt(min(values))}–{fmt(max(values))}"
+STARVED = 0.9
+
+
+def span(entry):
+    """min–max of s/epoch; † when the fastest run had under STARVED cores busy (other load took the machine)."""
+    values = entry["s"]
+    text = fmt(values[0]) if len(values) == 1 else f"{fmt(min(values))}–{fmt(max(values))}"
+    busy = entry["busy"][values.index(min(values))]
+    return text + (" †" if busy < STARVED else "")
 
 
 def main():
@@ -90,12 +100,12 @@ def main():
                 p = pt.get((key, b, t))
                 a_s = a["s"] if a else []
                 p_s = p["s"] if p else []
-                line += f" {span(a_s) if a_s else ('skipped' if a and a['skipped'] else '–')} |"
-                line += f" {span(p_s) if p_s else ('skipped' if p and p['skipped'] else '–')} |"
+                line += f" {span(a) if a_s else ('skipped' if a and a['skipped'] else '–')} |"
+                line += f" {span(p) if p_s else ('skipped' if p and p['skipped'] else '–')} |"
                 if a_s and p_s:
                     ratio = min(a_s) / min(p_s)
                     per_run = [x / y for x, y in zip(a_s, p_s)]
-                    extra = f" ({min(per_run):.3g}–{max(per_run):.3g})" if len(per_run) > 1 else ""
+                    extra = f" ({min(per_run):.3g}–{max(per_run):.3g})" if len(a_s) == len(p_s) > 1 else ""
                     line += f" **{ratio:.3g}**{extra} |"
                 else:
                     line += " – |"
@@ -105,11 +115,16 @@ def main():
                 else:
                     line += " – |"
             print(line)
+    print()
+    print(f"† the fastest run of this cell had under {STARVED} cores busy (process CPU / wall): other processes took "
+          "the machine, so the time is too long and its ratio is not to be trusted.")
     skipped = sorted({(k, b, t, v["skipped"]) for side in (aot, pt) for (k, b, t), v in side.items() if v["skipped"]},
                      key=lambda x: (order.index(x[0]) if x[0] in order else 99, x[1], x[2]))
     if skipped:
         print()
-        print("Skipped in at least one run: " + "; ".join(f"{k} b{b} {t}T ({reason})" for k, b, t, reason in skipped))
+        print("Skipped in at least one run:")
+        for reason in dict.fromkeys(r for *_, r in skipped):
+            print(f"- {', '.join(f'{k} b{b} {t}T' for k, b, t, r in skipped if r == reason)}: {reason}")
 
 
 if __name__ == "__main__":

@@ -270,7 +270,25 @@ def main():
     load_before = loadavg()
     started = time.gmtime()
     cells = []
-    for top in topologies:
+    if len(args.threads) > 1:
+        # One fresh process per thread count, so that one count's OpenMP/OpenBLAS thread pools cannot affect the
+        # other's. (Two-thread cells are still very sensitive to other load on the machine: 784-512-512-10 at batch
+        # 128 took 8.7 s and 118-125 s per epoch in fresh processes minutes apart at load 2.8-5.3, 2026-12-02.)
+        import subprocess
+        import tempfile
+        for t in args.threads:
+            with tempfile.TemporaryDirectory() as tmp:
+                part = os.path.join(tmp, "part.json")
+                cmd = [sys.executable, os.path.abspath(__file__), "--topologies", args.topologies,
+                       "--batches", ",".join(map(str, args.batches)), "--threads", str(t), "--budget", str(args.budget),
+                       "--seed", str(args.seed), "--peers-dir", args.peers_dir, "--json", part]
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                with open(part) as f:
+                    cells += json.load(f)["cells"]
+        topologies_to_run = []
+    else:
+        topologies_to_run = topologies
+    for top in topologies_to_run:
         data = synthesize(top[2], top[3], top[5], top[6])
         for t in args.threads:
             for b in args.batches:

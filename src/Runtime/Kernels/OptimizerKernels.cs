@@ -204,10 +204,6 @@ public static class OptimizerKernels
     public static void RmsPropOuterBackpropRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> velocity, Span<float> dx, float learningRate, float rho, float epsilon) =>
         ApplyOuterBackpropRelu(new RmsPropUpdate(learningRate, rho, epsilon), x, dy, weights, velocity, default, dx);
 
-    /// <summary><see cref="ApplyBias{TUpdate}"/> with <see cref="RmsPropUpdate"/>.</summary>
-    public static void RmsPropBias(ReadOnlySpan<float> dy, Span<float> bias, Span<float> velocity, float learningRate, float rho, float epsilon) =>
-        ApplyBias(new RmsPropUpdate(learningRate, rho, epsilon), dy, bias, velocity, default);
-
     /// <summary>Adam's bias-corrected step size for step <paramref name="step"/> (1-based): <see cref="AdamUpdate.StepSizeOf"/>.</summary>
     public static float AdamStepSize(float learningRate, float beta1, float beta2, long step) =>
         AdamUpdate.StepSizeOf(learningRate, beta1, beta2, step);

@@ -157,22 +157,6 @@ public sealed class FirstKernelGradient
     }
 
     /// <summary>
-    /// RMSprop on the kernel rows of optimizer job <paramref name="job"/>: <see cref="Step{TUpdate}"/> with
-    /// <see cref="RmsPropUpdate"/> (or <see cref="RmsPropLegacyUpdate"/>).
-    /// </summary>
-    public void RmsProp(int job, Span<float> kernel, Span<float> velocity, float scale, float learningRate, float rho, float epsilon, bool legacyEpsilon)
-    {
-        if (legacyEpsilon)
-        {
-            Step(job, new RmsPropLegacyUpdate(learningRate, rho, epsilon), kernel, velocity, default, scale);
-        }
-        else
-        {
-            Step(job, new RmsPropUpdate(learningRate, rho, epsilon), kernel, velocity, default, scale);
-        }
-    }
-
-    /// <summary>
     /// The optimizer step <paramref name="update"/> on the kernel rows of optimizer job <paramref name="job"/>: exactly
     /// <see cref="OptimizerKernels.Apply{TUpdate}"/> over those rows of a gradient block holding this batch's kernel
     /// gradient times <paramref name="scale"/>, with each row's gradient formed in registers as it is used. Rows no batch

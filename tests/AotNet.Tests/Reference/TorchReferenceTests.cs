@@ -40,16 +40,28 @@ public sealed class TorchReferenceTests(ITestOutputHelper output)
         return JsonDocument.Parse(stream);
     });
 
-    /// <summary>The cases of torch_features.json, by name.</summary>
+    /// <summary>The cases of torch_features.json whose features this branch has, by name.</summary>
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
         foreach (var c in Document.Value.RootElement.GetProperty("cases").EnumerateArray())
         {
-            data.Add(c.GetProperty("name").GetString()!);
+            if (c.GetProperty("requires").ValueKind == JsonValueKind.Null)
+            {
+                data.Add(c.GetProperty("name").GetString()!);
+            }
         }
 
         return data;
+    }
+
+    /// <summary>
+    /// The cases that need AdamW/weight decay, schedules and ReduceLROnPlateau (branch opt), sample and class weights
+    /// (branch weights) or several metrics (branch metrics): their models are declared when those features are merged.
+    /// </summary>
+    [Fact(Skip = "the cases with \"requires\" (opt, weights, metrics) wait for those features on main")]
+    public void CasesOfFeaturesNotYetMerged()
+    {
     }
 
     [Theory]
@@ -205,8 +217,15 @@ public sealed class TorchReferenceTests(ITestOutputHelper output)
         Assert.Equal(c.GetProperty("clipnorm").GetDouble(), sequential.ClipNorm);
         Assert.Equal(c.GetProperty("global_clipnorm").GetDouble(), sequential.GlobalClipNorm);
         Assert.False(sequential.LegacyEpsilon);
-        string? metric = c.GetProperty("metric").ValueKind == JsonValueKind.Null ? null : c.GetProperty("metric").GetString();
-        Assert.Equal(metric, d.MetricName);
+        var metrics = c.GetProperty("metrics").EnumerateArray().Select(e => e.GetString()).ToArray();
+        Assert.True(metrics.Length <= 1, "one metric per model");
+        Assert.Equal(metrics.FirstOrDefault(), d.MetricName);
+        foreach (string absent in new[] { "schedule", "reduce_lr_on_plateau", "sample_weights", "class_weight" })
+        {
+            Assert.Equal(JsonValueKind.Null, c.GetProperty(absent).ValueKind);
+        }
+
+        Assert.Equal(0, c.GetProperty("weight_decay").GetDouble());
 
         var layers = c.GetProperty("layers").EnumerateArray().ToArray();
         Assert.Equal(layers.Length, d.Layers.Count);

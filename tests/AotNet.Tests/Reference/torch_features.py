@@ -67,12 +67,17 @@ def layer(units, activation="linear", **kw):
 
 def case(name, feature, inputs, layers, loss, optimizer, learning_rate, seed, rows=24, val_rows=8, batch_size=10,
          epochs=5, momentum=0.0, nesterov=False, clipvalue=0.0, clipnorm=0.0, global_clipnorm=0.0, metric=None,
-         data="dense", target_scale=1.0):
-    return {"name": name, "feature": feature, "inputs": inputs, "layers": layers, "loss": loss,
-            "optimizer": optimizer, "learning_rate": learning_rate, "momentum": momentum, "nesterov": nesterov,
-            "clipvalue": clipvalue, "clipnorm": clipnorm, "global_clipnorm": global_clipnorm, "metric": metric,
+         metrics=None, data="dense", target_scale=1.0, weight_decay=0.0, schedule=None, reduce_lr_on_plateau=None,
+         sample_weights=None, class_weight=None, requires=None):
+    """requires: the AotNet feature (branch) a case needs beyond what main had when it was written, or None."""
+    return {"name": name, "feature": feature, "requires": requires, "inputs": inputs, "layers": layers,
+            "loss": loss, "optimizer": optimizer, "learning_rate": learning_rate, "momentum": momentum,
+            "nesterov": nesterov, "clipvalue": clipvalue, "clipnorm": clipnorm, "global_clipnorm": global_clipnorm,
+            "weight_decay": weight_decay, "schedule": schedule, "reduce_lr_on_plateau": reduce_lr_on_plateau,
+            "metrics": metrics if metrics is not None else [metric] if metric else [],
             "batch_size": batch_size, "epochs": epochs, "rows": rows, "val_rows": val_rows, "seed": seed,
-            "data": data, "target_scale": target_scale}
+            "data": data, "target_scale": target_scale, "sample_weights": sample_weights,
+            "class_weight": class_weight}
 
 
 def cases():
@@ -149,6 +154,82 @@ def cases():
     out.append(case("batch_over_256_rows", "a 300-row batch (two 256-row chunks), Adam", 6,
                     [layer(8, "tanh"), layer(3, "softmax")], "categorical_crossentropy", "adam", 0.01, seed=702,
                     rows=300, val_rows=50, batch_size=300, epochs=4, metric="accuracy"))
+    out += next_cases()
+    return out
+
+
+def next_cases():
+    """Features of issue #15 written on other branches at the time: weight decay / AdamW and learning-rate schedules
+    (branch opt), sample and class weights (branch weights), several metrics (branch metrics)."""
+    out = []
+    net = [layer(8, "tanh"), layer(2)]
+    # AdamW / weight decay (base_optimizer._apply_weight_decay: w -= w*wd*lr on every variable, after clipping, before
+    # the update)
+    out.append(case("optimizer_adamw", "AdamW, weight_decay 0.05", 6, net, "mse", "adamw", 0.01, seed=800,
+                    weight_decay=0.05, requires="opt"))
+    out.append(case("optimizer_adamw_default_decay_clipped", "AdamW with Keras's default weight_decay 0.004 and "
+                    "global_clipnorm 13 (decay after clipping)", 6, net, "mse", "adamw", 0.01, seed=801,
+                    weight_decay=0.004, global_clipnorm=13.0, target_scale=10.0, requires="opt"))
+    out.append(case("optimizer_sgd_weight_decay", "SGD momentum 0.9 with weight_decay 0.1", 6, net, "mse", "sgd",
+                    0.05, seed=802, momentum=0.9, weight_decay=0.1, requires="opt"))
+    # learning-rate schedules: the rate of a step is schedule(iterations), iterations = steps taken before it
+    out.append(case("schedule_exponential_decay", "ExponentialDecay(0.1, 3, 0.5), SGD", 6, net, "mse", "sgd", 0.1,
+                    seed=810, schedule={"type": "exponential_decay", "initial_learning_rate": 0.1, "decay_steps": 3,
+                                        "decay_rate": 0.5, "staircase": False}, requires="opt"))
+    out.append(case("schedule_exponential_decay_staircase", "ExponentialDecay(0.1, 4, 0.5, staircase), SGD momentum",
+                    6, net, "mse", "sgd", 0.1, seed=811, momentum=0.5,
+                    schedule={"type": "exponential_decay", "initial_learning_rate": 0.1, "decay_steps": 4,
+                              "decay_rate": 0.5, "staircase": True}, requires="opt"))
+    out.append(case("schedule_cosine_decay", "CosineDecay(0.02, 10, alpha 0.1), Adam (steps past decay_steps)", 6,
+                    net, "mse", "adam", 0.02, seed=812,
+                    schedule={"type": "cosine_decay", "initial_learning_rate": 0.02, "decay_steps": 10, "alpha": 0.1,
+                              "warmup_target": None, "warmup_steps": 0}, requires="opt"))
+    out.append(case("schedule_cosine_decay_warmup", "CosineDecay(0.001, 8, warmup_target 0.02, warmup_steps 4), "
+                    "AdamW", 6, net, "mse", "adamw", 0.001, seed=813, weight_decay=0.05,
+                    schedule={"type": "cosine_decay", "initial_learning_rate": 0.001, "decay_steps": 8, "alpha": 0.0,
+                              "warmup_target": 0.02, "warmup_steps": 4}, requires="opt"))
+    out.append(case("schedule_piecewise_constant", "PiecewiseConstantDecay([4, 9], [0.1, 0.05, 0.01]), RMSprop", 6,
+                    net, "mse", "rmsprop", 0.1, seed=814,
+                    schedule={"type": "piecewise_constant_decay", "boundaries": [4, 9], "values": [0.1, 0.05, 0.01]},
+                    requires="opt"))
+    out.append(case("reduce_lr_on_plateau", "ReduceLROnPlateau(val_loss, factor 0.5, patience 1), SGD", 6, net,
+                    "mse", "sgd", 0.3, seed=815, epochs=8,
+                    reduce_lr_on_plateau={"monitor": "val_loss", "factor": 0.5, "patience": 1, "min_delta": 1e-4,
+                                          "cooldown": 0, "min_lr": 0.0}, requires="opt"))
+    # sample weights (losses/loss.py reduce_weighted_values: sum(w*l) / rows) and class weights
+    # (data_adapter_utils.class_weight_to_sample_weights; training rows only); compiled metrics stay unweighted
+    out.append(case("sample_weights_mse", "sample weights (some 0) on training and validation rows, mse, SGD", 6, net,
+                    "mse", "sgd", 0.1, seed=820, sample_weights="train+val", metric="mae", requires="weights"))
+    out.append(case("sample_weights_binary_crossentropy", "sample weights, binary cross-entropy, RMSprop", 6,
+                    [layer(8, "relu"), layer(1, "sigmoid")], "binary_crossentropy", "rmsprop", 0.01, seed=821,
+                    sample_weights="train", metric="accuracy", requires="weights"))
+    out.append(case("sample_weights_batch_size_1", "sample weights with batch size 1 (the fused one-row step)", 4,
+                    [layer(8, "relu"), layer(1)], "mse", "rmsprop", 0.01, seed=822, rows=12, val_rows=4,
+                    batch_size=1, epochs=3, sample_weights="train", requires="weights"))
+    out.append(case("sample_weights_multi_hot", "sample weights on multi-hot inputs (row-wise first-kernel step)", 40,
+                    [layer(8, "relu"), layer(1, "sigmoid")], "binary_crossentropy", "rmsprop", 0.01, seed=823,
+                    data="multi_hot", sample_weights="train", requires="weights"))
+    out.append(case("class_weight_categorical", "class_weight {0: 1, 1: 3, 2: 0.5} (class 3 absent: 1), "
+                    "categorical cross-entropy, Adam", 6, [layer(8, "relu"), layer(4, "softmax")],
+                    "categorical_crossentropy", "adam", 0.01, seed=830, class_weight={"0": 1.0, "1": 3.0, "2": 0.5},
+                    metric="accuracy", requires="weights"))
+    out.append(case("class_weight_sparse", "class_weight {1: 2.5, 3: 0.25}, sparse categorical cross-entropy, SGD",
+                    6, [layer(8, "tanh"), layer(4, "softmax")], "sparse_categorical_crossentropy", "sgd", 0.1,
+                    seed=831, class_weight={"1": 2.5, "3": 0.25}, requires="weights"))
+    out.append(case("class_weight_binary", "class_weight {0: 0.3, 1: 2} on one sigmoid unit, RMSprop", 6,
+                    [layer(8, "relu"), layer(1, "sigmoid")], "binary_crossentropy", "rmsprop", 0.01, seed=832,
+                    class_weight={"0": 0.3, "1": 2.0}, requires="weights"))
+    # several metrics (accumulated over the epoch's batches as Keras's stateful metrics are)
+    out.append(case("metrics_binary", "accuracy, AUC (200 thresholds, interpolated ROC), precision, recall, mse on "
+                    "a sigmoid output", 6, [layer(8, "tanh"), layer(1, "sigmoid")], "binary_crossentropy", "rmsprop",
+                    0.01, seed=840, rows=40, val_rows=20, metrics=["accuracy", "mse", "auc", "precision", "recall"],
+                    requires="metrics"))
+    out.append(case("metrics_regression", "mae and mse metrics on a regression output", 6, net, "mse", "adam", 0.01,
+                    seed=841, metrics=["mae", "mse"], requires="metrics"))
+    out.append(case("metrics_with_sample_weights", "auc, precision, recall with sample weights (metrics unweighted)",
+                    6, [layer(8, "relu"), layer(1, "sigmoid")], "binary_crossentropy", "adam", 0.01, seed=842,
+                    rows=40, val_rows=20, sample_weights="train", metrics=["auc", "precision", "recall"],
+                    requires="metrics+weights"))
     return out
 
 
@@ -175,6 +256,23 @@ def make_data(c, rng):
     else:
         y = (np.tanh(z) * c["target_scale"]).astype(np.float32)
     return x, y
+
+
+def make_sample_weights(c, rng):
+    """Per-row weights from {0, 0.5, 1, 2.5} for the rows the case weights (None for the others)."""
+    spec = c["sample_weights"]
+    if not spec:
+        return None, None
+    w = rng.choice(np.array([0.0, 0.5, 1.0, 2.5], dtype=np.float32), c["rows"] + c["val_rows"])
+    w[0] = 0.0  # at least one row that does not count
+    return w[:c["rows"]], (w[c["rows"]:] if spec == "train+val" else None)
+
+
+def class_weights(c, y):
+    """Keras 3's class_weight_to_sample_weights: the class is argmax of a one-hot row, else the one column rounded."""
+    cw = {int(k): v for k, v in c["class_weight"].items()}
+    labels = y.argmax(-1) if y.shape[1] != 1 else np.round(y[:, 0]).astype(np.int32)
+    return np.array([cw.get(int(l), 1.0) for l in labels], dtype=np.float32)
 
 
 def make_parameters(c, rng):
@@ -252,16 +350,81 @@ def per_row_loss(c, out, y):
     raise ValueError(loss)
 
 
-def per_row_metric(c, out, y):
-    m = c["metric"]
-    if m == "mae":
-        return (out - y).abs().mean(-1)
-    if m == "accuracy":
-        if c["loss"] == "binary_crossentropy":
-            return ((out > 0).float() == y).float().mean(-1)  # sigmoid(z) > 0.5
-        labels = y[:, 0].long() if c["loss"] == "sparse_categorical_crossentropy" else y.argmax(-1)
-        return (out.argmax(-1) == labels).float()
-    raise ValueError(m)
+def prediction(c, out):
+    """What Keras's metrics see: the model's output (probabilities after a sigmoid/softmax output)."""
+    if c["loss"] == "binary_crossentropy":
+        return torch.sigmoid(out)
+    if c["loss"] in CROSS_ENTROPIES:
+        return torch.softmax(out, dim=-1)
+    return out
+
+
+class MetricState:
+    """One Keras metric over an epoch (reset at its start): means for accuracy/mae/mse (MeanMetricWrapper), confusion
+    counts for AUC (200 evenly spaced thresholds), precision and recall (threshold 0.5); no sample weights (Keras 3's
+    compiled `metrics` are unweighted)."""
+
+    def __init__(self, c, name):
+        self.c, self.name = c, name
+        self.sum, self.count = 0.0, 0
+        self.tp = np.zeros(200)
+        self.fp = np.zeros(200)
+        self.pos, self.neg = 0.0, 0.0
+
+    def update(self, out, y):
+        c, m = self.c, self.name
+        out = out.detach()
+        p = prediction(c, out)
+        if m in ("accuracy", "mae", "mse"):
+            if m == "mae":
+                v = (p - y).abs().mean(-1)
+            elif m == "mse":
+                v = ((p - y) ** 2).mean(-1)
+            elif c["loss"] == "binary_crossentropy":
+                v = ((out > 0).float() == y).float().mean(-1)  # binary_accuracy: sigmoid(z) > 0.5
+            else:
+                labels = y[:, 0].long() if c["loss"] == "sparse_categorical_crossentropy" else y.argmax(-1)
+                v = (out.argmax(-1) == labels).float()
+            self.sum += float(v.double().sum())
+            self.count += len(v)
+            return
+        assert p.shape[1] == 1, "auc/precision/recall on one output unit"
+        p = p[:, 0].numpy().astype(np.float32)
+        t = (y[:, 0].numpy() != 0).astype(np.float64)  # y_true cast to bool
+        if m == "auc":
+            # metrics_utils._update_confusion_matrix_variables_optimized with thresholds_with_epsilon
+            b = np.ceil(np.clip(p, 0, 1) * np.float32(199)).astype(np.int64) - 1
+            b = np.maximum(b, 0)
+            tpb = np.bincount(b, weights=t, minlength=200)
+            fpb = np.bincount(b, weights=1 - t, minlength=200)
+            self.tp += np.cumsum(tpb[::-1])[::-1]
+            self.fp += np.cumsum(fpb[::-1])[::-1]
+        else:
+            pred = p > 0.5
+            self.tp[0] += float((pred * t).sum())
+            self.fp[0] += float((pred * (1 - t)).sum())
+        self.pos += float(t.sum())
+        self.neg += float((1 - t).sum())
+
+    def result(self):
+        m = self.name
+        if m in ("accuracy", "mae", "mse"):
+            return self.sum / self.count
+
+        def div(a, b):
+            return np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)  # divide_no_nan
+
+        if m == "precision":
+            return float(div(self.tp[0], self.tp[0] + self.fp[0]))
+        if m == "recall":
+            return float(div(self.tp[0], self.pos))
+        # AUC.result, ROC with interpolation (float32 as Keras's variables)
+        tp, fp = self.tp.astype(np.float32), self.fp.astype(np.float32)
+        fn, tn = np.float32(self.pos) - tp, np.float32(self.neg) - fp
+        tpr = div(tp, tp + fn).astype(np.float32)
+        fpr = div(fp, fp + tn).astype(np.float32)
+        heights = (tpr[:-1] + tpr[1:]) / np.float32(2)
+        return float(np.sum((fpr[:-1] - fpr[1:]) * heights, dtype=np.float32))
 
 
 def penalty(c, params):
@@ -282,6 +445,7 @@ def penalty(c, params):
 class KerasOptimizer:
     def __init__(self, c, params):
         self.c, self.params, self.iterations = c, params, 0
+        self.learning_rate, self.rates = c["learning_rate"], []
         self.m = [torch.zeros_like(p) for p in params]
         self.v = [torch.zeros_like(p) for p in params]
         self.clipped, self.unclipped = 0, 0  # clipped / unclipped elements, variables or steps
@@ -311,11 +475,21 @@ class KerasOptimizer:
             return [torch.clamp(g, -v, v) for g in grads]
         return grads
 
+    def current_learning_rate(self):
+        """The step's rate, a float32 as Keras's: schedule(iterations), else the (ReduceLROnPlateau-set) variable."""
+        if self.c["schedule"]:
+            return float(np.float32(schedule(self.c["schedule"], self.iterations)))
+        return float(np.float32(self.learning_rate))
+
     @torch.no_grad()
     def step(self):
         c = self.c
         grads = self.clip([p.grad for p in self.params])
-        lr = c["learning_rate"]
+        lr = self.current_learning_rate()
+        self.rates.append(lr)
+        if c["weight_decay"]:
+            for p in self.params:  # base_optimizer._apply_weight_decay
+                p.copy_(p - p * np.float32(c["weight_decay"]) * np.float32(lr))
         t = self.iterations + 1
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             if c["optimizer"] == "sgd":
@@ -331,7 +505,7 @@ class KerasOptimizer:
                 rho = 0.9
                 v.copy_(rho * v + (1 - rho) * (g * g))
                 p.sub_(lr * g / torch.sqrt(v + KERAS_EPS))
-            elif c["optimizer"] == "adam":
+            elif c["optimizer"] in ("adam", "adamw"):
                 b1, b2 = 0.9, 0.999
                 b1p = torch.tensor(b1, dtype=torch.float32) ** t
                 b2p = torch.tensor(b2, dtype=torch.float32) ** t
@@ -346,47 +520,129 @@ class KerasOptimizer:
             p.grad = None
 
 
+def schedule(s, step):
+    """keras/src/optimizers/schedules/learning_rate_schedule.py, in double."""
+    if s["type"] == "exponential_decay":
+        p = step / s["decay_steps"]
+        if s["staircase"]:
+            p = math.floor(p)
+        return s["initial_learning_rate"] * s["decay_rate"] ** p
+    if s["type"] == "cosine_decay":
+        def decay(st, from_lr):
+            cosine = 0.5 * (1.0 + math.cos(math.pi * st / s["decay_steps"]))
+            return from_lr * ((1 - s["alpha"]) * cosine + s["alpha"])
+        if s["warmup_target"] is None:
+            return decay(min(step, s["decay_steps"]), s["initial_learning_rate"])
+        st = min(step, s["decay_steps"] + s["warmup_steps"])
+        if st < s["warmup_steps"]:
+            return (s["warmup_target"] - s["initial_learning_rate"]) * (st / s["warmup_steps"]) + s["initial_learning_rate"]
+        return decay(st - s["warmup_steps"], s["warmup_target"])
+    if s["type"] == "piecewise_constant_decay":
+        for boundary, value in zip(s["boundaries"], s["values"]):
+            if step <= boundary:
+                return value
+        return s["values"][-1]
+    raise ValueError(s["type"])
+
+
+class Plateau:
+    """keras/src/callbacks/reduce_lr_on_plateau.py on_epoch_end (mode auto: min for a loss)."""
+
+    def __init__(self, r):
+        self.r, self.best, self.wait, self.cooldown_counter, self.reductions = r, math.inf, 0, 0, 0
+
+    def on_epoch_end(self, current, opt):
+        r = self.r
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if current < self.best - abs(r["min_delta"]):
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= r["patience"]:
+                old = float(np.float32(opt.learning_rate))
+                if old > np.float32(r["min_lr"]):
+                    opt.learning_rate = float(np.float32(max(old * r["factor"], r["min_lr"])))
+                    self.cooldown_counter, self.wait = r["cooldown"], 0
+                    self.reductions += 1
+
+
 # ------------------------------------------------------------------------------------------------------------------
 # Training
 # ------------------------------------------------------------------------------------------------------------------
-def evaluate(c, params, x, y):
+def batch_loss(c, params, out, y, w):
+    """Keras: sum(w_i * l_i) / rows (sum_over_batch_size) plus the penalty."""
+    rows = per_row_loss(c, out, y)
+    mean = rows.mean() if w is None else (rows * w).sum() / len(rows)
+    return mean + penalty(c, params)
+
+
+def evaluate(c, params, x, y, w):
+    """Keras's evaluate over the validation rows in one batch (the batch-size-weighted mean of batch losses is the
+    same mean up to rounding)."""
     with torch.no_grad():
         out = forward(c, params, x)
-        loss = float(per_row_loss(c, out, y).mean() + penalty(c, params))
-        metric = float(per_row_metric(c, out, y).mean()) if c["metric"] else None
-    return loss, metric
+        loss = float(batch_loss(c, params, out, y, w))
+        metrics = {}
+        for name in c["metrics"]:
+            state = MetricState(c, name)
+            state.update(out, y)
+            metrics[name] = state.result()
+    return loss, metrics
 
 
 def run(c):
     rng = np.random.RandomState(c["seed"])
     x, y = make_data(c, rng)
     init = make_parameters(c, rng)
+    sw, sw_val = make_sample_weights(c, rng)
     n = c["rows"]
+    if c["class_weight"]:
+        assert sw is None, "Keras refuses class_weight together with sample_weight"
+        train_weights = class_weights(c, y[:n])
+    else:
+        train_weights = sw
     xt, yt = torch.from_numpy(x[:n]), torch.from_numpy(y[:n])
     xv, yv = torch.from_numpy(x[n:]), torch.from_numpy(y[n:])
+    wt = None if train_weights is None else torch.from_numpy(train_weights)
+    wv = None if sw_val is None else torch.from_numpy(sw_val)
     params = [torch.from_numpy(p.copy()).requires_grad_() for p in init]
     opt = KerasOptimizer(c, params)
+    plateau = Plateau(c["reduce_lr_on_plateau"]) if c["reduce_lr_on_plateau"] else None
     hist = {"loss": [], "val_loss": []}
-    if c["metric"]:
-        hist[c["metric"]], hist["val_" + c["metric"]] = [], []
+    for name in c["metrics"]:
+        hist[name], hist["val_" + name] = [], []
+    if plateau:
+        hist["learning_rate"] = []
     bs = c["batch_size"]
     for _ in range(c["epochs"]):
-        loss_sum, metric_sum = 0.0, 0.0
+        loss_sum = 0.0
+        states = [MetricState(c, name) for name in c["metrics"]]
         for start in range(0, n, bs):
             xb, yb = xt[start:start + bs], yt[start:start + bs]
+            wb = None if wt is None else wt[start:start + bs]
             out = forward(c, params, xb)
-            loss = per_row_loss(c, out, yb).mean() + penalty(c, params)
+            loss = batch_loss(c, params, out, yb, wb)
             loss.backward()
             loss_sum += float(loss) * len(xb)
-            if c["metric"]:
-                metric_sum += float(per_row_metric(c, out.detach(), yb).mean()) * len(xb)
+            for state in states:
+                state.update(out, yb)
             opt.step()
         hist["loss"].append(loss_sum / n)
-        vl, vm = evaluate(c, params, xv, yv)
+        vl, vm = evaluate(c, params, xv, yv, wv)
         hist["val_loss"].append(vl)
-        if c["metric"]:
-            hist[c["metric"]].append(metric_sum / n)
-            hist["val_" + c["metric"]].append(vm)
+        for state in states:
+            hist[state.name].append(state.result())
+            hist["val_" + state.name].append(vm[state.name])
+        if plateau:
+            hist["learning_rate"].append(float(np.float32(opt.learning_rate)))
+            plateau.on_epoch_end(vl, opt)
+    if plateau:
+        assert plateau.reductions > 0, c["name"] + ": the rate was never reduced"
+        c["reductions"] = plateau.reductions
+    if c["schedule"]:
+        assert len(set(opt.rates)) > 1, c["name"] + ": the rate never changed"
     if c["clipvalue"] or c["clipnorm"] or c["global_clipnorm"]:
         assert opt.clipped > 0 and opt.unclipped > 0, c["name"] + ": clipping always or never applied"
         c["clipped"] = f"{opt.clipped} of {opt.clipped + opt.unclipped} " + (
@@ -396,6 +652,9 @@ def run(c):
     c["y"] = y[:n]
     c["x_val"] = x[n:]
     c["y_val"] = y[n:]
+    c["sample_weights_train"] = sw
+    c["sample_weights_val"] = sw_val
+    c["learning_rates"] = np.array(opt.rates, dtype=np.float32) if (c["schedule"] or plateau) else None
     c["initial_parameters"] = np.concatenate([p.ravel() for p in init])
     c["history"] = hist
     c["final_parameters"] = np.concatenate([p.detach().numpy().ravel() for p in params])
@@ -420,6 +679,8 @@ def to_json(v):
         return [to_json(e) for e in v]
     if isinstance(v, float):
         return float("%.12g" % v)
+    if isinstance(v, np.floating):
+        return float("%.12g" % float(v))
     return v
 
 
@@ -446,7 +707,9 @@ def main():
     sys.stdout.write("\n".join(out) + "\n")
     for c in results:
         print(f"{c['name']:40s} loss {c['history']['loss'][0]:.5f} -> {c['history']['loss'][-1]:.5f}"
-              + (f"  clipped {c['clipped']}" if "clipped" in c else ""),
+              + (f"  clipped {c['clipped']}" if "clipped" in c else "")
+              + (f"  lr reduced {c['reductions']} times" if "reductions" in c else "")
+              + "".join(f"  {k} {v[-1]:.4f}" for k, v in c["history"].items() if k in ("auc", "precision", "recall")),
               file=sys.stderr)
 
 

@@ -121,14 +121,6 @@ namespace AotNet.Generator
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
-        public static readonly DiagnosticDescriptor OneMetricOnly = new(
-            "AOTNET022",
-            "Only one metric is computed",
-            "Metrics declares Accuracy and MeanAbsoluteError, but a model computes one metric: Accuracy is reported and MeanAbsoluteError is not; declare one of them",
-            Category,
-            DiagnosticSeverity.Warning,
-            isEnabledByDefault: true);
-
         public static readonly DiagnosticDescriptor MetricDoesNotFitLoss = Error(
             "AOTNET023",
             "Metric does not fit the loss",
@@ -138,6 +130,19 @@ namespace AotNet.Generator
             "AOTNET024",
             "Accuracy on a regression output",
             "Metric.Accuracy under Loss.{0} with a {1} output compares outputs with 0.5 (one unit) or takes the argmax: it is meant for sigmoid or softmax outputs; use Metric.MeanAbsoluteError for regression",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor MetricNeedsOneOutput = Error(
+            "AOTNET026",
+            "Metric needs one output unit",
+            "Metric.{0} is a binary classification metric and needs one output unit, but the last layer has {1}; use Metric.Accuracy for several classes");
+
+        public static readonly DiagnosticDescriptor ThresholdMetricOnNonProbability = new(
+            "AOTNET027",
+            "Threshold metric on an output that is not a probability",
+            "Metric.{0} compares the output with thresholds in [0, 1] (0.5 for precision and recall), but the output is {1}: it is meant for a sigmoid output",
             Category,
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);

@@ -105,7 +105,12 @@ namespace AotNet.Generator
             }
 
             w.Line("private const int LossOffset = " + I(m.LossOffset) + ";");
-            w.Line("private const int MetricOffset = " + I(m.LossOffset + 1) + ";");
+            if (m.MetricColumns > 0)
+            {
+                w.Line("private const int MetricsOffset = " + I(m.LossOffset + 1) + "; // per row: " + string.Join(", ", m.MetricColumnNames));
+                w.Line("private const int MetricColumns = " + I(m.MetricColumns) + ";");
+            }
+
             EmitDropoutLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
@@ -234,7 +239,7 @@ namespace AotNet.Generator
             w.Close();
             w.Line();
             w.Line("/// <summary>Scratch blocks for one thread: the activations and deltas of up to <paramref name=\"maxRows\"/> rows.</summary>");
-            w.Line("public " + Training + "Workspace CreateWorkspace(int maxRows) => new(maxRows, WorkspaceFloatsPerRow);");
+            w.Line("public " + Training + "Workspace CreateWorkspace(int maxRows) => new(maxRows, WorkspaceFloatsPerRow" + (m.HasAuc ? ", " + Training + "MetricValues.AucCounterCount" : string.Empty) + ");");
             w.Line();
             w.Line("/// <summary>Zeroes the optimizer state and the step count.</summary>");
             w.Open("public void ResetOptimizer()");
@@ -287,26 +292,22 @@ namespace AotNet.Generator
             w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
             w.Close();
             w.Line();
-            w.Line(m.HasRegularizer ? "return new(sums.LossSum + (RegularizationLoss() * batch.Count), sums.MetricSum); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
+            w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
             w.Close();
             w.Line();
 
             w.Line("/// <summary>Forward only: sums of the per-sample loss and metric over the batch.</summary>");
             w.Open("public " + Training + "BatchStats Evaluate(" + batchParams + ")");
             w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Line("double lossSum = 0, metricSum = 0;");
+            w.Line("var sums = default(" + Training + "BatchStats);");
             w.Open("for (int start = 0; start < batch.Count; start += workspace.MaxRows)");
             w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(workspace.MaxRows, batch.Count - start));");
             w.Line("ForwardChunk(batch.Inputs, rows, workspace);");
             w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false);");
-            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
-            w.Open("for (int r = 0; r < rows.Length; r++)");
-            w.Line("lossSum += loss[r];");
-            w.Line("metricSum += metric[r];");
-            w.Close();
+            w.Line("sums = Sums(workspace, rows.Length, sums); // one chain per sum over all the blocks");
             w.Close();
             w.Line();
-            w.Line(m.HasRegularizer ? "return new(lossSum + (RegularizationLoss() * batch.Count), metricSum); // Keras's evaluate includes the penalty" : "return new(lossSum, metricSum);");
+            w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's evaluate includes the penalty" : "return sums;");
             w.Close();
             w.Line();
 
@@ -372,22 +373,11 @@ namespace AotNet.Generator
                 w.Line("Backward" + I(i) + "(inputs, rows, workspace, n, gradient, accumulate, 0, Dense" + I(i) + "Inputs, bias: true" + (i == 0 ? ", firstLayerDeltas" : string.Empty) + ");");
             }
 
-            w.Line("return Sums(workspace, n);");
+            w.Line("return Sums(workspace, n, default);");
             w.Close();
             w.Line();
 
-            w.Line("/// <summary>The loss and metric sums of the first <paramref name=\"n\"/> rows, in row order.</summary>");
-            w.Open("private static " + Training + "BatchStats Sums(" + Training + "Workspace workspace, int n)");
-            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
-            w.Line("double lossSum = 0, metricSum = 0;");
-            w.Open("for (int r = 0; r < n; r++)");
-            w.Line("lossSum += loss[r];");
-            w.Line("metricSum += metric[r];");
-            w.Close();
-            w.Line();
-            w.Line("return new(lossSum, metricSum);");
-            w.Close();
-            w.Line();
+            EmitSums(w, m);
 
             for (int i = m.Last; i >= 0; i--)
             {
@@ -516,7 +506,12 @@ namespace AotNet.Generator
             }
 
             w.Line(Span + " deltas = Block(workspace, Delta" + I(m.Last) + "Offset, OutputCount);");
-            w.Line(Span + " loss = Block(workspace, LossOffset, 1), metric = Block(workspace, MetricOffset, 1);");
+            w.Line(Span + " loss = Block(workspace, LossOffset, 1);");
+            if (m.MetricColumns > 0)
+            {
+                w.Line(Span + " metrics = Block(workspace, MetricsOffset, MetricColumns);");
+            }
+
             w.Open("for (int r = from; r < to; r++)");
             w.Line(ReadOnlySpan + " target = targets.Row(rows[r]);");
             w.Line(Span + " a = outputs.Slice(r * OutputCount, OutputCount);");
@@ -530,7 +525,7 @@ namespace AotNet.Generator
                 _ => "MeanSquaredError(a, target)",
             };
             w.Line("loss[r] = " + Kernels + "LossKernels." + lossCall + ";");
-            w.Line("metric[r] = " + MetricCall(m, "a", "target") + ";");
+            EmitMetricColumns(w, m, "a", "target");
             w.Open("if (gradient)");
             w.Line(Span + " d = deltas.Slice(r * OutputCount, OutputCount);");
             if (m.Layers[m.Last].KeepsZ)
@@ -545,18 +540,118 @@ namespace AotNet.Generator
             w.Line();
         }
 
-        private static string MetricCall(Layout m, string a, string target)
+        /// <summary>The accuracy kernel for this model's output and loss.</summary>
+        private static string AccuracyCall(Layout m, string a, string target)
         {
-            if ((m.Model.Metrics & MetricFlags.Accuracy) != 0)
+            bool binary = m.Layers[m.Last].Units == 1;
+            string accuracy = m.Model.Loss == LossKind.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
+            return Kernels + "MetricKernels." + accuracy + "(" + a + ", " + target + ")";
+        }
+
+        /// <summary>LossRows: row r's metric columns.</summary>
+        private static void EmitMetricColumns(CodeWriter w, Layout m, string a, string target)
+        {
+            var metrics = m.Model.Metrics;
+            string Column(int c) => "metrics[(r * MetricColumns) + " + I(c) + "]";
+            if ((metrics & MetricFlags.Accuracy) != 0)
             {
-                bool binary = m.Layers[m.Last].Units == 1;
-                string accuracy = m.Model.Loss == LossKind.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
-                return Kernels + "MetricKernels." + accuracy + "(" + a + ", " + target + ")";
+                w.Line(Column(m.MetricColumn(MetricFlags.Accuracy)) + " = " + AccuracyCall(m, a, target) + ";");
             }
 
-            return (m.Model.Metrics & MetricFlags.MeanAbsoluteError) != 0
-                ? Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ")"
-                : "0f";
+            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            {
+                w.Line(Column(m.MetricColumn(MetricFlags.MeanAbsoluteError)) + " = " + Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ");");
+            }
+
+            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            {
+                w.Line(Column(m.MetricColumn(MetricFlags.MeanSquaredError)) + " = " + Kernels + "MetricKernels.MeanSquaredError(" + a + ", " + target + ");");
+            }
+
+            if (m.HasConfusion)
+            {
+                int c = m.MetricColumn(MetricFlags.Auc);
+                w.Line(Column(c) + " = " + a + "[0]; // counted by Sums (one thread per workspace)");
+                w.Line(Column(c + 1) + " = " + target + "[0];");
+            }
+        }
+
+        /// <summary>The fused row step's BatchStats arguments after the loss: the additive metric parts of one row.</summary>
+        private static string MetricArguments(Layout m, string a, string target)
+        {
+            var metrics = m.Model.Metrics;
+            string arguments = string.Empty;
+            if ((metrics & MetricFlags.Accuracy) != 0)
+            {
+                arguments += ", Hits: " + AccuracyCall(m, a, target);
+            }
+
+            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            {
+                arguments += ", AbsoluteErrors: " + Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ")";
+            }
+
+            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            {
+                arguments += ", SquaredErrors: " + Kernels + "MetricKernels.MeanSquaredError(" + a + ", " + target + ")";
+            }
+
+            return arguments;
+        }
+
+        /// <summary>Sums: the loss and metric sums of a block's first n rows, each one chain in row order continuing from <c>start</c>.</summary>
+        private static void EmitSums(CodeWriter w, Layout m)
+        {
+            var metrics = m.Model.Metrics;
+            w.Line("/// <summary>The loss and metric sums of the first <paramref name=\"n\"/> rows, in row order, each sum continuing the chain of <paramref name=\"start\"/>" + (m.HasConfusion ? "; the confusion counts (and AUC buckets, into the workspace's counters)" : string.Empty) + ".</summary>");
+            w.Open("private static " + Training + "BatchStats Sums(" + Training + "Workspace workspace, int n, in " + Training + "BatchStats start)");
+            w.Line(Span + " loss = Block(workspace, LossOffset, 1);");
+            if (m.MetricColumns > 0)
+            {
+                w.Line(Span + " metrics = Block(workspace, MetricsOffset, MetricColumns);");
+            }
+
+            w.Line("double lossSum = start.LossSum, hits = start.Hits, absoluteErrors = start.AbsoluteErrors, squaredErrors = start.SquaredErrors;");
+            if (m.HasConfusion)
+            {
+                w.Line("long truePositives = start.TruePositives, falsePositives = start.FalsePositives, falseNegatives = start.FalseNegatives;");
+                if (m.HasAuc)
+                {
+                    w.Line("global::System.Span<long> buckets = workspace.Counters; // AUC: positives' then negatives' bucket counts");
+                }
+            }
+
+            w.Open("for (int r = 0; r < n; r++)");
+            w.Line("lossSum += loss[r];");
+            string Column(int c) => "metrics[(r * MetricColumns) + " + I(c) + "]";
+            if ((metrics & MetricFlags.Accuracy) != 0)
+            {
+                w.Line("hits += " + Column(m.MetricColumn(MetricFlags.Accuracy)) + ";");
+            }
+
+            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            {
+                w.Line("absoluteErrors += " + Column(m.MetricColumn(MetricFlags.MeanAbsoluteError)) + ";");
+            }
+
+            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            {
+                w.Line("squaredErrors += " + Column(m.MetricColumn(MetricFlags.MeanSquaredError)) + ";");
+            }
+
+            if (m.HasConfusion)
+            {
+                int c = m.MetricColumn(MetricFlags.Auc);
+                w.Line(Kernels + "MetricKernels.CountConfusion(" + Column(c) + ", " + Column(c + 1) + ", ref truePositives, ref falsePositives, ref falseNegatives, " + (m.HasAuc ? "buckets" : "default") + ");");
+            }
+
+            w.Close();
+            w.Line();
+            w.Line(m.HasConfusion
+                ? "return new(lossSum, hits, absoluteErrors, squaredErrors, truePositives, falsePositives, falseNegatives);"
+                : "return new(lossSum, hits, absoluteErrors, squaredErrors);");
+            w.Close();
+            w.Line();
         }
 
         private static void EmitBackwardLayer(CodeWriter w, Layout m, int i)
@@ -780,7 +875,17 @@ namespace AotNet.Generator
             if (fusedRow)
             {
                 w.Open("if (context.Count == 1 && context.Inputs.Dense is { } dense)");
-                w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                if (m.HasAuc)
+                {
+                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                    w.Line("state.MoveCounters();");
+                    w.Line("return rowStats;");
+                }
+                else
+                {
+                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                }
+
                 w.Close();
                 w.Line();
             }
@@ -794,7 +899,18 @@ namespace AotNet.Generator
             {
                 w.Line("double penalty = RegularizationLoss(); // of the weights the batch sees, before the step (as Keras's loss)");
                 w.Line("var stats = state.Train();");
-                w.Line("return new(stats.LossSum + (penalty * context.Count), stats.MetricSum);");
+                if (m.HasAuc)
+                {
+                    w.Line("state.MoveCounters();");
+                }
+
+                w.Line("return stats.WithLoss(stats.LossSum + (penalty * context.Count));");
+            }
+            else if (m.HasAuc)
+            {
+                w.Line("var stats = state.Train();");
+                w.Line("state.MoveCounters();");
+                w.Line("return stats;");
             }
             else
             {
@@ -819,6 +935,7 @@ namespace AotNet.Generator
             w.Line("private int _phase, _round, _chunks, _from, _to, _jobs, _reduceFrom, _reduceTo;");
             w.Line(rowWise ? "private bool _rowWise;" : "private bool _rowWise => false; // no multi-hot row-wise step for this optimizer");
             w.Line("private float _scale;");
+            w.Line("private bool _inputBlocks; // every worker's dense input block allocated (a worker first used in a later epoch must not allocate then)");
             w.Line();
             w.Open("public TrainingState(" + name + " model, " + Training + "TrainingContext context)");
             w.Line("_model = model;");
@@ -834,6 +951,23 @@ namespace AotNet.Generator
             w.Line();
             w.Line("public " + Training + "TrainingContext Context { get; }");
             w.Line();
+            if (m.HasAuc)
+            {
+                w.Line("/// <summary>Adds the workers' AUC bucket counts to the context's (the trainer's epoch counts) and clears them.</summary>");
+                w.Open("public void MoveCounters()");
+                w.Line("long[] total = Context.Counters(" + Training + "MetricValues.AucCounterCount);");
+                w.Open("foreach (var workspace in Workspaces)");
+                w.Line("long[] counters = workspace.Counters;");
+                w.Open("for (int i = 0; i < counters.Length; i++)");
+                w.Line("total[i] += counters[i];");
+                w.Close();
+                w.Line();
+                w.Line("global::System.Array.Clear(counters);");
+                w.Close();
+                w.Close();
+                w.Line();
+            }
+
             w.Line("/// <summary>One workspace per worker.</summary>");
             w.Line("public " + Training + "Workspace[] Workspaces { get; }");
             w.Line();
@@ -842,6 +976,14 @@ namespace AotNet.Generator
             w.Line("var context = Context;");
             w.Line("int count = context.Count, threads = context.Threads;");
             w.Line("_chunks = " + Training + "TrainingContext.ChunksFor(count);");
+            w.Open("if (!_inputBlocks && context.Inputs.Dense is not null)");
+            w.Open("foreach (var workspace in Workspaces)");
+            w.Line("workspace.InputBlock(InputCount);");
+            w.Close();
+            w.Line();
+            w.Line("_inputBlocks = true;");
+            w.Close();
+            w.Line();
             if (rowWise)
             {
                 w.Line("_rowWise = context.Inputs.Sparse is not null;");
@@ -932,7 +1074,7 @@ namespace AotNet.Generator
                 w.Line("Context.Pool.Run(this, threads);");
             }
 
-            w.Line("var sums = Sums(workspace, count);");
+            w.Line("var sums = Sums(workspace, count, default);");
             for (int i = m.Last; i >= 0; i--)
             {
                 w.Line("_phase = BackwardJobs + " + I(i) + ";");
@@ -1098,7 +1240,14 @@ namespace AotNet.Generator
                 _ => "MeanSquaredError(" + last + ", target)",
             };
             w.Line();
-            w.Line("var stats = new " + Training + "BatchStats(" + Kernels + "LossKernels." + lossCall + ", " + MetricCall(m, last, "target") + ");");
+            w.Line("var stats = new " + Training + "BatchStats(" + Kernels + "LossKernels." + lossCall + MetricArguments(m, last, "target") + ");");
+            if (m.HasConfusion)
+            {
+                w.Line("long truePositives = 0, falsePositives = 0, falseNegatives = 0;");
+                w.Line(Kernels + "MetricKernels.CountConfusion(" + last + "[0], target[0], ref truePositives, ref falsePositives, ref falseNegatives, workspace.Counters);");
+                w.Line("stats = stats with { TruePositives = truePositives, FalsePositives = falsePositives, FalseNegatives = falseNegatives };");
+            }
+
             w.Line("BeginStep();");
             for (int i = m.Last; i >= 0; i--)
             {
@@ -1410,13 +1559,14 @@ namespace AotNet.Generator
             return title;
         }
 
-        private static string MetricExpression(MetricFlags metrics) => metrics switch
+        private static string MetricExpression(MetricFlags metrics)
         {
-            MetricFlags.None => "global::AotNet.Metric.None",
-            MetricFlags.Accuracy => "global::AotNet.Metric.Accuracy",
-            MetricFlags.MeanAbsoluteError => "global::AotNet.Metric.MeanAbsoluteError",
-            _ => "global::AotNet.Metric.Accuracy | global::AotNet.Metric.MeanAbsoluteError",
-        };
+            var flags = new[] { MetricFlags.Accuracy, MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError, MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall }
+                .Where(f => (metrics & f) != 0)
+                .Select(f => "global::AotNet.Metric." + f)
+                .ToArray();
+            return flags.Length == 0 ? "global::AotNet.Metric.None" : string.Join(" | ", flags);
+        }
 
         private static string OptimizerSummary(ModelSpec model)
         {
@@ -1495,7 +1645,33 @@ namespace AotNet.Generator
                 ParameterCount = offset;
                 LogitsOffset = workspace;
                 LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
-                WorkspaceFloats = LossOffset + 2;
+                var metrics = model.Metrics;
+                var columns = new System.Collections.Generic.List<string>();
+                if ((metrics & MetricFlags.Accuracy) != 0)
+                {
+                    columns.Add("accuracy hit");
+                }
+
+                if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+                {
+                    columns.Add("mean absolute error");
+                }
+
+                if ((metrics & MetricFlags.MeanSquaredError) != 0)
+                {
+                    columns.Add("mean squared error");
+                }
+
+                HasConfusion = (metrics & (MetricFlags.Auc | MetricFlags.Precision | MetricFlags.Recall)) != 0;
+                HasAuc = (metrics & MetricFlags.Auc) != 0;
+                if (HasConfusion)
+                {
+                    columns.Add("prediction");
+                    columns.Add("target (for " + string.Join(", ", new[] { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall }.Where(f => (metrics & f) != 0).Select(f => f.ToString())) + ")");
+                }
+
+                MetricColumnNames = columns.ToArray();
+                WorkspaceFloats = LossOffset + 1 + MetricColumns;
                 MaskOffset = new int[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -1558,6 +1734,34 @@ namespace AotNet.Generator
             public int WorkspaceFloats { get; }
 
             public int LossOffset { get; }
+
+            /// <summary>What each of a row's metric columns holds (after its loss).</summary>
+            public string[] MetricColumnNames { get; }
+
+            public int MetricColumns => MetricColumnNames.Length;
+
+            /// <summary>Whether AUC, precision or recall is declared: a row's prediction and target are kept for the counts.</summary>
+            public bool HasConfusion { get; }
+
+            /// <summary>Whether AUC is declared: workspaces keep its bucket counters.</summary>
+            public bool HasAuc { get; }
+
+            /// <summary>The metric column of <paramref name="flag"/> (accuracy, MAE, MSE, then the prediction of the confusion metrics).</summary>
+            public int MetricColumn(MetricFlags flag)
+            {
+                int column = 0;
+                foreach (var f in new[] { MetricFlags.Accuracy, MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError })
+                {
+                    if (f == flag)
+                    {
+                        return column;
+                    }
+
+                    column += (Model.Metrics & f) != 0 ? 1 : 0;
+                }
+
+                return column;
+            }
 
             /// <summary>Per layer: whether its forward work is split by rows (else by units).</summary>
             public bool[] SplitRows { get; }

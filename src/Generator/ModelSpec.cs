@@ -41,6 +41,10 @@ namespace AotNet.Generator
         None = 0,
         Accuracy = 1,
         MeanAbsoluteError = 2,
+        MeanSquaredError = 4,
+        Auc = 8,
+        Precision = 16,
+        Recall = 32,
     }
 
     /// <summary>One dense layer: units, activation, the dropout rate applied to its output (0 = none) and its L1/L2 factors.</summary>

@@ -100,7 +100,7 @@ namespace AotNet.Generator
 
             CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 5);
             CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 2);
-            if ((metrics & ~3) != 0)
+            if ((metrics & ~63) != 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, sequentialLocation, "Metric", Format(metrics)));
             }
@@ -261,16 +261,32 @@ namespace AotNet.Generator
             var last = layers[layers.Count - 1];
             var lastLocation = layerLocations[layers.Count - 1];
             var lossKind = (LossKind)loss;
-            if (metrics == 3)
+            foreach (var errorMetric in new[] { MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError })
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OneMetricOnly, sequentialLocation));
+                if ((metrics & (int)errorMetric) != 0 && lossKind == LossKind.SparseCategoricalCrossentropy)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricDoesNotFitLoss, sequentialLocation, errorMetric.ToString(), "SparseCategoricalCrossentropy", "its targets are class indices, not values to compare with the outputs; use Metric.Accuracy"));
+                }
             }
 
-            if ((metrics & 2) != 0 && lossKind == LossKind.SparseCategoricalCrossentropy)
+            foreach (var thresholdMetric in new[] { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall })
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricDoesNotFitLoss, sequentialLocation, "MeanAbsoluteError", "SparseCategoricalCrossentropy", "its targets are class indices, not values to compare with the outputs; use Metric.Accuracy"));
+                if ((metrics & (int)thresholdMetric) == 0)
+                {
+                    continue;
+                }
+
+                if (last.Units != 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricNeedsOneOutput, sequentialLocation, thresholdMetric.ToString(), Format(last.Units) + " units"));
+                }
+                else if (last.Activation != ActivationKind.Sigmoid)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ThresholdMetricOnNonProbability, sequentialLocation, thresholdMetric.ToString(), last.Activation.ToString().ToLowerInvariant()));
+                }
             }
-            else if ((metrics & 1) != 0 && lossKind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber &&
+
+            if ((metrics & 1) != 0 && lossKind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber &&
                 last.Activation is not (ActivationKind.Sigmoid or ActivationKind.Softmax))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AccuracyOnRegression, sequentialLocation, lossKind.ToString(), last.Activation.ToString()));

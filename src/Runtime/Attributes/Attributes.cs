@@ -53,13 +53,35 @@ public enum Optimizer
     Sgd = 2,
 }
 
-/// <summary>Metrics reported next to the loss. Accuracy is binary (p &gt; 0.5) for one sigmoid unit, argmax otherwise.</summary>
+/// <summary>
+/// Metrics reported next to the loss, combined with <c>|</c> (Keras's <c>metrics=[…]</c>); each goes into
+/// <see cref="Training.History"/> under its Keras name, in this enum's order: <c>accuracy</c>, <c>mae</c>, <c>mse</c>,
+/// <c>auc</c>, <c>precision</c>, <c>recall</c> (and <c>val_…</c> with validation data). As in Keras 3, metrics ignore
+/// sample weights. Over an epoch they accumulate over every batch (the weights change between batches), as Keras's
+/// stateful metrics do.
+/// </summary>
 [Flags]
 public enum Metric
 {
     None = 0,
+
+    /// <summary>Keras's <c>"accuracy"</c>: binary (<c>p &gt; 0.5</c>) for one unit, sparse categorical under sparse cross-entropy, else categorical (argmax).</summary>
     Accuracy = 1,
+
+    /// <summary>Keras's <c>"mae"</c>: the mean over rows of <c>mean_j |p_j − y_j|</c>.</summary>
     MeanAbsoluteError = 2,
+
+    /// <summary>Keras's <c>"mse"</c>: the mean over rows of <c>mean_j (p_j − y_j)²</c>.</summary>
+    MeanSquaredError = 4,
+
+    /// <summary>Keras's <c>AUC()</c> (one output unit): area under the ROC curve from 200 evenly spaced thresholds, interpolated.</summary>
+    Auc = 8,
+
+    /// <summary>Keras's <c>Precision()</c> (one output unit): <c>TP / (TP + FP)</c> at threshold 0.5 (<c>p &gt; 0.5</c>; a target ≠ 0 is positive), 0 when nothing is predicted positive.</summary>
+    Precision = 16,
+
+    /// <summary>Keras's <c>Recall()</c> (one output unit): <c>TP / (TP + FN)</c> at threshold 0.5, 0 when there is no positive target.</summary>
+    Recall = 32,
 }
 
 /// <summary>

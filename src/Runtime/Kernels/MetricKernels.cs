@@ -50,4 +50,53 @@ public static class MetricKernels
     /// <summary>Sparse categorical accuracy: 1 when the first index of the largest prediction is the target row's class index, else 0.</summary>
     public static float SparseCategoricalAccuracy(ReadOnlySpan<float> predictions, ReadOnlySpan<float> target) =>
         ArgMax(predictions) == LossKernels.SparseLabel(target, predictions.Length) ? 1f : 0f;
+
+    /// <summary><c>mean_j (p_j − y_j)²</c>: the same floats as <see cref="LossKernels.MeanSquaredError"/>.</summary>
+    public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) =>
+        LossKernels.MeanSquaredError(predictions, targets);
+
+    /// <summary>
+    /// Keras's AUC bucket of a prediction (200 evenly spaced thresholds): <c>max(0, ceil(clip(p, 0, 1) · 199) − 1)</c>
+    /// in float, so bucket <c>b</c> holds <c>b/199 &lt; p ≤ (b+1)/199</c> and bucket 0 also <c>p = 0</c>; NaN goes to 0.
+    /// </summary>
+    public static int AucBucket(float prediction)
+    {
+        float p = Math.Clamp(prediction, 0f, 1f);
+        if (!(p > 0f))
+        {
+            return 0;
+        }
+
+        return Math.Max(0, (int)MathF.Ceiling(p * (Training.MetricValues.AucThresholds - 1)) - 1);
+    }
+
+    /// <summary>
+    /// Adds one row of a one-unit model to the confusion counts (precision and recall at threshold
+    /// 0.5, <c>p &gt; 0.5</c> predicted positive, a target ≠ 0 positive, as Keras casts it to bool) and, when
+    /// <paramref name="aucCounters"/> is not empty, to the AUC bucket counts.
+    /// </summary>
+    public static void CountConfusion(float prediction, float target, ref long truePositives, ref long falsePositives, ref long falseNegatives, Span<long> aucCounters)
+    {
+        bool positive = target != 0f, predicted = prediction > 0.5f;
+        if (predicted)
+        {
+            if (positive)
+            {
+                truePositives++;
+            }
+            else
+            {
+                falsePositives++;
+            }
+        }
+        else if (positive)
+        {
+            falseNegatives++;
+        }
+
+        if (!aucCounters.IsEmpty)
+        {
+            aucCounters[AucBucket(prediction) + (positive ? 0 : Training.MetricValues.AucThresholds)]++;
+        }
+    }
 }

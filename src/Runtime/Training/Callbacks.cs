@@ -42,7 +42,7 @@ public sealed class CsvLogger(string path, char separator = ',', bool append = f
 /// <summary>
 /// Keras's <c>ModelCheckpoint(filepath, monitor="val_loss", save_best_only=…)</c> writing safetensors (the tensors of
 /// <see cref="SafeTensors.FromModel"/>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
-/// monitored value improves (Keras's "auto" mode: accuracies up, everything else down), else every epoch.
+/// monitored value improves (Keras's "auto" mode: accuracy, AUC, precision and recall up, the rest down), else every epoch.
 /// </summary>
 public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver
     where TModel : class, IModel<TModel>
@@ -63,7 +63,7 @@ public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITraini
     {
         ArgumentNullException.ThrowIfNull(history);
         double value = history[Monitor][epoch - 1];
-        bool maximise = Monitor.EndsWith("accuracy", StringComparison.Ordinal);
+        bool maximise = MetricValues.Maximise(Monitor);
         bool improved = double.IsNaN(_best) ? !double.IsNaN(value) : maximise ? value > _best : value < _best;
         if (SaveBestOnly && !improved)
         {

@@ -43,15 +43,83 @@ public sealed record EarlyStopping
     /// <summary>Put back the weights of the best epoch when training stops.</summary>
     public bool RestoreBestWeights { get; init; }
 
-    /// <summary>Keras's "auto" mode: maximise accuracies, minimise everything else.</summary>
-    public bool Maximise => Monitor.EndsWith("accuracy", StringComparison.Ordinal);
+    /// <summary>Keras's "auto" mode: maximise accuracy, AUC, precision and recall, minimise the loss and the errors.</summary>
+    public bool Maximise => MetricValues.Maximise(Monitor);
 }
 
 /// <summary>The training did not converge: a NaN or infinite loss.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
-/// <summary>Loss and metric means over a data set.</summary>
-public readonly record struct Evaluation(double Loss, double Metric);
+/// <summary>Keras's <c>evaluate</c>: the mean loss over a data set and the declared metrics, under their history names.</summary>
+public sealed class Evaluation : IEquatable<Evaluation>
+{
+    public Evaluation(double loss, IReadOnlyList<string> metricNames, IReadOnlyList<double> metricValues)
+    {
+        ArgumentNullException.ThrowIfNull(metricNames);
+        ArgumentNullException.ThrowIfNull(metricValues);
+        if (metricNames.Count != metricValues.Count)
+        {
+            throw new ArgumentException("one value per metric name", nameof(metricValues));
+        }
+
+        Loss = loss;
+        MetricNames = metricNames;
+        MetricValues = metricValues;
+    }
+
+    public double Loss { get; }
+
+    /// <summary>The first declared metric's value (e.g. accuracy), NaN when the model declares none.</summary>
+    public double Metric => MetricValues.Count > 0 ? MetricValues[0] : double.NaN;
+
+    /// <summary>The declared metrics' Keras names ("accuracy", "mae", "mse", "auc", "precision", "recall"), in declaration-flag order.</summary>
+    public IReadOnlyList<string> MetricNames { get; }
+
+    public IReadOnlyList<double> MetricValues { get; }
+
+    /// <summary>"loss" or a metric's name.</summary>
+    public double this[string name]
+    {
+        get
+        {
+            if (name == "loss")
+            {
+                return Loss;
+            }
+
+            for (int i = 0; i < MetricNames.Count; i++)
+            {
+                if (MetricNames[i] == name)
+                {
+                    return MetricValues[i];
+                }
+            }
+
+            throw new KeyNotFoundException($"no metric '{name}': the model reports loss{(MetricNames.Count > 0 ? ", " + string.Join(", ", MetricNames) : string.Empty)}");
+        }
+    }
+
+    public bool Equals(Evaluation? other) =>
+        other is not null && Loss.Equals(other.Loss) && MetricNames.SequenceEqual(other.MetricNames) && MetricValues.SequenceEqual(other.MetricValues);
+
+    public override bool Equals(object? obj) => Equals(obj as Evaluation);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Loss);
+        foreach (double value in MetricValues)
+        {
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() =>
+        string.Join(", ", new[] { "loss " + Loss.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) }.Concat(
+            MetricNames.Select((name, i) => name + " " + MetricValues[i].ToString("G6", System.Globalization.CultureInfo.InvariantCulture))));
+}
 
 /// <summary>
 /// Live progress, written by the training thread with plain field stores (no allocation, no callback) and read by
@@ -73,6 +141,7 @@ public sealed class TrainingProgress
     /// <summary>Running mean of the loss over the epoch's batches so far.</summary>
     public double Loss => Volatile.Read(ref _loss);
 
+    /// <summary>The first declared metric over the epoch's batches so far.</summary>
     public double Metric => Volatile.Read(ref _metric);
 
     internal void Update(int epoch, int epochs, int batch, int batches, double loss, double metric)

@@ -52,7 +52,15 @@ public sealed class Workspace
     private float[]? _inputs;
 
     public Workspace(int maxRows, int floatsPerRow)
+        : this(maxRows, floatsPerRow, 0)
     {
+    }
+
+    /// <summary>A workspace that also keeps <paramref name="counters"/> integer counters (a model's AUC buckets).</summary>
+    public Workspace(int maxRows, int floatsPerRow, int counters)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(counters);
+        Counters = counters == 0 ? [] : new long[counters];
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         ArgumentOutOfRangeException.ThrowIfNegative(floatsPerRow);
         MaxRows = maxRows;
@@ -61,6 +69,12 @@ public sealed class Workspace
     }
 
     public int MaxRows { get; }
+
+    /// <summary>
+    /// Counts the model's passes add to (the AUC buckets of <see cref="MetricValues"/>, when the model declares AUC;
+    /// else empty). Whoever reads them clears them; integer sums, so the order of the passes does not matter.
+    /// </summary>
+    public long[] Counters { get; }
 
     public int FloatsPerRow { get; }
 

@@ -47,8 +47,14 @@ public sealed record ModelDescription(
     /// <summary>Columns of a target row: 1 (the class index) under sparse categorical cross-entropy, else <see cref="Outputs"/>.</summary>
     public int TargetCount => Loss == Loss.SparseCategoricalCrossentropy ? 1 : Outputs;
 
-    /// <summary>"accuracy", "mae" or null: the Keras history key of the model's metric.</summary>
-    public string? MetricName => Metrics.HasFlag(Metric.Accuracy) ? "accuracy" : Metrics.HasFlag(Metric.MeanAbsoluteError) ? "mae" : null;
+    /// <summary>The Keras history keys of the declared metrics, in <see cref="Metric"/>'s order (e.g. "accuracy", "auc").</summary>
+    public IReadOnlyList<string> MetricNames => MetricValues.Names(Metrics);
+
+    /// <summary>The first of <see cref="MetricNames"/> ("accuracy", "mae", …), or null when the model declares none.</summary>
+    public string? MetricName => MetricNames.Count > 0 ? MetricNames[0] : null;
+
+    /// <summary>Counters a workspace keeps for the metrics (the AUC buckets), 0 when none.</summary>
+    public int MetricCounterCount => (Metrics & Metric.Auc) != 0 ? MetricValues.AucCounterCount : 0;
 
     /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
     public string Topology =>

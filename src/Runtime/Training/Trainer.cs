@@ -25,6 +25,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
     private readonly TrainingContext _context;
     private readonly Workspace[] _workspaces;
     private BatchStats[] _chunkStats;
+    private readonly long[] _evaluationCounters;
 
     // the evaluation pass being run by the pool
     private LabeledData? _jobData;
@@ -44,6 +45,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         }
 
         _chunkStats = new BatchStats[2];
+        _evaluationCounters = new long[TModel.Description.MetricCounterCount];
     }
 
     public TModel Model { get; }
@@ -101,10 +103,23 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         {
             CheckShapes(validation, nameof(validation));
             EnsureStatsCapacity(validation.Count);
+            if (validation.Inputs.Dense is not null)
+            {
+                // every evaluation worker's dense input block now: a worker first used in a later epoch must not allocate then
+                foreach (var workspace in _workspaces)
+                {
+                    workspace.InputBlock(TModel.Description.Inputs);
+                }
+            }
         }
 
         var description = TModel.Description;
-        var history = new History(description.MetricName, validation is not null, options.Epochs);
+        var metricNames = description.MetricNames;
+        var history = new History(metricNames, validation is not null, options.Epochs);
+        var metricValues = new double[metricNames.Count];
+        var valMetricValues = new double[metricNames.Count];
+        int counterCount = description.MetricCounterCount;
+        long[] trainCounters = _context.Counters(counterCount);
         int n = train.Count;
         int[] rows = Identity(n);
         int[]? validationRows = validation is null ? null : Identity(validation.Count);
@@ -129,6 +144,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
                 shuffler.Shuffle<int>(rows);
             }
 
+            Array.Clear(trainCounters);
             var sums = default(BatchStats);
             for (int b = 0; b < batches; b++)
             {
@@ -138,17 +154,18 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
                 _context.SetBatch(train, rows, start, count);
                 sums += Model.TrainBatch(_context);
                 int seen = start + count;
-                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, sums.MetricSum / seen);
+                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(description.Metrics, sums, seen, trainCounters));
             }
 
-            double loss = sums.LossSum / n, metric = sums.MetricSum / n;
+            double loss = sums.LossSum / n;
+            MetricValues.Compute(description.Metrics, sums, n, trainCounters.AsSpan(0, counterCount), metricValues);
             if (options.TerminateOnNaN && !double.IsFinite(loss))
             {
                 throw new TrainingDivergedException($"epoch {epoch}: the training loss is {loss}; training stopped (lower the learning rate or check the data for extreme values)");
             }
 
-            var val = validation is null ? default : EvaluateRows(validation, validationRows!);
-            history.Add(loss, metric, val.Loss, val.Metric);
+            double valLoss = validation is null ? double.NaN : EvaluateRows(validation, validationRows!, valMetricValues);
+            history.Add(loss, metricValues, valLoss, valMetricValues);
 
             if (epoch == 1)
             {
@@ -203,7 +220,10 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentNullException.ThrowIfNull(data);
         CheckShapes(data, nameof(data));
         EnsureStatsCapacity(data.Count);
-        return EvaluateRows(data, Identity(data.Count));
+        var description = TModel.Description;
+        var values = new double[description.MetricNames.Count];
+        double loss = EvaluateRows(data, Identity(data.Count), values);
+        return new Evaluation(loss, description.MetricNames, values);
     }
 
     /// <summary>Keras's <c>predict</c>: <c>rows x outputs</c> values.</summary>
@@ -237,7 +257,8 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count)), _workspaces[workerIndex]);
     }
 
-    private Evaluation EvaluateRows(LabeledData data, int[] rows)
+    /// <summary>The mean loss over <paramref name="rows"/>; the metrics' values go to <paramref name="metricValues"/>.</summary>
+    private double EvaluateRows(LabeledData data, int[] rows, Span<double> metricValues)
     {
         int chunks = RunChunks(data, rows, 0, rows.Length);
         var sums = default(BatchStats);
@@ -246,7 +267,40 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             sums += _chunkStats[c];
         }
 
-        return rows.Length == 0 ? new Evaluation(double.NaN, double.NaN) : new Evaluation(sums.LossSum / rows.Length, sums.MetricSum / rows.Length);
+        // the AUC buckets the chunks counted in the workers' workspaces (integer sums: any order)
+        Array.Clear(_evaluationCounters);
+        foreach (var workspace in _workspaces)
+        {
+            long[] counters = workspace.Counters;
+            for (int i = 0; i < counters.Length; i++)
+            {
+                _evaluationCounters[i] += counters[i];
+            }
+
+            Array.Clear(counters);
+        }
+
+        if (rows.Length == 0)
+        {
+            metricValues.Fill(double.NaN);
+            return double.NaN;
+        }
+
+        MetricValues.Compute(TModel.Description.Metrics, sums, rows.Length, _evaluationCounters, metricValues);
+        return sums.LossSum / rows.Length;
+    }
+
+    /// <summary>The first declared metric over the rows seen so far (for the progress bar), NaN when none.</summary>
+    private static double FirstMetric(Metric metrics, in BatchStats sums, long rows, long[] counters)
+    {
+        if (metrics == Metric.None)
+        {
+            return double.NaN;
+        }
+
+        Span<double> values = stackalloc double[6];
+        MetricValues.Compute(metrics, sums, rows, counters, values);
+        return values[0];
     }
 
     private int RunChunks(LabeledData data, int[] rows, int start, int count)

@@ -20,6 +20,7 @@ public sealed class TrainingContext : IDisposable
 
     private readonly bool _ownsPool;
     private int[] _rows = [];
+    private long[] _counters = [];
 
     /// <summary>A context with a pool of its own (for using a model without a <see cref="Trainer{TModel}"/>).</summary>
     public TrainingContext(int threads = 1)
@@ -66,6 +67,21 @@ public sealed class TrainingContext : IDisposable
 
     /// <summary>Batches set by <see cref="SetBatch"/> since the context was created: the step counter of the dropout key.</summary>
     public long Step { get; private set; }
+
+    /// <summary>
+    /// Counts the training steps add up since the trainer last cleared them (a model with AUC adds its workspaces'
+    /// <see cref="Workspace.Counters"/> here after each batch): <paramref name="length"/> counters, allocated on the
+    /// first call.
+    /// </summary>
+    public long[] Counters(int length)
+    {
+        if (_counters.Length < length)
+        {
+            Array.Resize(ref _counters, length);
+        }
+
+        return _counters;
+    }
 
     /// <summary>Chunks of <see cref="ChunkRows"/> rows in a batch of <paramref name="rows"/> rows (at least one).</summary>
     public static int ChunksFor(int rows) => Math.Max(1, (int)(((long)rows + ChunkRows - 1) / ChunkRows));

@@ -36,7 +36,7 @@ public sealed class ProgressTests : IDisposable
         var reporter = new ConsoleReporter(OutputMode.Plain, output);
         reporter.BeginFit(2, stepsPerEpoch: 40);
         var history = new AotNet.Training.History("accuracy", hasValidation: false, capacity: 2);
-        history.Add(0.5, 0.75, double.NaN, double.NaN);
+        history.Add(0.5, [0.75], double.NaN, []);
         reporter.OnEpochEnd(1, history, TimeSpan.FromSeconds(1));
         Assert.Equal("Epoch 1/2 1.00s 25.0ms/step - loss: 0.5000 - accuracy: 0.7500" + Environment.NewLine, output.ToString());
     }

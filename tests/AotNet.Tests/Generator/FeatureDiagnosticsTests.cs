@@ -20,7 +20,11 @@ public class FeatureDiagnosticsTests
         { "AOTNET020", "Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)", "[Sequential(4)] [Dense(3, Activation.LeakyRelu, NegativeSlope = double.NaN)] [Dense(1)] public partial class Net;" },
         { "AOTNET021", "Dense(3, Activation.Relu, NegativeSlope = 0.1)", "[Sequential(4)] [Dense(3, Activation.Relu, NegativeSlope = 0.1)] [Dense(1)] public partial class Net;" },
         { "AOTNET014", "Dense(1, (Activation)11)", "[Sequential(4)] [Dense(1, (Activation)11)] public partial class Net;" },
-        { "AOTNET022", "Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError)", "[Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError)] [Dense(1, Activation.Sigmoid)] public partial class Net;" },
+        { "AOTNET023", "Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.MeanSquaredError)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.MeanSquaredError)] [Dense(3, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET026", "Sequential(4, Loss = Loss.CategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.Auc)", "[Sequential(4, Loss = Loss.CategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.Auc)] [Dense(3, Activation.Softmax)] public partial class Net;" },
+        { "AOTNET026", "Sequential(4, Loss = Loss.MeanSquaredError, Metrics = Metric.Recall)", "[Sequential(4, Loss = Loss.MeanSquaredError, Metrics = Metric.Recall)] [Dense(2)] public partial class Net;" },
+        { "AOTNET027", "Sequential(4, Loss = Loss.MeanSquaredError, Metrics = Metric.Precision)", "[Sequential(4, Loss = Loss.MeanSquaredError, Metrics = Metric.Precision)] [Dense(3)] [Dense(1)] public partial class Net;" },
+        { "AOTNET014", "Sequential(4, Metrics = (Metric)64)", "[Sequential(4, Metrics = (Metric)64)] [Dense(1)] public partial class Net;" },
         { "AOTNET023", "Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)", "[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.MeanAbsoluteError)] [Dense(3, Activation.Softmax)] public partial class Net;" },
         { "AOTNET024", "Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)", "[Sequential(4, Loss = Loss.Huber, Metrics = Metric.Accuracy)] [Dense(2)] public partial class Net;" },
         { "AOTNET013", "Sequential(4, Optimizer = Optimizer.Adam, Nesterov = true)", "[Sequential(4, Optimizer = Optimizer.Adam, Nesterov = true)] [Dense(1)] public partial class Net;" },
@@ -57,6 +61,8 @@ public class FeatureDiagnosticsTests
     [InlineData("[Sequential(4)] [Dense(3, Activation.Relu, KernelL1 = 0.01, KernelL2 = 0.01, BiasL1 = 0, BiasL2 = 1)] [Dense(1, KernelL2 = 0.5)] public partial record Net;")]
     [InlineData("[Sequential(4, Loss = Loss.Huber, Optimizer = Optimizer.Adam)] [Dense(3)] [Dense(2, Activation.Tanh)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.MeanAbsoluteError, Metrics = Metric.MeanAbsoluteError)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError | Metric.MeanSquaredError | Metric.Auc | Metric.Precision | Metric.Recall)] [Dense(3)] [Dense(1, Activation.Sigmoid)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.CategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.MeanSquaredError)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(3)] [Dropout(0.999)] [Dense(1, Activation.Sigmoid)] public sealed partial class Net;")]
     public void ValidDeclarationsReportNothingAndCompile(string declaration)

@@ -135,7 +135,8 @@ public class GeneratedModelTests
             var stats = model.Evaluate(batch, small);
             var expectedStats = reference.Evaluate(inputs, targets, rows);
             ModelHarness.AssertClose(expectedStats.LossSum, stats.LossSum, 1e-5, 1e-5, "loss");
-            ModelHarness.AssertClose(expectedStats.MetricSum, stats.MetricSum, 1e-5, 1e-5, "metric");
+            ModelHarness.AssertClose(expectedStats.Hits, stats.Hits, 1e-5, 1e-5, "accuracy hits");
+            ModelHarness.AssertClose(expectedStats.AbsoluteErrors, stats.AbsoluteErrors, 1e-5, 1e-5, "absolute errors");
 
             // a few training steps; each compares the gradient, then the parameters after the step
             for (int step = 0; step < 4; step++)

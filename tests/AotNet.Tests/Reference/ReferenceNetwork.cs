@@ -267,42 +267,57 @@ public sealed class ReferenceNetwork
         }
     }
 
-    public double SampleMetric(double[] p, ReadOnlySpan<float> y)
+    /// <summary>One row's metric parts (loss 0): accuracy hit, mean absolute and squared errors, the confusion counts at 0.5.</summary>
+    public BatchStats SampleMetrics(double[] p, ReadOnlySpan<float> y)
     {
-        if (Description.Metrics.HasFlag(Metric.Accuracy))
+        var metrics = Description.Metrics;
+        double hits = 0, absolute = 0, squared = 0;
+        long tp = 0, fp = 0, fn = 0;
+        if (metrics.HasFlag(Metric.Accuracy))
         {
             if (p.Length == 1)
             {
-                return (p[0] > 0.5) == (y[0] > 0.5) ? 1 : 0;
+                hits = (p[0] > 0.5) == (y[0] > 0.5) ? 1 : 0;
             }
-
-            int bestP = 0, bestY = 0;
-            for (int j = 1; j < p.Length; j++)
+            else
             {
-                bestP = p[j] > p[bestP] ? j : bestP;
-                bestY = y.Length == p.Length && y[j] > y[bestY] ? j : bestY;
-            }
+                int bestP = 0, bestY = 0;
+                for (int j = 1; j < p.Length; j++)
+                {
+                    bestP = p[j] > p[bestP] ? j : bestP;
+                    bestY = y.Length == p.Length && y[j] > y[bestY] ? j : bestY;
+                }
 
-            if (Description.Loss == Loss.SparseCategoricalCrossentropy)
-            {
-                bestY = (int)y[0];
-            }
+                if (Description.Loss == Loss.SparseCategoricalCrossentropy)
+                {
+                    bestY = (int)y[0];
+                }
 
-            return bestP == bestY ? 1 : 0;
+                hits = bestP == bestY ? 1 : 0;
+            }
         }
 
-        if (Description.Metrics.HasFlag(Metric.MeanAbsoluteError))
+        if (metrics.HasFlag(Metric.MeanAbsoluteError) || metrics.HasFlag(Metric.MeanSquaredError))
         {
-            double sum = 0;
             for (int j = 0; j < p.Length; j++)
             {
-                sum += Math.Abs(p[j] - y[j]);
+                absolute += Math.Abs(p[j] - y[j]);
+                squared += (p[j] - y[j]) * (p[j] - y[j]);
             }
 
-            return sum / p.Length;
+            absolute = metrics.HasFlag(Metric.MeanAbsoluteError) ? absolute / p.Length : 0;
+            squared = metrics.HasFlag(Metric.MeanSquaredError) ? squared / p.Length : 0;
         }
 
-        return 0;
+        if ((metrics & (Metric.Precision | Metric.Recall)) != 0)
+        {
+            bool positive = y[0] != 0, predicted = p[0] > 0.5;
+            tp = positive && predicted ? 1 : 0;
+            fp = !positive && predicted ? 1 : 0;
+            fn = positive && !predicted ? 1 : 0;
+        }
+
+        return new BatchStats(0, hits, absolute, squared, tp, fp, fn);
     }
 
     /// <summary>The L1/L2 penalty of the current parameters (Keras's regularisation losses summed).</summary>
@@ -352,15 +367,16 @@ public sealed class ReferenceNetwork
     /// <summary>Per-sample losses plus the penalty once per row (Keras's loss with regularisers), and the metric.</summary>
     public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
     {
-        double loss = RegularizationLoss() * rows.Length, metric = 0;
+        double loss = RegularizationLoss() * rows.Length;
+        var metrics = default(BatchStats);
         foreach (int row in rows)
         {
             var (z, a) = Forward(InputRow(inputs, row));
             loss += SampleLoss(z[^1], a[^1], targets.Row(row));
-            metric += SampleMetric(a[^1], targets.Row(row));
+            metrics += SampleMetrics(a[^1], targets.Row(row));
         }
 
-        return new BatchStats(loss, metric);
+        return metrics.WithLoss(loss);
     }
 
     public double[] Predict(Features inputs, ReadOnlySpan<int> rows)
@@ -379,7 +395,8 @@ public sealed class ReferenceNetwork
     public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
     {
         var layers = Description.Layers;
-        double loss = RegularizationLoss() * rows.Length, metric = 0;
+        double loss = RegularizationLoss() * rows.Length;
+        var metrics = default(BatchStats);
         foreach (int row in rows)
         {
             var x = InputRow(inputs, row);
@@ -387,7 +404,7 @@ public sealed class ReferenceNetwork
             var (z, a, layerInputs, masks) = Pass(x, row, training: DropoutKey is not null);
             var p = a[^1];
             loss += SampleLoss(z[^1], p, y);
-            metric += SampleMetric(p, y);
+            metrics += SampleMetrics(p, y);
 
             // dL/dz of the last layer
             int n = p.Length;
@@ -476,7 +493,7 @@ public sealed class ReferenceNetwork
             }
         }
 
-        return new BatchStats(loss, metric);
+        return metrics.WithLoss(loss);
     }
 
     private const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;

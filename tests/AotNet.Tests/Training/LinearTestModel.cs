@@ -86,7 +86,7 @@ public sealed class LinearTestModel : IModel<LinearTestModel>
             gradient[In] += 2 * d;
         }
 
-        return new BatchStats(loss, mae);
+        return new BatchStats(loss, AbsoluteErrors: mae);
     }
 
     /// <summary>The plainest training step: the batch's summed gradient, then <see cref="Step"/> with 1/batch.</summary>
@@ -117,7 +117,7 @@ public sealed class LinearTestModel : IModel<LinearTestModel>
             mae += Math.Abs(d);
         }
 
-        return new BatchStats(loss, mae);
+        return new BatchStats(loss, AbsoluteErrors: mae);
     }
 
     public void Predict(in Batch batch, Workspace workspace, Span<float> outputs)

@@ -193,3 +193,18 @@ namespace AotNet.Tests.Reference.Models
     [Dense(2)]
     public sealed partial class TorchActivationTanhLearningRateOff;
 }
+
+// Cases that need several metrics per model.
+namespace AotNet.Tests.Reference.Models
+{
+    [Sequential(6, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, LearningRate = 0.01,
+        Metrics = Metric.Accuracy | Metric.MeanSquaredError | Metric.Auc | Metric.Precision | Metric.Recall)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class TorchMetricsBinary;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Adam, LearningRate = 0.01, Metrics = Metric.MeanAbsoluteError | Metric.MeanSquaredError)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchMetricsRegression;
+}

@@ -2,13 +2,15 @@ namespace AotNet.Training;
 
 /// <summary>
 /// What <c>fit</c> returns, with Keras's key names: <c>loss</c>, the metric (<c>accuracy</c> or <c>mae</c>),
-/// and their <c>val_</c> twins when validation data was given. One value per epoch run.
+/// and their <c>val_</c> twins when validation data was given, and <c>learning_rate</c> under
+/// <see cref="ReduceLROnPlateau"/>. One value per epoch run.
 /// </summary>
 public sealed class History
 {
     private readonly Dictionary<string, List<double>> _series = new(StringComparer.Ordinal);
     private readonly List<double> _loss;
     private readonly List<double>? _metric, _valLoss, _valMetric;
+    private List<double>? _learningRate;
 
     public History(string? metricName, bool hasValidation, int capacity)
     {
@@ -30,7 +32,7 @@ public sealed class History
 
     public bool HasValidation { get; }
 
-    /// <summary>The keys in Keras's order: loss, metric, val_loss, val_metric.</summary>
+    /// <summary>The keys in Keras's order: loss, metric, val_loss, val_metric, learning_rate (with ReduceLROnPlateau).</summary>
     public IEnumerable<string> Keys
     {
         get
@@ -48,6 +50,11 @@ public sealed class History
                 {
                     yield return "val_" + MetricName;
                 }
+            }
+
+            if (_learningRate is not null)
+            {
+                yield return "learning_rate";
             }
         }
     }
@@ -83,6 +90,12 @@ public sealed class History
 
         return values.Count == 0 ? 0 : best + 1;
     }
+
+    /// <summary>Adds the <c>learning_rate</c> series (Keras's ReduceLROnPlateau writes it to the logs every epoch).</summary>
+    internal void TrackLearningRate(int capacity) => _series["learning_rate"] = _learningRate = new List<double>(capacity);
+
+    /// <summary>Appends the epoch's learning rate to the <c>learning_rate</c> series.</summary>
+    internal void AddLearningRate(double learningRate) => _learningRate!.Add(learningRate);
 
     /// <summary>Appends one epoch; no allocation while the lists are within their capacity.</summary>
     internal void Add(double loss, double metric, double valLoss, double valMetric)

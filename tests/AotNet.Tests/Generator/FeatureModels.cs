@@ -155,4 +155,10 @@ namespace AotNet.Tests.Generator.Models
     [Dense(24, Activation.Sigmoid)]
     [Dense(1, Activation.Tanh)]
     public sealed partial class SgdDecayNet;
+
+    /// <summary>RMSprop with weight decay on a wide layer: a one-chunk batch of 200 rows is split into tiles over the workers (rows × parameters ≥ 2^23).</summary>
+    [Sequential(200, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, WeightDecay = 0.5, LearningRate = 0.01, Metrics = Metric.Accuracy)]
+    [Dense(256, Activation.Relu)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class DecayWideNet;
 }

@@ -39,6 +39,7 @@ public class WeightDecayTests
         { nameof(AdamWClipNet), 50, true, true },   // global_clipnorm, multi-hot through the block
         { nameof(SgdDecayNet), 1, false, true },    // fused step with a one-unit output (the column kernel)
         { nameof(SgdDecayNet), 7, false, false },
+        { nameof(DecayWideNet), 200, false, true }, // tiles
     };
 
     [Theory]
@@ -52,6 +53,7 @@ public class WeightDecayTests
             case nameof(RmsPropDecayNet): Check<RmsPropDecayNet>(batch, sparse, schedule); break;
             case nameof(SgdDecayClipNet): Check<SgdDecayClipNet>(batch, sparse, schedule, momentum: 0.9, clipValue: 0.1); break;
             case nameof(AdamWClipNet): Check<AdamWClipNet>(batch, sparse, schedule, globalClipNorm: 0.05); break;
+            case nameof(DecayWideNet): Check<DecayWideNet>(batch, sparse, schedule); break;
             default: Check<SgdDecayNet>(batch, sparse, schedule); break;
         }
     }
@@ -71,22 +73,19 @@ public class WeightDecayTests
     }
 
     [Fact]
-    public void ScheduledTrainingAllocatesNothingAfterTheFirstEpoch()
+    public void TiledStepsAreTheSameForAnyThreadCount()
     {
-        var (inputs, targets) = ModelHarness.RealValued(AdamWNet.Description, 200, 2);
-        using (var trainer = new Trainer<AdamWNet>(AdamWNet.Create(1), threads: 2))
+        var (inputs, targets) = ModelHarness.RealValued(DecayWideNet.Description, 400, 8);
+        var data = new LabeledData(inputs, targets);
+        var options = new FitOptions { Epochs = 2, BatchSize = 200, Seed = 3, LearningRateSchedule = new CosineDecay(0.01, 3) };
+        float[]? expected = null;
+        foreach (int threads in new[] { 1, 2, 3 })
         {
-            var data = new LabeledData(inputs, targets);
-            var history = trainer.Fit(data, data, new FitOptions { Epochs = 3, BatchSize = 1, Seed = 1, LearningRateSchedule = new CosineDecay(0.01, 500, warmupTarget: 0.02, warmupSteps: 50) });
-            Assert.Equal(0, history.AllocatedBytesAfterFirstEpoch);
-        }
-
-        var (sparse, labels) = ModelHarness.MultiHot(RmsPropDecayNet.Description, 700, 0.05, 2);
-        using (var trainer = new Trainer<RmsPropDecayNet>(RmsPropDecayNet.Create(1), threads: 2))
-        {
-            var data = new LabeledData(sparse, labels);
-            var history = trainer.Fit(data, data, new FitOptions { Epochs = 3, BatchSize = 256, Seed = 1, LearningRateSchedule = new ExponentialDecay(0.01, 2, 0.9) });
-            Assert.Equal(0, history.AllocatedBytesAfterFirstEpoch);
+            var model = DecayWideNet.Create(5);
+            using var trainer = new Trainer<DecayWideNet>(model, threads);
+            trainer.Fit(data, null, options);
+            expected ??= model.Parameters.ToArray();
+            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{threads} threads give other weights than 1");
         }
     }
 

@@ -87,7 +87,6 @@ public class ReduceLROnPlateauTests
         Assert.Equal(["loss", "mae", "val_loss", "val_mae", "learning_rate"], history.Keys);
         Assert.Equal(new double[] { L, L, L, L / 2, L / 2, L / 4, L / 4, L / 8 }, history["learning_rate"]);
         Assert.Equal(L / 8, trainer.LearningRate);
-        Assert.Equal(0, history.AllocatedBytesAfterFirstEpoch);
 
         // the same training epoch by epoch with those rates set by hand gives the same bits
         var twin = AdamWNet.Create(3);

@@ -128,6 +128,7 @@ namespace AotNet.Generator
                     w.Line("private const float Epsilon = 1E-07f;");
                     break;
                 case OptimizerKind.Adam:
+                case OptimizerKind.AdamW:
                     w.Line("private const float Beta1 = 0.9f;");
                     w.Line("private const float Beta2 = 0.999f;");
                     w.Line("private const float Epsilon = 1E-07f;");
@@ -135,6 +136,13 @@ namespace AotNet.Generator
                 case OptimizerKind.Sgd when m.Model.Momentum > 0:
                     w.Line("private const float Momentum = " + F(m.Model.Momentum) + ";");
                     break;
+            }
+
+            if (m.Model.WeightDecay > 0)
+            {
+                w.Line();
+                w.Line("/// <summary>Keras's optimizer weight_decay: each step first sets every weight to <c>w - (w * WeightDecay) * lr</c>.</summary>");
+                w.Line("public const float WeightDecay = " + F(m.Model.WeightDecay) + ";");
             }
 
             w.Line();
@@ -152,6 +160,8 @@ namespace AotNet.Generator
 
             w.Line("private long _iterations;");
             w.Line("private " + UpdateType(m.Model) + " _update; // the current step's update (Adam: with its bias-corrected step size)");
+            w.Line("private float _learningRate = LearningRate; // the rate without a schedule (TrainBatch takes it from its context: TrainingContext.LearningRate)");
+            w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
@@ -183,7 +193,7 @@ namespace AotNet.Generator
             w.Line("    global::AotNet.Optimizer." + m.Model.Optimizer + ",");
             w.Line("    " + D(m.Model.LearningRate) + ",");
             w.Line("    " + MetricExpression(m.Model.Metrics) + ",");
-            w.Line("    ParameterCount);");
+            w.Line("    ParameterCount)" + (m.Model.WeightDecay > 0 ? " { WeightDecay = " + D(m.Model.WeightDecay) + " };" : ";"));
             w.Line();
         }
 
@@ -793,10 +803,14 @@ namespace AotNet.Generator
         }
 
         /// <summary>The optimizer's update struct (the kernels' operator-struct shape) and its state spans for a parameter range.</summary>
-        private static string UpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
+        private static string UpdateType(ModelSpec model) =>
+            model.WeightDecay > 0 ? Kernels + "WeightDecayUpdate<" + InnerUpdateType(model) + ">" : InnerUpdateType(model);
+
+        /// <summary>The optimizer's own update (without the weight decay around it).</summary>
+        private static string InnerUpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
         {
             OptimizerKind.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
-            OptimizerKind.Adam => "AdamUpdate",
+            OptimizerKind.Adam or OptimizerKind.AdamW => "AdamUpdate",
             _ => model.Momentum > 0 ? (model.Nesterov ? "SgdNesterovUpdate" : "SgdMomentumUpdate") : "SgdUpdate",
         });
 
@@ -807,7 +821,7 @@ namespace AotNet.Generator
             return model.Optimizer switch
             {
                 OptimizerKind.RmsProp => Of("_velocity") + ", default",
-                OptimizerKind.Adam => Of("_momentum") + ", " + Of("_velocity"),
+                OptimizerKind.Adam or OptimizerKind.AdamW => Of("_momentum") + ", " + Of("_velocity"),
                 _ => model.Momentum > 0 ? Of("_momentum") + ", default" : "default, default",
             };
         }
@@ -826,16 +840,20 @@ namespace AotNet.Generator
             w.Line("StepRange(0, ParameterCount, scale);");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Counts the step and builds its update (before any <see cref=\"StepRange\"/> of the step).</summary>");
+            w.Line("/// <summary>Counts the step and builds its update (before any <see cref=\"StepRange\"/> of the step): the learning rate is the");
+            w.Line("/// schedule's at the steps taken so far (Keras's iterations), in double rounded to float, else the current constant rate.</summary>");
             w.Open("private void BeginStep()");
+            w.Line("float learningRate = _schedule is { } schedule ? (float)schedule.At(_iterations) : _learningRate;");
             w.Line("_iterations++;");
             string args = model.Optimizer switch
             {
-                OptimizerKind.RmsProp => "LearningRate, Rho, Epsilon",
-                OptimizerKind.Adam => "LearningRate, Beta1, Beta2, Epsilon, _iterations",
-                _ => model.Momentum > 0 ? "LearningRate, Momentum" : "LearningRate",
+                OptimizerKind.RmsProp => "learningRate, Rho, Epsilon",
+                OptimizerKind.Adam or OptimizerKind.AdamW => "learningRate, Beta1, Beta2, Epsilon, _iterations",
+                _ => model.Momentum > 0 ? "learningRate, Momentum" : "learningRate",
             };
-            w.Line("_update = new(" + args + ");");
+            w.Line(model.WeightDecay > 0
+                ? "_update = new(new " + InnerUpdateType(model) + "(" + args + "), WeightDecay, learningRate); // the decay uses the step's rate (not Adam's step size)"
+                : "_update = new(" + args + ");");
             EmitClipNorms(w, m);
             w.Close();
             w.Line();
@@ -871,6 +889,8 @@ namespace AotNet.Generator
                 w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
             }
 
+            w.Line("_schedule = context.LearningRateSchedule;");
+            w.Line("_learningRate = context.LearningRate ?? LearningRate;");
             w.Line("var state = _training is { } existing && global::System.Object.ReferenceEquals(existing.Context, context) ? existing : (_training = new TrainingState(this, context));");
             if (fusedRow)
             {
@@ -1543,7 +1563,7 @@ namespace AotNet.Generator
         private static (string Field, string Comment)[] OptimizerState(ModelSpec model) => model.Optimizer switch
         {
             OptimizerKind.RmsProp => new[] { ("_velocity", "running average of g²") },
-            OptimizerKind.Adam => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
+            OptimizerKind.Adam or OptimizerKind.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
             _ when model.Momentum > 0 => new[] { ("_momentum", "momentum velocity") },
             _ => new (string, string)[0],
         };
@@ -1581,6 +1601,11 @@ namespace AotNet.Generator
                 summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture) + (model.Nesterov ? ", Nesterov" : string.Empty);
             }
 
+            if (model.WeightDecay > 0)
+            {
+                summary += ", weight decay " + model.WeightDecay.ToString("R", CultureInfo.InvariantCulture);
+            }
+
             return summary + ")";
         }
 
@@ -1588,6 +1613,7 @@ namespace AotNet.Generator
         {
             OptimizerKind.RmsProp => "RMSprop",
             OptimizerKind.Adam => "Adam",
+            OptimizerKind.AdamW => "AdamW",
             _ => "SGD",
         };
 

@@ -54,6 +54,25 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
     public int Threads => _pool.Threads;
 
+    /// <summary>
+    /// The learning rate the model steps with when no schedule is given: null (the model's declared rate) until a
+    /// <see cref="ReduceLROnPlateau"/> reduces it; then it stays reduced for later fits with this trainer, as a Keras
+    /// optimizer's rate does. Set it to override the declared rate, or to null to go back to it.
+    /// </summary>
+    public float? LearningRate
+    {
+        get => _context.LearningRate;
+        set
+        {
+            if (value is { } rate && !(rate >= 0 && float.IsFinite(rate)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), rate, "a learning rate is finite and >= 0");
+            }
+
+            _context.LearningRate = value;
+        }
+    }
+
     /// <summary>Live progress of <see cref="Fit"/>, for progress bars.</summary>
     public TrainingProgress Progress { get; } = new();
 
@@ -120,6 +139,25 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         var valMetricValues = new double[metricNames.Count];
         int counterCount = description.MetricCounterCount;
         long[] trainCounters = _context.Counters(counterCount);
+        var plateau = options.ReduceLROnPlateau;
+        if (plateau is not null)
+        {
+            if (options.LearningRateSchedule is not null)
+            {
+                throw new ArgumentException("ReduceLROnPlateau cannot set the rate of a LearningRateSchedule (Keras raises too): use one of them", nameof(options));
+            }
+
+            plateau.Validate();
+            if (!history.Keys.Contains(plateau.Monitor, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"ReduceLROnPlateau monitors '{plateau.Monitor}', which this fit does not record (it records {string.Join(", ", history.Keys)})", nameof(options));
+            }
+
+            history.TrackLearningRate(options.Epochs);
+        }
+
+        var tracker = plateau is null ? default : new PlateauTracker(plateau);
+        _context.LearningRateSchedule = options.LearningRateSchedule;
         int n = train.Count;
         int[] rows = Identity(n);
         int[]? validationRows = validation is null ? null : Identity(validation.Count);
@@ -166,6 +204,16 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
             double valLoss = validation is null ? double.NaN : EvaluateRows(validation, validationRows!, valMetricValues);
             history.Add(loss, metricValues, valLoss, valMetricValues);
+            if (plateau is not null)
+            {
+                float learningRate = _context.LearningRate ?? (float)description.LearningRate;
+                history.AddLearningRate(learningRate);
+                float next = tracker.OnEpochEnd(history[plateau.Monitor][epoch - 1], learningRate);
+                if (next != learningRate)
+                {
+                    _context.LearningRate = next;
+                }
+            }
 
             if (epoch == 1)
             {

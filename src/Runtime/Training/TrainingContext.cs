@@ -65,6 +65,18 @@ public sealed class TrainingContext : IDisposable
     /// <summary>The current epoch (1-based under the trainer; part of the dropout key).</summary>
     public int Epoch { get; set; }
 
+    /// <summary>
+    /// The learning-rate schedule the model evaluates at every step, at its optimizer's step count (the trainer sets it from
+    /// <see cref="FitOptions.LearningRateSchedule"/>); null: <see cref="LearningRate"/>.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; set; }
+
+    /// <summary>
+    /// The learning rate the model steps with when there is no schedule (the trainer's <see cref="ReduceLROnPlateau"/> sets
+    /// it); null: the rate the model declares.
+    /// </summary>
+    public float? LearningRate { get; set; }
+
     /// <summary>Batches set by <see cref="SetBatch"/> since the context was created: the step counter of the dropout key.</summary>
     public long Step { get; private set; }
 

@@ -97,7 +97,7 @@ public class RegularizerTests
         }
     }
 
-    internal static void AssertThreadIndependent<T>(int batchSize, bool sparse)
+    internal static void AssertThreadIndependent<T>(int batchSize, bool sparse, LearningRateSchedule? schedule = null)
         where T : class, IModelGradients<T>
     {
         int count = batchSize == 1 ? 40 : 700;
@@ -115,7 +115,7 @@ public class RegularizerTests
         }
 
         var data = new LabeledData(inputs, targets);
-        var options = new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3 };
+        var options = new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3, LearningRateSchedule = schedule };
         float[]? expected = null;
         History? expectedHistory = null;
         foreach (int threads in new[] { 1, 2, 3 })

@@ -47,6 +47,12 @@ public sealed class ReferenceNetwork
     /// <summary>Keras's global_clipnorm (0 = off).</summary>
     public double GlobalClipNorm { get; init; }
 
+    /// <summary>Keras's optimizer weight_decay: after clipping, every parameter becomes <c>w − w · wd · lr</c> (0 = off).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>The learning rate of the next <see cref="Step(double[], double)"/> (a schedule's value); null: the declared rate.</summary>
+    public double? LearningRate { get; set; }
+
     private static void ClipByNorm(double[] g, int offset, int length, double clip)
     {
         double sum = 0;
@@ -605,7 +611,7 @@ public sealed class ReferenceNetwork
     public void Step(double[] gradient, double scale)
     {
         _t++;
-        double lr = Description.LearningRate;
+        double lr = LearningRate ?? Description.LearningRate;
         var penalty = RegularizationGradient();
         var clipped = new double[Parameters.Length];
         for (int i = 0; i < clipped.Length; i++)
@@ -633,6 +639,7 @@ public sealed class ReferenceNetwork
         for (int i = 0; i < Parameters.Length; i++)
         {
             double g = clipped[i];
+            Parameters[i] -= Parameters[i] * WeightDecay * lr; // Keras's _apply_weight_decay, before the update
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:
@@ -640,6 +647,7 @@ public sealed class ReferenceNetwork
                     Parameters[i] -= LegacyEpsilon ? lr * g / (Math.Sqrt(_v[i]) + 1e-7) : lr * g / Math.Sqrt(_v[i] + 1e-7);
                     break;
                 case Optimizer.Adam:
+                case Optimizer.AdamW:
                     double alpha = lr * Math.Sqrt(1 - Math.Pow(0.999, _t)) / (1 - Math.Pow(0.9, _t));
                     _m[i] += (g - _m[i]) * (1 - 0.9);
                     _v[i] += ((g * g) - _v[i]) * (1 - 0.999);

@@ -48,6 +48,7 @@ public readonly record struct BatchStats(
     long FalsePositives = 0,
     long FalseNegatives = 0)
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static BatchStats operator +(BatchStats a, BatchStats b) => new(
         a.LossSum + b.LossSum,
         a.Hits + b.Hits,

@@ -139,6 +139,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         var valMetricValues = new double[metricNames.Count];
         int counterCount = description.MetricCounterCount;
         long[] trainCounters = _context.Counters(counterCount);
+        var firstMetric = description.Metrics & (Metric)(-(int)description.Metrics); // the lowest flag: the first in MetricNames' order
         var plateau = options.ReduceLROnPlateau;
         if (plateau is not null)
         {
@@ -192,7 +193,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
                 _context.SetBatch(train, rows, start, count);
                 sums += Model.TrainBatch(_context);
                 int seen = start + count;
-                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(description.Metrics, sums, seen, trainCounters));
+                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(firstMetric, sums, seen, trainCounters));
             }
 
             double loss = sums.LossSum / n;
@@ -338,17 +339,25 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return sums.LossSum / rows.Length;
     }
 
-    /// <summary>The first declared metric over the rows seen so far (for the progress bar), NaN when none.</summary>
-    private static double FirstMetric(Metric metrics, in BatchStats sums, long rows, long[] counters)
+    /// <summary>The first declared metric (<paramref name="first"/>) over the rows seen so far (for the progress bar, after every batch), NaN when none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double FirstMetric(Metric first, in BatchStats sums, long rows, long[] counters)
     {
-        if (metrics == Metric.None)
+        return first switch
         {
-            return double.NaN;
-        }
+            Metric.Accuracy => sums.Hits / rows,
+            Metric.MeanAbsoluteError => sums.AbsoluteErrors / rows,
+            Metric.MeanSquaredError => sums.SquaredErrors / rows,
+            Metric.None => double.NaN,
+            _ => FirstCountedMetric(first, sums, counters),
+        };
+    }
 
-        Span<double> values = stackalloc double[6];
-        MetricValues.Compute(metrics, sums, rows, counters, values);
-        return values[0];
+    private static double FirstCountedMetric(Metric metric, in BatchStats sums, long[] counters)
+    {
+        Span<double> value = stackalloc double[1];
+        MetricValues.Compute(metric, sums, 1, counters, value);
+        return value[0];
     }
 
     private int RunChunks(LabeledData data, int[] rows, int start, int count)

@@ -299,7 +299,7 @@ namespace AotNet.Generator
             w.Line("var sums = default(" + Training + "BatchStats);");
             w.Open("for (int start = 0; start < batch.Count; start += chunkRows)");
             w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(chunkRows, batch.Count - start));");
-            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
+            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default, batch.SampleWeights);");
             w.Close();
             w.Line();
             w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
@@ -313,7 +313,7 @@ namespace AotNet.Generator
             w.Open("for (int start = 0; start < batch.Count; start += workspace.MaxRows)");
             w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(workspace.MaxRows, batch.Count - start));");
             w.Line("ForwardChunk(batch.Inputs, rows, workspace);");
-            w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false);");
+            w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false, batch.SampleWeights);");
             w.Line("sums = Sums(workspace, rows.Length, sums); // one chain per sum over all the blocks");
             w.Close();
             w.Line();
@@ -373,11 +373,12 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>Forward, loss and backward over one chunk: the chunk's gradient (summed from +0 over its rows in order) goes to");
             w.Line("/// <paramref name=\"gradient\"/>, added to it when <paramref name=\"accumulate\"/>; with <paramref name=\"firstLayerDeltas\"/> the first");
-            w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).</summary>");
-            w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas)");
+            w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).");
+            w.Line("/// <paramref name=\"weights\"/>: the data set's sample weights (each row's loss and delta times its weight), or null.</summary>");
+            w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas, float[]? weights)");
             w.Line("int n = rows.Length;");
             w.Line("ForwardChunk(inputs, rows, workspace" + (m.HasDropout ? ", training: true" : string.Empty) + ");");
-            w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true);");
+            w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true, weights);");
             for (int i = m.Last; i >= 0; i--)
             {
                 w.Line("Backward" + I(i) + "(inputs, rows, workspace, n, gradient, accumulate, 0, Dense" + I(i) + "Inputs, bias: true" + (i == 0 ? ", firstLayerDeltas" : string.Empty) + ");");
@@ -507,8 +508,9 @@ namespace AotNet.Generator
         private static void EmitLossRows(CodeWriter w, Layout m)
         {
             string p = "Dense" + I(m.Last);
-            w.Line("/// <summary>Per-row " + LossName(m.Model.Loss) + " and metric of rows [from, to); with <paramref name=\"gradient\"/> also the last layer's delta.</summary>");
-            w.Open("private static void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int from, int to, bool gradient)");
+            w.Line("/// <summary>Per-row " + LossName(m.Model.Loss) + " and metric of rows [from, to); with <paramref name=\"gradient\"/> also the last layer's delta;");
+            w.Line("/// with sample <paramref name=\"weights\"/> (indexed by data-set row) each row's loss and delta times its weight, the metric unweighted.</summary>");
+            w.Open("private static void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int from, int to, bool gradient, float[]? weights)");
             w.Line(Span + " outputs = Block(workspace, Activation" + I(m.Last) + "Offset, OutputCount);");
             if (m.Fused)
             {
@@ -546,9 +548,41 @@ namespace AotNet.Generator
             EmitLossGradient(w, m, "a", "d");
             w.Close();
             w.Close();
+            w.Line();
+            w.Open("if (weights is not null)");
+            w.Line("// Keras's sample_weight: the loss of row r is w·ℓ, so its delta (the gradient of w·ℓ) is w times ℓ's");
+            w.Open("for (int r = from; r < to; r++)");
+            w.Line("float weight = weights[rows[r]];");
+            w.Line("loss[r] *= weight;");
+            w.Open("if (gradient)");
+            if (m.Layers[m.Last].Units == 1)
+            {
+                w.Line("deltas[r] *= weight;");
+            }
+            else
+            {
+                EmitWeightDelta(w, m, "deltas.Slice(r * OutputCount, OutputCount)", "weight");
+            }
+            w.Close();
+            w.Close();
+            w.Close();
             w.Close();
             w.Line();
         }
+
+        /// <summary>The last layer's delta row times its sample weight (the last operation on it, in every training path).</summary>
+        private static void EmitWeightDelta(CodeWriter w, Layout m, string d, string weight)
+        {
+            if (m.Layers[m.Last].Units == 1)
+            {
+                w.Line(d + "[0] *= " + weight + ";");
+            }
+            else
+            {
+                w.Line("global::System.Numerics.Tensors.TensorPrimitives.Multiply(" + d + ", " + weight + ", " + d + ");");
+            }
+        }
+
 
         /// <summary>The accuracy kernel for this model's output and loss.</summary>
         private static string AccuracyCall(Layout m, string a, string target)
@@ -883,7 +917,7 @@ namespace AotNet.Generator
             w.Line("/// </summary>");
             w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
-            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true);");
+            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true, context.SampleWeights);");
             if (m.HasDropout)
             {
                 w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
@@ -897,13 +931,13 @@ namespace AotNet.Generator
                 w.Open("if (context.Count == 1 && context.Inputs.Dense is { } dense)");
                 if (m.HasAuc)
                 {
-                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
                     w.Line("state.MoveCounters();");
                     w.Line("return rowStats;");
                 }
                 else
                 {
-                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
                 }
 
                 w.Close();
@@ -1135,14 +1169,14 @@ namespace AotNet.Generator
             if (rowWise)
             {
                 w.Line(Span + " deltas = _rowWise ? _firstKernel!.ChunkDeltas(chunk, rows.Length) : default;");
-                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, deltas);");
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, deltas, context.SampleWeights);");
                 w.Open("if (_rowWise)");
                 w.Line("_firstKernel!.IndexChunk(chunk, context.Inputs.Sparse!, rows);");
                 w.Close();
             }
             else
             {
-                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, default);");
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, default, context.SampleWeights);");
             }
 
             w.Line("return;");
@@ -1179,7 +1213,7 @@ namespace AotNet.Generator
                 w.Line("model.Forward" + I(i) + "(context.Inputs, context.Rows, Workspaces[0], context.Count, from, to);");
                 if (i == m.Last)
                 {
-                    w.Line("LossRows(context.Targets, context.Rows, Workspaces[0], from, to, gradient: true);");
+                    w.Line("LossRows(context.Targets, context.Rows, Workspaces[0], from, to, gradient: true, context.SampleWeights);");
                 }
 
                 w.Line("return;");
@@ -1215,7 +1249,7 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>The fused training step on one row of dense inputs: the same floats as the chunk path's backward followed by the");
             w.Line("/// step, without the gradient block (which it leaves untouched); row kernels with inactive inputs skipped.</summary>");
-            w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace)");
+            w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace, float[]? weights)");
             w.Line(ReadOnlySpan + " parameters = _parameters;");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
             for (int i = 0; i < m.Layers.Length; i++)
@@ -1260,8 +1294,13 @@ namespace AotNet.Generator
                 _ => "MeanSquaredError(" + last + ", target)",
             };
             w.Line();
-            w.Line("var stats = new " + Training + "BatchStats(" + Kernels + "LossKernels." + lossCall + MetricArguments(m, last, "target") + ");");
-            if (m.HasConfusion)
+            w.Line("float loss = " + Kernels + "LossKernels." + lossCall + ";");
+            w.Open("if (weights is not null)");
+            w.Line("loss *= weights[row]; // Keras's sample_weight");
+            w.Close();
+            w.Line();
+            w.Line("var stats = new " + Training + "BatchStats(loss" + MetricArguments(m, last, "target") + ");");
+                        if (m.HasConfusion)
             {
                 w.Line("long truePositives = 0, falsePositives = 0, falseNegatives = 0;");
                 w.Line(Kernels + "MetricKernels.CountConfusion(" + last + "[0], target[0], ref truePositives, ref falsePositives, ref falseNegatives, workspace.Counters);");
@@ -1276,6 +1315,10 @@ namespace AotNet.Generator
                 {
                     w.Line(Span + " " + d + " = Block(workspace, Delta" + I(i) + "Offset, " + p + "Units).Slice(0, " + p + "Units);");
                     EmitLossGradient(w, m, "a" + I(i), d);
+                    w.Open("if (weights is not null)");
+                    EmitWeightDelta(w, m, d, "weights[row]");
+                    w.Close();
+                    w.Line();
                 }
 
                 string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), " + StateSpans(m.Model, p + "KernelOffset", p + "KernelLength");
@@ -1536,11 +1579,11 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"use a workspace from CreateWorkspace of this model\", nameof(workspace));");
             w.Close();
             w.Line();
-            w.Line("CheckData(batch.Inputs, batch.Targets, needsTargets);");
+            w.Line("CheckData(batch.Inputs, batch.Targets, needsTargets, needsTargets ? batch.SampleWeights : null);");
             w.Line("return batch.Targets;");
             w.Close();
             w.Line();
-            w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets)");
+            w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets, float[]? weights)");
             w.Open("if (inputs is null || inputs.Cols != InputCount)");
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
@@ -1556,6 +1599,10 @@ namespace AotNet.Generator
                 w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs targets with \" + OutputCount + \" columns\", nameof(targets));");
             }
 
+            w.Close();
+            w.Line();
+            w.Open("if (weights is not null && targets is not null && weights.Length != targets.Rows)");
+            w.Line("throw new global::System.ArgumentException(\"one sample weight per data-set row: \" + weights.Length + \" weights for \" + targets.Rows + \" rows\", nameof(weights));");
             w.Close();
             w.Close();
         }

@@ -22,6 +22,14 @@ public sealed record FitOptions
     /// </summary>
     public double ValidationSplit { get; init; }
 
+    /// <summary>
+    /// Keras's <c>class_weight</c>: class index → weight (finite, ≥ 0), turned into one sample weight per training row
+    /// as Keras 3 does it: a row's class is the argmax of its targets, or its one target rounded (half to even) when there
+    /// is one column; a class without an entry weighs 1. Training only (validation is unweighted unless its data carry
+    /// <see cref="Data.LabeledData.SampleWeights"/>); not together with sample weights on the training data. Null = off.
+    /// </summary>
+    public IReadOnlyDictionary<int, double>? ClassWeight { get; init; }
+
     /// <summary>Told at the end of every epoch after the observer passed to Fit (e.g. <see cref="CsvLogger"/>, <see cref="ModelCheckpoint{TModel}"/>).</summary>
     public IReadOnlyList<ITrainingObserver> Callbacks { get; init; } = [];
 

@@ -93,6 +93,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         CheckShapes(train, nameof(train));
+        if (options.ClassWeight is not null && train.SampleWeights is not null)
+        {
+            throw new ArgumentException("train: the data carry sample weights and FitOptions.ClassWeight is set; give one of them (Keras refuses both at the same time)", nameof(options));
+        }
+
         if (options.ValidationSplit != 0)
         {
             if (!(options.ValidationSplit > 0 && options.ValidationSplit < 1))
@@ -116,6 +121,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         if (train.Count == 0)
         {
             throw new ArgumentException("train: no rows to train on", nameof(train));
+        }
+
+        if (options.ClassWeight is not null)
+        {
+            train = train with { SampleWeights = ClassWeights.ToSampleWeights(train.Targets, options.ClassWeight) }; // training rows only, as Keras
         }
 
         if (validation is not null)
@@ -263,7 +273,10 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return history;
     }
 
-    /// <summary>Keras's <c>evaluate</c>: mean loss and metric over all rows of <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Keras's <c>evaluate</c>: mean loss and metric over all rows of <paramref name="data"/>; with sample weights the loss is
+    /// Σ wᵢℓᵢ / rows (Keras's <c>evaluate(x, y, sample_weight=w)</c>) and the metric stays unweighted.
+    /// </summary>
     public Evaluation Evaluate(LabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -303,7 +316,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         int start = _jobStart + (jobIndex * ChunkRows);
         int count = Math.Min(ChunkRows, _jobStart + _jobCount - start);
         var data = _jobData!;
-        _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count)), _workspaces[workerIndex]);
+        _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count), data.SampleWeights), _workspaces[workerIndex]);
     }
 
     /// <summary>The mean loss over <paramref name="rows"/>; the metrics' values go to <paramref name="metricValues"/>.</summary>
@@ -407,6 +420,16 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         if (data.Targets.Cols != d.TargetCount || data.Targets.Rows != data.Inputs.Rows)
         {
             throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.TargetCount}", name);
+        }
+
+        if (data.SampleWeights is { } weights)
+        {
+            if (weights.Length != data.Count)
+            {
+                throw new ArgumentException($"{name}: {weights.Length} sample weights for {data.Count} rows; give one weight per row", name);
+            }
+
+            LabeledData.CheckSampleWeights(weights, name); // again: the array may have changed since it was attached
         }
     }
 }

@@ -45,6 +45,9 @@ public sealed class TrainingContext : IDisposable
     /// <summary>Targets of the current batch's data set.</summary>
     public DenseMatrix Targets { get; private set; } = null!;
 
+    /// <summary>Sample weights of the current batch's data set, one per data-set row (<see cref="LabeledData.SampleWeights"/>), or null.</summary>
+    public float[]? SampleWeights { get; private set; }
+
     /// <summary>The array holding the current batch's row indices at [<see cref="Start"/>, <see cref="Start"/> + <see cref="Count"/>).</summary>
     public int[] RowIndex => _rows;
 
@@ -57,7 +60,7 @@ public sealed class TrainingContext : IDisposable
     public ReadOnlySpan<int> Rows => _rows.AsSpan(Start, Count);
 
     /// <summary>The current batch as a <see cref="Training.Batch"/>.</summary>
-    public Batch Batch => new(Inputs, Targets, Rows);
+    public Batch Batch => new(Inputs, Targets, Rows, SampleWeights);
 
     /// <summary>Seed of the dropout masks (the trainer derives it from <see cref="FitOptions.Seed"/>).</summary>
     public ulong Seed { get; set; }
@@ -109,8 +112,14 @@ public sealed class TrainingContext : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), "the batch lies outside the row array");
         }
 
+        if (data.SampleWeights is { } weights && weights.Length != data.Count)
+        {
+            throw new ArgumentException($"{weights.Length} sample weights for {data.Count} rows; give one weight per row", nameof(data));
+        }
+
         Inputs = data.Inputs;
         Targets = data.Targets;
+        SampleWeights = data.SampleWeights;
         _rows = rows;
         Start = start;
         Count = count;

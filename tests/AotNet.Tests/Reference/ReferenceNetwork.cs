@@ -370,15 +370,18 @@ public sealed class ReferenceNetwork
         return g;
     }
 
-    /// <summary>Per-sample losses plus the penalty once per row (Keras's loss with regularisers), and the metric.</summary>
-    public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
+    /// <summary>
+    /// Per-sample losses (each times its sample weight, <paramref name="sampleWeights"/> indexed by data-set row, null = 1)
+    /// plus the unweighted penalty once per row (Keras's loss with regularisers), and the unweighted metric.
+    /// </summary>
+    public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, float[]? sampleWeights = null)
     {
         double loss = RegularizationLoss() * rows.Length;
         var metrics = default(BatchStats);
         foreach (int row in rows)
         {
             var (z, a) = Forward(InputRow(inputs, row));
-            loss += SampleLoss(z[^1], a[^1], targets.Row(row));
+            loss += Weight(sampleWeights, row) * SampleLoss(z[^1], a[^1], targets.Row(row));
             metrics += SampleMetrics(a[^1], targets.Row(row));
         }
 
@@ -396,9 +399,12 @@ public sealed class ReferenceNetwork
         return outputs.ToArray();
     }
 
-    /// <summary>Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>.</summary>
-    /// <remarks>The returned loss includes the regularisation penalty once per row; its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
-    public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
+    /// <summary>
+    /// Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>; with
+    /// <paramref name="sampleWeights"/> (indexed by data-set row) the loss is Σ wᵢℓᵢ and its gradient Σ wᵢ∇ℓᵢ (Keras's sample_weight).
+    /// </summary>
+    /// <remarks>The returned loss includes the regularisation penalty once per row (unweighted); its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
+    public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient, float[]? sampleWeights = null)
     {
         var layers = Description.Layers;
         double loss = RegularizationLoss() * rows.Length;
@@ -409,7 +415,8 @@ public sealed class ReferenceNetwork
             var y = targets.Row(row);
             var (z, a, layerInputs, masks) = Pass(x, row, training: DropoutKey is not null);
             var p = a[^1];
-            loss += SampleLoss(z[^1], p, y);
+            double weight = Weight(sampleWeights, row);
+            loss += weight * SampleLoss(z[^1], p, y);
             metrics += SampleMetrics(p, y);
 
             // dL/dz of the last layer
@@ -458,6 +465,11 @@ public sealed class ReferenceNetwork
                 delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
             }
 
+            for (int j = 0; j < n; j++)
+            {
+                delta[j] *= weight; // d (w ℓ) / dz = w dℓ/dz
+            }
+
             for (int l = layers.Count - 1; l >= 0; l--)
             {
                 var layer = layers[l];
@@ -501,6 +513,8 @@ public sealed class ReferenceNetwork
 
         return metrics.WithLoss(loss);
     }
+
+    private static double Weight(float[]? sampleWeights, int row) => sampleWeights is null ? 1 : sampleWeights[row];
 
     private const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;
 

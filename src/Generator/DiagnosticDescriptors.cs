@@ -152,6 +152,19 @@ namespace AotNet.Generator
             "Invalid gradient clipping",
             "Gradient clipping: {0}");
 
+        public static readonly DiagnosticDescriptor InvalidWeightDecay = Error(
+            "AOTNET028",
+            "Invalid weight decay",
+            "WeightDecay = {0} is invalid: use a finite value >= 0 (0 = no weight decay)");
+
+        public static readonly DiagnosticDescriptor WeightDecayTooLarge = new(
+            "AOTNET029",
+            "Weight decay removes the weights",
+            "WeightDecay = {0} with LearningRate = {1}: every step multiplies the weights by 1 - WeightDecay * LearningRate = {2}, which zeroes them or flips their sign; Keras's weight decays are small (AdamW's default is 0.004)",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -128,6 +128,7 @@ namespace AotNet.Generator
                     w.Line("private const float Epsilon = 1E-07f;");
                     break;
                 case OptimizerKind.Adam:
+                case OptimizerKind.AdamW:
                     w.Line("private const float Beta1 = 0.9f;");
                     w.Line("private const float Beta2 = 0.999f;");
                     w.Line("private const float Epsilon = 1E-07f;");
@@ -135,6 +136,13 @@ namespace AotNet.Generator
                 case OptimizerKind.Sgd when m.Model.Momentum > 0:
                     w.Line("private const float Momentum = " + F(m.Model.Momentum) + ";");
                     break;
+            }
+
+            if (m.Model.WeightDecay > 0)
+            {
+                w.Line();
+                w.Line("/// <summary>Keras's optimizer weight_decay: each step first sets every weight to <c>w - (w * WeightDecay) * lr</c>.</summary>");
+                w.Line("public const float WeightDecay = " + F(m.Model.WeightDecay) + ";");
             }
 
             w.Line();
@@ -152,6 +160,8 @@ namespace AotNet.Generator
 
             w.Line("private long _iterations;");
             w.Line("private " + UpdateType(m.Model) + " _update; // the current step's update (Adam: with its bias-corrected step size)");
+            w.Line("private float _learningRate = LearningRate; // the rate without a schedule (TrainBatch takes it from its context: TrainingContext.LearningRate)");
+            w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
             w.Line("private TrainingState? _training;");
             w.Line("private float[]? _sparseScratch;");
@@ -183,7 +193,7 @@ namespace AotNet.Generator
             w.Line("    global::AotNet.Optimizer." + m.Model.Optimizer + ",");
             w.Line("    " + D(m.Model.LearningRate) + ",");
             w.Line("    " + MetricExpression(m.Model.Metrics) + ",");
-            w.Line("    ParameterCount);");
+            w.Line("    ParameterCount)" + (m.Model.WeightDecay > 0 ? " { WeightDecay = " + D(m.Model.WeightDecay) + " };" : ";"));
             w.Line();
         }
 
@@ -289,7 +299,7 @@ namespace AotNet.Generator
             w.Line("var sums = default(" + Training + "BatchStats);");
             w.Open("for (int start = 0; start < batch.Count; start += chunkRows)");
             w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(chunkRows, batch.Count - start));");
-            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default);");
+            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default, batch.SampleWeights);");
             w.Close();
             w.Line();
             w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
@@ -303,7 +313,7 @@ namespace AotNet.Generator
             w.Open("for (int start = 0; start < batch.Count; start += workspace.MaxRows)");
             w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(workspace.MaxRows, batch.Count - start));");
             w.Line("ForwardChunk(batch.Inputs, rows, workspace);");
-            w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false);");
+            w.Line("LossRows(targets, rows, workspace, 0, rows.Length, gradient: false, batch.SampleWeights);");
             w.Line("sums = Sums(workspace, rows.Length, sums); // one chain per sum over all the blocks");
             w.Close();
             w.Line();
@@ -363,11 +373,12 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>Forward, loss and backward over one chunk: the chunk's gradient (summed from +0 over its rows in order) goes to");
             w.Line("/// <paramref name=\"gradient\"/>, added to it when <paramref name=\"accumulate\"/>; with <paramref name=\"firstLayerDeltas\"/> the first");
-            w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).</summary>");
-            w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas)");
+            w.Line("/// layer's deltas go there instead of its kernel gradient (multi-hot inputs, <see cref=\"" + Training + "FirstKernelGradient\"/>).");
+            w.Line("/// <paramref name=\"weights\"/>: the data set's sample weights (each row's loss and delta times its weight), or null.</summary>");
+            w.Open("private " + Training + "BatchStats ChunkPass(" + Features + " inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, " + Span + " gradient, bool accumulate, " + Span + " firstLayerDeltas, float[]? weights)");
             w.Line("int n = rows.Length;");
             w.Line("ForwardChunk(inputs, rows, workspace" + (m.HasDropout ? ", training: true" : string.Empty) + ");");
-            w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true);");
+            w.Line("LossRows(targets, rows, workspace, 0, n, gradient: true, weights);");
             for (int i = m.Last; i >= 0; i--)
             {
                 w.Line("Backward" + I(i) + "(inputs, rows, workspace, n, gradient, accumulate, 0, Dense" + I(i) + "Inputs, bias: true" + (i == 0 ? ", firstLayerDeltas" : string.Empty) + ");");
@@ -497,8 +508,9 @@ namespace AotNet.Generator
         private static void EmitLossRows(CodeWriter w, Layout m)
         {
             string p = "Dense" + I(m.Last);
-            w.Line("/// <summary>Per-row " + LossName(m.Model.Loss) + " and metric of rows [from, to); with <paramref name=\"gradient\"/> also the last layer's delta.</summary>");
-            w.Open("private static void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int from, int to, bool gradient)");
+            w.Line("/// <summary>Per-row " + LossName(m.Model.Loss) + " and metric of rows [from, to); with <paramref name=\"gradient\"/> also the last layer's delta;");
+            w.Line("/// with sample <paramref name=\"weights\"/> (indexed by data-set row) each row's loss and delta times its weight, the metric unweighted.</summary>");
+            w.Open("private static void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace, int from, int to, bool gradient, float[]? weights)");
             w.Line(Span + " outputs = Block(workspace, Activation" + I(m.Last) + "Offset, OutputCount);");
             if (m.Fused)
             {
@@ -536,9 +548,41 @@ namespace AotNet.Generator
             EmitLossGradient(w, m, "a", "d");
             w.Close();
             w.Close();
+            w.Line();
+            w.Open("if (weights is not null)");
+            w.Line("// Keras's sample_weight: the loss of row r is w·ℓ, so its delta (the gradient of w·ℓ) is w times ℓ's");
+            w.Open("for (int r = from; r < to; r++)");
+            w.Line("float weight = weights[rows[r]];");
+            w.Line("loss[r] *= weight;");
+            w.Open("if (gradient)");
+            if (m.Layers[m.Last].Units == 1)
+            {
+                w.Line("deltas[r] *= weight;");
+            }
+            else
+            {
+                EmitWeightDelta(w, m, "deltas.Slice(r * OutputCount, OutputCount)", "weight");
+            }
+            w.Close();
+            w.Close();
+            w.Close();
             w.Close();
             w.Line();
         }
+
+        /// <summary>The last layer's delta row times its sample weight (the last operation on it, in every training path).</summary>
+        private static void EmitWeightDelta(CodeWriter w, Layout m, string d, string weight)
+        {
+            if (m.Layers[m.Last].Units == 1)
+            {
+                w.Line(d + "[0] *= " + weight + ";");
+            }
+            else
+            {
+                w.Line("global::System.Numerics.Tensors.TensorPrimitives.Multiply(" + d + ", " + weight + ", " + d + ");");
+            }
+        }
+
 
         /// <summary>The accuracy kernel for this model's output and loss.</summary>
         private static string AccuracyCall(Layout m, string a, string target)
@@ -793,10 +837,14 @@ namespace AotNet.Generator
         }
 
         /// <summary>The optimizer's update struct (the kernels' operator-struct shape) and its state spans for a parameter range.</summary>
-        private static string UpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
+        private static string UpdateType(ModelSpec model) =>
+            model.WeightDecay > 0 ? Kernels + "WeightDecayUpdate<" + InnerUpdateType(model) + ">" : InnerUpdateType(model);
+
+        /// <summary>The optimizer's own update (without the weight decay around it).</summary>
+        private static string InnerUpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
         {
             OptimizerKind.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
-            OptimizerKind.Adam => "AdamUpdate",
+            OptimizerKind.Adam or OptimizerKind.AdamW => "AdamUpdate",
             _ => model.Momentum > 0 ? (model.Nesterov ? "SgdNesterovUpdate" : "SgdMomentumUpdate") : "SgdUpdate",
         });
 
@@ -807,7 +855,7 @@ namespace AotNet.Generator
             return model.Optimizer switch
             {
                 OptimizerKind.RmsProp => Of("_velocity") + ", default",
-                OptimizerKind.Adam => Of("_momentum") + ", " + Of("_velocity"),
+                OptimizerKind.Adam or OptimizerKind.AdamW => Of("_momentum") + ", " + Of("_velocity"),
                 _ => model.Momentum > 0 ? Of("_momentum") + ", default" : "default, default",
             };
         }
@@ -826,16 +874,20 @@ namespace AotNet.Generator
             w.Line("StepRange(0, ParameterCount, scale);");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Counts the step and builds its update (before any <see cref=\"StepRange\"/> of the step).</summary>");
+            w.Line("/// <summary>Counts the step and builds its update (before any <see cref=\"StepRange\"/> of the step): the learning rate is the");
+            w.Line("/// schedule's at the steps taken so far (Keras's iterations), in double rounded to float, else the current constant rate.</summary>");
             w.Open("private void BeginStep()");
+            w.Line("float learningRate = _schedule is { } schedule ? (float)schedule.At(_iterations) : _learningRate;");
             w.Line("_iterations++;");
             string args = model.Optimizer switch
             {
-                OptimizerKind.RmsProp => "LearningRate, Rho, Epsilon",
-                OptimizerKind.Adam => "LearningRate, Beta1, Beta2, Epsilon, _iterations",
-                _ => model.Momentum > 0 ? "LearningRate, Momentum" : "LearningRate",
+                OptimizerKind.RmsProp => "learningRate, Rho, Epsilon",
+                OptimizerKind.Adam or OptimizerKind.AdamW => "learningRate, Beta1, Beta2, Epsilon, _iterations",
+                _ => model.Momentum > 0 ? "learningRate, Momentum" : "learningRate",
             };
-            w.Line("_update = new(" + args + ");");
+            w.Line(model.WeightDecay > 0
+                ? "_update = new(new " + InnerUpdateType(model) + "(" + args + "), WeightDecay, learningRate); // the decay uses the step's rate (not Adam's step size)"
+                : "_update = new(" + args + ");");
             EmitClipNorms(w, m);
             w.Close();
             w.Line();
@@ -865,25 +917,27 @@ namespace AotNet.Generator
             w.Line("/// </summary>");
             w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
-            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true);");
+            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true, context.SampleWeights);");
             if (m.HasDropout)
             {
                 w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
             }
 
+            w.Line("_schedule = context.LearningRateSchedule;");
+            w.Line("_learningRate = context.LearningRate ?? LearningRate;");
             w.Line("var state = _training is { } existing && global::System.Object.ReferenceEquals(existing.Context, context) ? existing : (_training = new TrainingState(this, context));");
             if (fusedRow)
             {
                 w.Open("if (context.Count == 1 && context.Inputs.Dense is { } dense)");
                 if (m.HasAuc)
                 {
-                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
                     w.Line("state.MoveCounters();");
                     w.Line("return rowStats;");
                 }
                 else
                 {
-                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0]);");
+                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
                 }
 
                 w.Close();
@@ -1115,14 +1169,14 @@ namespace AotNet.Generator
             if (rowWise)
             {
                 w.Line(Span + " deltas = _rowWise ? _firstKernel!.ChunkDeltas(chunk, rows.Length) : default;");
-                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, deltas);");
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, deltas, context.SampleWeights);");
                 w.Open("if (_rowWise)");
                 w.Line("_firstKernel!.IndexChunk(chunk, context.Inputs.Sparse!, rows);");
                 w.Close();
             }
             else
             {
-                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, default);");
+                w.Line("_stats[job] = model.ChunkPass(context.Inputs, context.Targets, rows, Workspaces[worker], gradient, accumulate: false, default, context.SampleWeights);");
             }
 
             w.Line("return;");
@@ -1159,7 +1213,7 @@ namespace AotNet.Generator
                 w.Line("model.Forward" + I(i) + "(context.Inputs, context.Rows, Workspaces[0], context.Count, from, to);");
                 if (i == m.Last)
                 {
-                    w.Line("LossRows(context.Targets, context.Rows, Workspaces[0], from, to, gradient: true);");
+                    w.Line("LossRows(context.Targets, context.Rows, Workspaces[0], from, to, gradient: true, context.SampleWeights);");
                 }
 
                 w.Line("return;");
@@ -1195,7 +1249,7 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>The fused training step on one row of dense inputs: the same floats as the chunk path's backward followed by the");
             w.Line("/// step, without the gradient block (which it leaves untouched); row kernels with inactive inputs skipped.</summary>");
-            w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace)");
+            w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace, float[]? weights)");
             w.Line(ReadOnlySpan + " parameters = _parameters;");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
             for (int i = 0; i < m.Layers.Length; i++)
@@ -1240,8 +1294,13 @@ namespace AotNet.Generator
                 _ => "MeanSquaredError(" + last + ", target)",
             };
             w.Line();
-            w.Line("var stats = new " + Training + "BatchStats(" + Kernels + "LossKernels." + lossCall + MetricArguments(m, last, "target") + ");");
-            if (m.HasConfusion)
+            w.Line("float loss = " + Kernels + "LossKernels." + lossCall + ";");
+            w.Open("if (weights is not null)");
+            w.Line("loss *= weights[row]; // Keras's sample_weight");
+            w.Close();
+            w.Line();
+            w.Line("var stats = new " + Training + "BatchStats(loss" + MetricArguments(m, last, "target") + ");");
+                        if (m.HasConfusion)
             {
                 w.Line("long truePositives = 0, falsePositives = 0, falseNegatives = 0;");
                 w.Line(Kernels + "MetricKernels.CountConfusion(" + last + "[0], target[0], ref truePositives, ref falsePositives, ref falseNegatives, workspace.Counters);");
@@ -1256,6 +1315,10 @@ namespace AotNet.Generator
                 {
                     w.Line(Span + " " + d + " = Block(workspace, Delta" + I(i) + "Offset, " + p + "Units).Slice(0, " + p + "Units);");
                     EmitLossGradient(w, m, "a" + I(i), d);
+                    w.Open("if (weights is not null)");
+                    EmitWeightDelta(w, m, d, "weights[row]");
+                    w.Close();
+                    w.Line();
                 }
 
                 string kernelAndState = "new(_parameters, " + p + "KernelOffset, " + p + "KernelLength), " + StateSpans(m.Model, p + "KernelOffset", p + "KernelLength");
@@ -1516,11 +1579,11 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"use a workspace from CreateWorkspace of this model\", nameof(workspace));");
             w.Close();
             w.Line();
-            w.Line("CheckData(batch.Inputs, batch.Targets, needsTargets);");
+            w.Line("CheckData(batch.Inputs, batch.Targets, needsTargets, needsTargets ? batch.SampleWeights : null);");
             w.Line("return batch.Targets;");
             w.Close();
             w.Line();
-            w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets)");
+            w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets, float[]? weights)");
             w.Open("if (inputs is null || inputs.Cols != InputCount)");
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
@@ -1537,13 +1600,17 @@ namespace AotNet.Generator
             }
 
             w.Close();
+            w.Line();
+            w.Open("if (weights is not null && targets is not null && weights.Length != targets.Rows)");
+            w.Line("throw new global::System.ArgumentException(\"one sample weight per data-set row: \" + weights.Length + \" weights for \" + targets.Rows + \" rows\", nameof(weights));");
+            w.Close();
             w.Close();
         }
 
         private static (string Field, string Comment)[] OptimizerState(ModelSpec model) => model.Optimizer switch
         {
             OptimizerKind.RmsProp => new[] { ("_velocity", "running average of g²") },
-            OptimizerKind.Adam => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
+            OptimizerKind.Adam or OptimizerKind.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
             _ when model.Momentum > 0 => new[] { ("_momentum", "momentum velocity") },
             _ => new (string, string)[0],
         };
@@ -1581,6 +1648,11 @@ namespace AotNet.Generator
                 summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture) + (model.Nesterov ? ", Nesterov" : string.Empty);
             }
 
+            if (model.WeightDecay > 0)
+            {
+                summary += ", weight decay " + model.WeightDecay.ToString("R", CultureInfo.InvariantCulture);
+            }
+
             return summary + ")";
         }
 
@@ -1588,6 +1660,7 @@ namespace AotNet.Generator
         {
             OptimizerKind.RmsProp => "RMSprop",
             OptimizerKind.Adam => "Adam",
+            OptimizerKind.AdamW => "AdamW",
             _ => "SGD",
         };
 

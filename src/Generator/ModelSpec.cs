@@ -33,6 +33,7 @@ namespace AotNet.Generator
         RmsProp = 0,
         Adam = 1,
         Sgd = 2,
+        AdamW = 3,
     }
 
     /// <summary>Mirror of AotNet.Metric (flags).</summary>
@@ -76,6 +77,7 @@ namespace AotNet.Generator
     /// <param name="Metrics">Declared metric flags.</param>
     /// <param name="LegacyEpsilon">RMSprop: legacy epsilon placement.</param>
     /// <param name="Momentum">SGD momentum.</param>
+    /// <param name="WeightDecay">Keras's optimizer weight_decay (0 = none; AdamW's 0.004 when not declared).</param>
     internal sealed record ModelSpec(
         string? Namespace,
         string ClassName,
@@ -91,7 +93,12 @@ namespace AotNet.Generator
         bool Nesterov = false,
         double ClipValue = 0,
         double ClipNorm = 0,
-        double GlobalClipNorm = 0);
+        double GlobalClipNorm = 0,
+        double WeightDecay = 0)
+    {
+        /// <summary>Whether the optimizer is Adam or AdamW (the same update; AdamW only defaults the weight decay).</summary>
+        public bool IsAdam => Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW;
+    }
 
     /// <summary>What the parser found for one annotated class: a model (null when there are errors) and diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

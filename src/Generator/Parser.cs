@@ -53,7 +53,8 @@ namespace AotNet.Generator
             int loss = 0, optimizer = 0, metrics = 0;
             double learningRate = 0, momentum = 0;
             bool legacyEpsilon = false, momentumSet = false, nesterov = false;
-            double clipValue = 0, clipNorm = 0, globalClipNorm = 0;
+            double clipValue = 0, clipNorm = 0, globalClipNorm = 0, weightDecay = 0;
+            bool weightDecaySet = false;
             foreach (var argument in sequential.NamedArguments)
             {
                 var value = argument.Value.Value;
@@ -90,6 +91,10 @@ namespace AotNet.Generator
                     case "GlobalClipNorm" when value is double d:
                         globalClipNorm = d;
                         break;
+                    case "WeightDecay" when value is double d:
+                        weightDecay = d;
+                        weightDecaySet = true;
+                        break;
                 }
             }
 
@@ -99,7 +104,7 @@ namespace AotNet.Generator
             }
 
             CheckEnum(diagnostics, sequentialLocation, "Loss", loss, 5);
-            CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 2);
+            CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 3);
             if ((metrics & ~63) != 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, sequentialLocation, "Metric", Format(metrics)));
@@ -116,7 +121,7 @@ namespace AotNet.Generator
             }
 
             var optimizerKind = (OptimizerKind)optimizer;
-            if (momentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
+            if (momentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 3)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
             }
@@ -134,14 +139,25 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, "only one of ClipValue, ClipNorm and GlobalClipNorm can be set, as in Keras"));
             }
 
-            if (nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 2)
+            if (nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 3)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Nesterov", "Sgd", optimizerKind.ToString()));
             }
 
-            if (legacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 2)
+            if (legacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 3)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "LegacyEpsilon", "RmsProp", optimizerKind.ToString()));
+            }
+
+            if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
+            {
+                var at = NamedArgumentLocation(sequential, "WeightDecay", cancellationToken) ?? sequentialLocation;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWeightDecay, at, Format(weightDecay)));
+            }
+
+            if (!weightDecaySet && optimizerKind == OptimizerKind.AdamW)
+            {
+                weightDecay = 0.004; // keras.optimizers.AdamW's default
             }
 
             // Dense layers: Roslyn returns attributes in source order.
@@ -341,6 +357,12 @@ namespace AotNet.Generator
                 learningRate = optimizerKind == OptimizerKind.Sgd ? 0.01 : 0.001;
             }
 
+            if (weightDecay * learningRate >= 1)
+            {
+                var at = NamedArgumentLocation(sequential, "WeightDecay", cancellationToken) ?? sequentialLocation;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightDecayTooLarge, at, Format(weightDecay), Format(learningRate), Format(1 - (weightDecay * learningRate))));
+            }
+
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             var model = new ModelSpec(
                 ns,
@@ -357,7 +379,8 @@ namespace AotNet.Generator
                 nesterov && momentum > 0,
                 clipValue,
                 clipNorm,
-                globalClipNorm);
+                globalClipNorm,
+                weightDecay);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
@@ -370,6 +393,23 @@ namespace AotNet.Generator
             attribute is { ContainingType: null } && attribute.Name == name &&
             attribute.ContainingNamespace is { Name: RootNamespace } ns &&
             ns.ContainingNamespace is { IsGlobalNamespace: true };
+
+        /// <summary>The named argument <c>name = …</c> of an attribute's application, or null.</summary>
+        private static Location? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list })
+            {
+                foreach (var argument in list.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    {
+                        return argument.GetLocation();
+                    }
+                }
+            }
+
+            return null;
+        }
 
         private static Location? LocationOf(AttributeData attribute, CancellationToken cancellationToken) =>
             attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();

@@ -103,6 +103,8 @@ internal sealed class Probe
         Optimizer("sgd", new SgdUpdate(0.01f));
         Optimizer("momentum", new SgdMomentumUpdate(0.01f, 0.9f));
         Optimizer("nesterov", new SgdNesterovUpdate(0.01f, 0.9f));
+        Optimizer("adamw", new WeightDecayUpdate<AdamUpdate>(new AdamUpdate(0.01f, 0.9f, 0.999f, 1e-7f, 3), 0.25f, 0.01f));
+        Optimizer("rmsprop-wd", new WeightDecayUpdate<RmsPropUpdate>(new RmsPropUpdate(0.01f, 0.9f, 1e-7f), 0.25f, 0.01f));
     }
 
     private void Optimizer<TUpdate>(string name, TUpdate u)

@@ -51,6 +51,9 @@ public enum Optimizer
     RmsProp = 0,
     Adam = 1,
     Sgd = 2,
+
+    /// <summary>Keras 3's <c>AdamW</c>: Adam with decoupled weight decay, <see cref="SequentialAttribute.WeightDecay"/> 0.004 unless given.</summary>
+    AdamW = 3,
 }
 
 /// <summary>
@@ -98,7 +101,7 @@ public sealed class SequentialAttribute(int inputs) : Attribute
 
     public Optimizer Optimizer { get; set; } = Optimizer.RmsProp;
 
-    /// <summary>Learning rate; 0 means the optimizer's Keras default (RMSprop 1e-3, Adam 1e-3, SGD 1e-2).</summary>
+    /// <summary>Learning rate; 0 means the optimizer's Keras default (RMSprop 1e-3, Adam and AdamW 1e-3, SGD 1e-2).</summary>
     public double LearningRate { get; set; }
 
     public Metric Metrics { get; set; } = Metric.None;
@@ -120,6 +123,13 @@ public sealed class SequentialAttribute(int inputs) : Attribute
 
     /// <summary>Keras's optimizer <c>global_clipnorm</c>: all gradients scaled together to a global L2 norm of at most GlobalClipNorm (0 = off).</summary>
     public double GlobalClipNorm { get; set; }
+
+    /// <summary>
+    /// Keras 3's optimizer <c>weight_decay</c>, for every optimizer: before each update every kernel and bias becomes
+    /// <c>w − w · WeightDecay · lr</c> (after clipping, with the step's learning rate). 0 = off; AdamW's default 0.004
+    /// when not given.
+    /// </summary>
+    public double WeightDecay { get; set; }
 }
 
 /// <summary>A fully connected layer: <c>activation(x · kernel + bias)</c>, kernel stored [in, out].</summary>

@@ -31,10 +31,54 @@ public sealed class Features
     public static implicit operator Features(CsrMatrix sparse) => new(sparse);
 }
 
-/// <summary>Inputs with their targets (one row of <see cref="Targets"/> per input row).</summary>
+/// <summary>Inputs with their targets (one row of <see cref="Targets"/> per input row), and optionally a weight per row.</summary>
 public sealed record LabeledData(Features Inputs, DenseMatrix Targets)
 {
+    private readonly float[]? _sampleWeights;
+
+    /// <summary>Inputs, targets and one sample weight per row (Keras's <c>(x, y, sample_weight)</c>).</summary>
+    public LabeledData(Features inputs, DenseMatrix targets, float[]? sampleWeights)
+        : this(inputs, targets)
+    {
+        if (sampleWeights is not null && sampleWeights.Length != inputs.Rows)
+        {
+            throw new ArgumentException($"{sampleWeights.Length} sample weights for {inputs.Rows} rows; give one weight per row", nameof(sampleWeights));
+        }
+
+        SampleWeights = sampleWeights;
+    }
+
     public int Count => Inputs.Rows;
 
-    public LabeledData SliceRows(int start, int count) => new(Inputs.SliceRows(start, count), Targets.SliceRows(start, count));
+    /// <summary>
+    /// Keras's <c>sample_weight</c>: one weight per row (null = every row weighs 1), each finite and ≥ 0. A row's loss
+    /// and its gradient are multiplied by its weight; a batch's loss stays the weighted sum divided by the batch's rows
+    /// (Keras's <c>sum_over_batch_size</c>), and metrics stay unweighted (Keras 3's compiled <c>metrics</c>).
+    /// </summary>
+    public float[]? SampleWeights
+    {
+        get => _sampleWeights;
+        init
+        {
+            CheckSampleWeights(value);
+            _sampleWeights = value;
+        }
+    }
+
+    /// <summary>A copy of the rows [start, start + count), their sample weights included.</summary>
+    public LabeledData SliceRows(int start, int count) =>
+        new(Inputs.SliceRows(start, count), Targets.SliceRows(start, count)) { SampleWeights = SampleWeights?.AsSpan(start, count).ToArray() };
+
+    /// <summary>Throws unless every weight is finite and ≥ 0.</summary>
+    internal static void CheckSampleWeights(ReadOnlySpan<float> weights, string name = "sampleWeights")
+    {
+        for (int i = 0; i < weights.Length; i++)
+        {
+            float w = weights[i];
+            if (!(w >= 0) || float.IsPositiveInfinity(w))
+            {
+                throw new ArgumentException($"sample weight {i} is {w}; sample weights must be finite and >= 0", name);
+            }
+        }
+    }
 }

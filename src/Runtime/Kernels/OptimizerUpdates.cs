@@ -34,11 +34,15 @@ public interface IOptimizerUpdate
         where TV : struct, ILanes<TV>;
 }
 
-/// <summary>Up to four hyper-parameters broadcast to every lane; each update documents what <c>C0</c>–<c>C3</c> hold.</summary>
+/// <summary>
+/// Hyper-parameters broadcast to every lane: <c>C0</c>–<c>C3</c> for the update itself (each update documents what they
+/// hold), <c>C4</c>–<c>C5</c> for a decorator around it (<see cref="WeightDecayUpdate{TUpdate}"/>: the weight decay and the
+/// learning rate; zero otherwise).
+/// </summary>
 public readonly struct UpdateConstants<TV>
     where TV : struct, ILanes<TV>
 {
-    public readonly TV C0, C1, C2, C3;
+    public readonly TV C0, C1, C2, C3, C4, C5;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UpdateConstants(float c0, float c1, float c2, float c3)
@@ -47,7 +51,54 @@ public readonly struct UpdateConstants<TV>
         C1 = TV.Create(c1);
         C2 = TV.Create(c2);
         C3 = TV.Create(c3);
+        C4 = default;
+        C5 = default;
     }
+
+    /// <summary>The constants of <paramref name="inner"/> with <c>C4</c> and <c>C5</c> set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public UpdateConstants(in UpdateConstants<TV> inner, float c4, float c5)
+    {
+        C0 = inner.C0;
+        C1 = inner.C1;
+        C2 = inner.C2;
+        C3 = inner.C3;
+        C4 = TV.Create(c4);
+        C5 = TV.Create(c5);
+    }
+}
+
+/// <summary>
+/// Keras 3's decoupled weight decay (the base optimizer's <c>weight_decay</c>, AdamW's 0.004) around any update: every
+/// weight first becomes <c>w − (w · wd) · lr</c> (<c>_apply_weight_decay</c>, after the gradients are clipped, with the
+/// step's learning rate), then <typeparamref name="TUpdate"/> updates it with the gradient. Kernels and biases alike;
+/// a zero gradient moves the weight too, so <see cref="ZeroGradientKeepsWeight"/> is false.
+/// </summary>
+/// <remarks><c>C4 = wd</c>, <c>C5 = lr</c>; the inner update's constants stay in <c>C0</c>–<c>C3</c> (so the inner
+/// update must not be a decorator itself).</remarks>
+public readonly struct WeightDecayUpdate<TUpdate>(TUpdate inner, float weightDecay, float learningRate) : IOptimizerUpdate
+    where TUpdate : struct, IOptimizerUpdate
+{
+    public readonly TUpdate Inner = inner;
+
+    public readonly float WeightDecay = weightDecay, LearningRate = learningRate;
+
+    public static int StateCount => TUpdate.StateCount;
+
+    public static bool ZeroGradientKeepsWeight => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public UpdateConstants<TV> Constants<TV>()
+        where TV : struct, ILanes<TV> => new(Inner.Constants<TV>(), WeightDecay, LearningRate);
+
+    /// <summary>Keras's float32 <c>variable - variable * wd * lr</c> (two roundings, then the subtraction; no FMA), then the update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
+        where TV : struct, ILanes<TV> => TUpdate.Invoke(k, w - ((w * k.C4) * k.C5), g, ref s1, ref s2);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ZeroGradient<TV>(in UpdateConstants<TV> k, ref TV s1, ref TV s2)
+        where TV : struct, ILanes<TV> => throw new NotSupportedException("weight decay moves the weight also for a zero gradient");
 }
 
 /// <summary>RMSprop (Keras 3): <c>v = ρ v + (1 − ρ) g²; w −= lr g / sqrt(v + ε)</c>. State: <c>s1 = v</c>.</summary>

@@ -3,6 +3,7 @@ namespace AotNet.Training;
 /// <summary>
 /// What <c>fit</c> returns, with Keras's key names: <c>loss</c>, the declared metrics (<c>accuracy</c>, <c>mae</c>,
 /// <c>mse</c>, <c>auc</c>, <c>precision</c>, <c>recall</c>), and their <c>val_</c> twins when validation data was given.
+/// With <see cref="ReduceLROnPlateau"/>, <c>learning_rate</c> too.
 /// One value per epoch run.
 /// </summary>
 public sealed class History
@@ -12,6 +13,7 @@ public sealed class History
     private readonly List<double> _loss;
     private readonly List<double>?[] _metrics, _valMetrics;
     private readonly List<double>? _valLoss;
+    private List<double>? _learningRate;
 
     /// <summary>A history for a model with one metric (or none).</summary>
     public History(string? metricName, bool hasValidation, int capacity)
@@ -88,6 +90,12 @@ public sealed class History
 
         return values.Count == 0 ? 0 : best + 1;
     }
+
+    /// <summary>Adds the <c>learning_rate</c> series (Keras's ReduceLROnPlateau writes it to the logs every epoch).</summary>
+    internal void TrackLearningRate(int capacity) => _learningRate = Series("learning_rate", capacity);
+
+    /// <summary>Appends the epoch's learning rate to the <c>learning_rate</c> series.</summary>
+    internal void AddLearningRate(double learningRate) => _learningRate!.Add(learningRate);
 
     /// <summary>Appends one epoch; no allocation while the lists are within their capacity.</summary>
     internal void Add(double loss, ReadOnlySpan<double> metrics, double valLoss, ReadOnlySpan<double> valMetrics)

@@ -28,12 +28,13 @@ public interface IModel<TSelf>
 
     /// <summary>
     /// One training step on the context's current batch, like one batch of Keras's <c>fit</c>: forward and backward
-    /// over its rows, then one optimizer step with the gradient of the batch-mean loss. Returns the sums of the
-    /// per-sample loss and metric over the batch (before the step).
+    /// over its rows, then one optimizer step with the gradient of the batch-mean loss (each row's loss times its sample
+    /// weight when the context has <see cref="TrainingContext.SampleWeights"/>). Returns the sums of the per-sample
+    /// (weighted) loss and the unweighted metric over the batch (before the step).
     /// </summary>
     BatchStats TrainBatch(TrainingContext context);
 
-    /// <summary>Forward only: sums of the per-sample loss and metric over the batch (targets required).</summary>
+    /// <summary>Forward only: sums of the per-sample loss (times <see cref="Batch.SampleWeights"/>, if any) and metric over the batch (targets required).</summary>
     BatchStats Evaluate(in Batch batch, Workspace workspace);
 
     /// <summary>Forward only: writes <c>batch.Count x Outputs</c> values (probabilities for sigmoid/softmax outputs).</summary>
@@ -107,7 +108,8 @@ public interface IModelGradients<TSelf> : IModel<TSelf>
     float[] Gradients { get; }
 
     /// <summary>
-    /// Forward and backward over the batch: adds the gradient of the summed per-sample loss to <paramref name="gradient"/>
+    /// Forward and backward over the batch: adds the gradient of the summed per-sample loss (each times its
+    /// <see cref="Batch.SampleWeights"/> weight, if any) to <paramref name="gradient"/>
     /// chunk by chunk (the summation contract of <see cref="TrainingContext"/>) and returns the loss and metric sums.
     /// </summary>
     BatchStats Backward(in Batch batch, Workspace workspace, Span<float> gradient);

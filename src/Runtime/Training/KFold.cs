@@ -40,7 +40,8 @@ public static class KFold
             throw new NotSupportedException("k-fold splits of sparse inputs are not supported");
         }
 
-        return new LabeledData(Concat(a.Inputs.Dense!, b.Inputs.Dense!), Concat(a.Targets, b.Targets));
+        float[]? weights = a.SampleWeights is null ? null : [.. a.SampleWeights, .. b.SampleWeights!];
+        return new LabeledData(Concat(a.Inputs.Dense!, b.Inputs.Dense!), Concat(a.Targets, b.Targets), weights);
     }
 
     private static DenseMatrix Concat(DenseMatrix a, DenseMatrix b)

@@ -46,8 +46,8 @@ public static class MetricValues
     public static bool Maximise(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        string name = key.StartsWith("val_", StringComparison.Ordinal) ? key[4..] : key;
-        return name.EndsWith("accuracy", StringComparison.Ordinal) || name is "auc" or "precision" or "recall";
+        ReadOnlySpan<char> name = key.StartsWith("val_", StringComparison.Ordinal) ? key.AsSpan(4) : key; // no allocation: monitors ask every epoch
+        return name.EndsWith("accuracy", StringComparison.Ordinal) || name.SequenceEqual("auc") || name.SequenceEqual("precision") || name.SequenceEqual("recall");
     }
 
     /// <summary>

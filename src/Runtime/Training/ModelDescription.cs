@@ -42,6 +42,9 @@ public sealed record ModelDescription(
     Metric Metrics,
     int ParameterCount)
 {
+    /// <summary>Keras's optimizer <c>weight_decay</c> (0 = none; AdamW's default 0.004 unless declared).</summary>
+    public double WeightDecay { get; init; }
+
     public int Outputs => Layers[^1].Units;
 
     /// <summary>Columns of a target row: 1 (the class index) under sparse categorical cross-entropy, else <see cref="Outputs"/>.</summary>

@@ -54,6 +54,25 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
     public int Threads => _pool.Threads;
 
+    /// <summary>
+    /// The learning rate the model steps with when no schedule is given: null (the model's declared rate) until a
+    /// <see cref="ReduceLROnPlateau"/> reduces it; then it stays reduced for later fits with this trainer, as a Keras
+    /// optimizer's rate does. Set it to override the declared rate, or to null to go back to it.
+    /// </summary>
+    public float? LearningRate
+    {
+        get => _context.LearningRate;
+        set
+        {
+            if (value is { } rate && !(rate >= 0 && float.IsFinite(rate)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), rate, "a learning rate is finite and >= 0");
+            }
+
+            _context.LearningRate = value;
+        }
+    }
+
     /// <summary>Live progress of <see cref="Fit"/>, for progress bars.</summary>
     public TrainingProgress Progress { get; } = new();
 
@@ -74,6 +93,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         CheckShapes(train, nameof(train));
+        if (options.ClassWeight is not null && train.SampleWeights is not null)
+        {
+            throw new ArgumentException("train: the data carry sample weights and FitOptions.ClassWeight is set; give one of them (Keras refuses both at the same time)", nameof(options));
+        }
+
         if (options.ValidationSplit != 0)
         {
             if (!(options.ValidationSplit > 0 && options.ValidationSplit < 1))
@@ -99,6 +123,11 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
             throw new ArgumentException("train: no rows to train on", nameof(train));
         }
 
+        if (options.ClassWeight is not null)
+        {
+            train = train with { SampleWeights = ClassWeights.ToSampleWeights(train.Targets, options.ClassWeight) }; // training rows only, as Keras
+        }
+
         if (validation is not null)
         {
             CheckShapes(validation, nameof(validation));
@@ -120,6 +149,26 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         var valMetricValues = new double[metricNames.Count];
         int counterCount = description.MetricCounterCount;
         long[] trainCounters = _context.Counters(counterCount);
+        var firstMetric = description.Metrics & (Metric)(-(int)description.Metrics); // the lowest flag: the first in MetricNames' order
+        var plateau = options.ReduceLROnPlateau;
+        if (plateau is not null)
+        {
+            if (options.LearningRateSchedule is not null)
+            {
+                throw new ArgumentException("ReduceLROnPlateau cannot set the rate of a LearningRateSchedule (Keras raises too): use one of them", nameof(options));
+            }
+
+            plateau.Validate();
+            if (!history.Keys.Contains(plateau.Monitor, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"ReduceLROnPlateau monitors '{plateau.Monitor}', which this fit does not record (it records {string.Join(", ", history.Keys)})", nameof(options));
+            }
+
+            history.TrackLearningRate(options.Epochs);
+        }
+
+        var tracker = plateau is null ? default : new PlateauTracker(plateau);
+        _context.LearningRateSchedule = options.LearningRateSchedule;
         int n = train.Count;
         int[] rows = Identity(n);
         int[]? validationRows = validation is null ? null : Identity(validation.Count);
@@ -154,7 +203,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
                 _context.SetBatch(train, rows, start, count);
                 sums += Model.TrainBatch(_context);
                 int seen = start + count;
-                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(description.Metrics, sums, seen, trainCounters));
+                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(firstMetric, sums, seen, trainCounters));
             }
 
             double loss = sums.LossSum / n;
@@ -166,6 +215,16 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
             double valLoss = validation is null ? double.NaN : EvaluateRows(validation, validationRows!, valMetricValues);
             history.Add(loss, metricValues, valLoss, valMetricValues);
+            if (plateau is not null)
+            {
+                float learningRate = _context.LearningRate ?? (float)description.LearningRate;
+                history.AddLearningRate(learningRate);
+                float next = tracker.OnEpochEnd(history[plateau.Monitor][epoch - 1], learningRate);
+                if (next != learningRate)
+                {
+                    _context.LearningRate = next;
+                }
+            }
 
             if (epoch == 1)
             {
@@ -214,7 +273,10 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return history;
     }
 
-    /// <summary>Keras's <c>evaluate</c>: mean loss and metric over all rows of <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Keras's <c>evaluate</c>: mean loss and metric over all rows of <paramref name="data"/>; with sample weights the loss is
+    /// Σ wᵢℓᵢ / rows (Keras's <c>evaluate(x, y, sample_weight=w)</c>) and the metric stays unweighted.
+    /// </summary>
     public Evaluation Evaluate(LabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -254,7 +316,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         int start = _jobStart + (jobIndex * ChunkRows);
         int count = Math.Min(ChunkRows, _jobStart + _jobCount - start);
         var data = _jobData!;
-        _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count)), _workspaces[workerIndex]);
+        _chunkStats[jobIndex] = Model.Evaluate(new Batch(data.Inputs, data.Targets, _jobRows.AsSpan(start, count), data.SampleWeights), _workspaces[workerIndex]);
     }
 
     /// <summary>The mean loss over <paramref name="rows"/>; the metrics' values go to <paramref name="metricValues"/>.</summary>
@@ -290,17 +352,25 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         return sums.LossSum / rows.Length;
     }
 
-    /// <summary>The first declared metric over the rows seen so far (for the progress bar), NaN when none.</summary>
-    private static double FirstMetric(Metric metrics, in BatchStats sums, long rows, long[] counters)
+    /// <summary>The first declared metric (<paramref name="first"/>) over the rows seen so far (for the progress bar, after every batch), NaN when none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double FirstMetric(Metric first, in BatchStats sums, long rows, long[] counters)
     {
-        if (metrics == Metric.None)
+        return first switch
         {
-            return double.NaN;
-        }
+            Metric.Accuracy => sums.Hits / rows,
+            Metric.MeanAbsoluteError => sums.AbsoluteErrors / rows,
+            Metric.MeanSquaredError => sums.SquaredErrors / rows,
+            Metric.None => double.NaN,
+            _ => FirstCountedMetric(first, sums, counters),
+        };
+    }
 
-        Span<double> values = stackalloc double[6];
-        MetricValues.Compute(metrics, sums, rows, counters, values);
-        return values[0];
+    private static double FirstCountedMetric(Metric metric, in BatchStats sums, long[] counters)
+    {
+        Span<double> value = stackalloc double[1];
+        MetricValues.Compute(metric, sums, 1, counters, value);
+        return value[0];
     }
 
     private int RunChunks(LabeledData data, int[] rows, int start, int count)
@@ -350,6 +420,16 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         if (data.Targets.Cols != d.TargetCount || data.Targets.Rows != data.Inputs.Rows)
         {
             throw new ArgumentException($"{name}: targets are {data.Targets.Rows} x {data.Targets.Cols}, expected {data.Inputs.Rows} x {d.TargetCount}", name);
+        }
+
+        if (data.SampleWeights is { } weights)
+        {
+            if (weights.Length != data.Count)
+            {
+                throw new ArgumentException($"{name}: {weights.Length} sample weights for {data.Count} rows; give one weight per row", name);
+            }
+
+            LabeledData.CheckSampleWeights(weights, name); // again: the array may have changed since it was attached
         }
     }
 }

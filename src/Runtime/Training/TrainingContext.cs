@@ -45,6 +45,9 @@ public sealed class TrainingContext : IDisposable
     /// <summary>Targets of the current batch's data set.</summary>
     public DenseMatrix Targets { get; private set; } = null!;
 
+    /// <summary>Sample weights of the current batch's data set, one per data-set row (<see cref="LabeledData.SampleWeights"/>), or null.</summary>
+    public float[]? SampleWeights { get; private set; }
+
     /// <summary>The array holding the current batch's row indices at [<see cref="Start"/>, <see cref="Start"/> + <see cref="Count"/>).</summary>
     public int[] RowIndex => _rows;
 
@@ -57,13 +60,25 @@ public sealed class TrainingContext : IDisposable
     public ReadOnlySpan<int> Rows => _rows.AsSpan(Start, Count);
 
     /// <summary>The current batch as a <see cref="Training.Batch"/>.</summary>
-    public Batch Batch => new(Inputs, Targets, Rows);
+    public Batch Batch => new(Inputs, Targets, Rows, SampleWeights);
 
     /// <summary>Seed of the dropout masks (the trainer derives it from <see cref="FitOptions.Seed"/>).</summary>
     public ulong Seed { get; set; }
 
     /// <summary>The current epoch (1-based under the trainer; part of the dropout key).</summary>
     public int Epoch { get; set; }
+
+    /// <summary>
+    /// The learning-rate schedule the model evaluates at every step, at its optimizer's step count (the trainer sets it from
+    /// <see cref="FitOptions.LearningRateSchedule"/>); null: <see cref="LearningRate"/>.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; set; }
+
+    /// <summary>
+    /// The learning rate the model steps with when there is no schedule (the trainer's <see cref="ReduceLROnPlateau"/> sets
+    /// it); null: the rate the model declares.
+    /// </summary>
+    public float? LearningRate { get; set; }
 
     /// <summary>Batches set by <see cref="SetBatch"/> since the context was created: the step counter of the dropout key.</summary>
     public long Step { get; private set; }
@@ -97,8 +112,14 @@ public sealed class TrainingContext : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), "the batch lies outside the row array");
         }
 
+        if (data.SampleWeights is { } weights && weights.Length != data.Count)
+        {
+            throw new ArgumentException($"{weights.Length} sample weights for {data.Count} rows; give one weight per row", nameof(data));
+        }
+
         Inputs = data.Inputs;
         Targets = data.Targets;
+        SampleWeights = data.SampleWeights;
         _rows = rows;
         Start = start;
         Count = count;

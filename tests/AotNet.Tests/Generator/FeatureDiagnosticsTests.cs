@@ -31,6 +31,13 @@ public class FeatureDiagnosticsTests
         { "AOTNET025", "Sequential(4, ClipValue = 1, ClipNorm = 1)", "[Sequential(4, ClipValue = 1, ClipNorm = 1)] [Dense(1)] public partial class Net;" },
         { "AOTNET025", "Sequential(4, GlobalClipNorm = -1)", "[Sequential(4, GlobalClipNorm = -1)] [Dense(1)] public partial class Net;" },
         { "AOTNET017", "Dropout(0.25)", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [Dropout(0.25)] [Dense(1)] public partial class Net;" },
+        { "AOTNET028", "WeightDecay = -0.01", "[Sequential(4, Optimizer = Optimizer.AdamW, WeightDecay = -0.01)] [Dense(1)] public partial class Net;" },
+        { "AOTNET028", "WeightDecay = double.NaN", "[Sequential(4, WeightDecay = double.NaN, Loss = Loss.Huber)] [Dense(1)] public partial class Net;" },
+        { "AOTNET028", "WeightDecay = double.PositiveInfinity", "[Sequential(4, Optimizer = Optimizer.Sgd, WeightDecay = double.PositiveInfinity)] [Dense(1)] public partial class Net;" },
+        { "AOTNET029", "WeightDecay = 100", "[Sequential(4, Optimizer = Optimizer.Sgd, WeightDecay = 100)] [Dense(1)] public partial class Net;" },
+        { "AOTNET029", "WeightDecay = 0.5", "[Sequential(4, Optimizer = Optimizer.AdamW, LearningRate = 2, WeightDecay = 0.5)] [Dense(1)] public partial class Net;" },
+        { "AOTNET014", "Sequential(4, Optimizer = (Optimizer)4)", "[Sequential(4, Optimizer = (Optimizer)4)] [Dense(1)] public partial class Net;" },
+        { "AOTNET013", "Sequential(4, Optimizer = Optimizer.AdamW, Momentum = 0.9)", "[Sequential(4, Optimizer = Optimizer.AdamW, Momentum = 0.9)] [Dense(1)] public partial class Net;" },
     };
 
     [Theory]
@@ -65,6 +72,10 @@ public class FeatureDiagnosticsTests
     [InlineData("[Sequential(4, Loss = Loss.CategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.MeanSquaredError)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
     [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(3)] [Dropout(0.999)] [Dense(1, Activation.Sigmoid)] public sealed partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.AdamW)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.AdamW, WeightDecay = 0, ClipNorm = 1)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.RmsProp, WeightDecay = 0.01, LegacyEpsilon = true)] [Dense(3, Activation.Relu)] [Dropout(0.5)] [Dense(1, KernelL2 = 0.01)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.Sgd, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-4)] [Dense(1)] public partial class Net;")]
     public void ValidDeclarationsReportNothingAndCompile(string declaration)
     {
         var (result, output) = GeneratorHarness.Run("using AotNet;\nnamespace Test;\n" + declaration + "\n");

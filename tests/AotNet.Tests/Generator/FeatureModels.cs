@@ -119,4 +119,46 @@ namespace AotNet.Tests.Generator.Models
     [Dense(16, Activation.Relu)]
     [Dense(1, Activation.Sigmoid)]
     public sealed partial class GlobalClipNormNet;
+
+    /// <summary>AdamW with its default weight decay (0.004) and learning rate.</summary>
+    [Sequential(13, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.AdamW, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1)]
+    public sealed partial class AdamWDefaultNet;
+
+    /// <summary>AdamW, Boston-like (13 → 64 relu → 1): batch 1 takes the fused one-row step; a large decay so that it shows.</summary>
+    [Sequential(13, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.AdamW, WeightDecay = 0.5, LearningRate = 0.01, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(64, Activation.Relu)]
+    [Dense(1)]
+    public sealed partial class AdamWNet;
+
+    /// <summary>RMSprop with weight decay on multi-hot inputs: the row-wise first-kernel step, every row decayed.</summary>
+    [Sequential(300, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, WeightDecay = 0.5, LearningRate = 0.01, Metrics = Metric.Accuracy)]
+    [Dense(40, Activation.Relu)]
+    [Dense(7, Activation.Softmax)]
+    public sealed partial class RmsPropDecayNet;
+
+    /// <summary>SGD momentum with weight decay and clipvalue, a wide tanh layer (tiles), regression.</summary>
+    [Sequential(20, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, Momentum = 0.9, LearningRate = 0.05, WeightDecay = 0.3, ClipValue = 0.1, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(80, Activation.Tanh)]
+    [Dense(3)]
+    public sealed partial class SgdDecayClipNet;
+
+    /// <summary>AdamW with global_clipnorm on multi-hot inputs (the block path) and a sigmoid output.</summary>
+    [Sequential(300, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.AdamW, WeightDecay = 0.2, LearningRate = 0.01, GlobalClipNorm = 0.05, Metrics = Metric.Accuracy)]
+    [Dense(16, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class AdamWClipNet;
+
+    /// <summary>Plain SGD with weight decay on a one-unit tanh output under the fused one-row step.</summary>
+    [Sequential(10, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.05, WeightDecay = 0.4)]
+    [Dense(24, Activation.Sigmoid)]
+    [Dense(1, Activation.Tanh)]
+    public sealed partial class SgdDecayNet;
+
+    /// <summary>RMSprop with weight decay on a wide layer: a one-chunk batch of 200 rows is split into tiles over the workers (rows × parameters ≥ 2^23).</summary>
+    [Sequential(200, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, WeightDecay = 0.5, LearningRate = 0.01, Metrics = Metric.Accuracy)]
+    [Dense(256, Activation.Relu)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class DecayWideNet;
 }

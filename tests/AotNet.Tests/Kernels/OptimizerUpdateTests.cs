@@ -11,9 +11,10 @@ namespace AotNet.Tests.Kernels;
 /// </summary>
 public sealed class OptimizerUpdateTests
 {
-    private const float Lr = 0.01f, Rho = 0.9f, Eps = 1e-7f, Beta1 = 0.9f, Beta2 = 0.999f, Mu = 0.9f;
+    private const float Lr = 0.01f, Rho = 0.9f, Eps = 1e-7f, Beta1 = 0.9f, Beta2 = 0.999f, Mu = 0.9f, Wd = 0.25f;
 
-    public static TheoryData<string> Updates() => new() { "rmsprop", "rmsprop-legacy", "adam", "sgd", "momentum", "nesterov" };
+    // "…-wd" and "adamw": the update inside WeightDecayUpdate (Keras's weight_decay, here 0.25)
+    public static TheoryData<string> Updates() => new() { "rmsprop", "rmsprop-legacy", "adam", "sgd", "momentum", "nesterov", "rmsprop-wd", "adamw", "sgd-wd", "momentum-wd" };
 
     [Theory]
     [MemberData(nameof(Updates))]
@@ -94,7 +95,7 @@ public sealed class OptimizerUpdateTests
     public static TheoryData<string, int, int> FusedShapes()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (string name in new[] { "rmsprop", "rmsprop-legacy", "adam", "sgd", "momentum", "nesterov" })
+        foreach (string name in new[] { "rmsprop", "rmsprop-legacy", "adam", "sgd", "momentum", "nesterov", "rmsprop-wd", "adamw", "sgd-wd", "momentum-wd" })
         {
             foreach (var (inputs, units) in new[] { (13, 64), (64, 1), (70, 46), (5, 9), (9, 16), (3, 136), (130, 3), (1, 1), (66, 7) })
             {
@@ -171,6 +172,10 @@ public sealed class OptimizerUpdateTests
     [InlineData("sgd", 64)]
     [InlineData("momentum", 9)]
     [InlineData("nesterov", 33)]
+    [InlineData("rmsprop-wd", 16)]
+    [InlineData("adamw", 40)]
+    [InlineData("sgd-wd", 64)]
+    [InlineData("momentum-wd", 9)]
     public void FirstKernelGradientStepEqualsApplyOnTheSummedGradientBlockBitForBit(string name, int units)
     {
         const int Inputs = 50, ChunkRows = 4, Rows = 11;
@@ -232,8 +237,8 @@ public sealed class OptimizerUpdateTests
 
     internal static int StateCount(string name) => name switch
     {
-        "sgd" => 0,
-        "adam" => 2,
+        "sgd" or "sgd-wd" => 0,
+        "adam" or "adamw" => 2,
         _ => 1,
     };
 
@@ -246,6 +251,10 @@ public sealed class OptimizerUpdateTests
             case "adam": OptimizerKernels.Apply(new AdamUpdate(Lr, Beta1, Beta2, Eps, step), w, g, a, b, scale); break;
             case "sgd": OptimizerKernels.Apply(new SgdUpdate(Lr), w, g, a, b, scale); break;
             case "momentum": OptimizerKernels.Apply(new SgdMomentumUpdate(Lr, Mu), w, g, a, b, scale); break;
+            case "rmsprop-wd": OptimizerKernels.Apply(Decayed(new RmsPropUpdate(Lr, Rho, Eps)), w, g, a, b, scale); break;
+            case "adamw": OptimizerKernels.Apply(Decayed(new AdamUpdate(Lr, Beta1, Beta2, Eps, step)), w, g, a, b, scale); break;
+            case "sgd-wd": OptimizerKernels.Apply(Decayed(new SgdUpdate(Lr)), w, g, a, b, scale); break;
+            case "momentum-wd": OptimizerKernels.Apply(Decayed(new SgdMomentumUpdate(Lr, Mu)), w, g, a, b, scale); break;
             default: OptimizerKernels.Apply(new SgdNesterovUpdate(Lr, Mu), w, g, a, b, scale); break;
         }
     }
@@ -259,6 +268,10 @@ public sealed class OptimizerUpdateTests
             case "adam": Fused(new AdamUpdate(Lr, Beta1, Beta2, Eps, 5), kernel, x, dy, w, a, b, dx); break;
             case "sgd": Fused(new SgdUpdate(Lr), kernel, x, dy, w, a, b, dx); break;
             case "momentum": Fused(new SgdMomentumUpdate(Lr, Mu), kernel, x, dy, w, a, b, dx); break;
+            case "rmsprop-wd": Fused(Decayed(new RmsPropUpdate(Lr, Rho, Eps)), kernel, x, dy, w, a, b, dx); break;
+            case "adamw": Fused(Decayed(new AdamUpdate(Lr, Beta1, Beta2, Eps, 5)), kernel, x, dy, w, a, b, dx); break;
+            case "sgd-wd": Fused(Decayed(new SgdUpdate(Lr)), kernel, x, dy, w, a, b, dx); break;
+            case "momentum-wd": Fused(Decayed(new SgdMomentumUpdate(Lr, Mu)), kernel, x, dy, w, a, b, dx); break;
             default: Fused(new SgdNesterovUpdate(Lr, Mu), kernel, x, dy, w, a, b, dx); break;
         }
     }
@@ -272,6 +285,10 @@ public sealed class OptimizerUpdateTests
             case "adam": first.Step(job, new AdamUpdate(Lr, Beta1, Beta2, Eps, step), w, a, b, scale); break;
             case "sgd": first.Step(job, new SgdUpdate(Lr), w, a, b, scale); break;
             case "momentum": first.Step(job, new SgdMomentumUpdate(Lr, Mu), w, a, b, scale); break;
+            case "rmsprop-wd": first.Step(job, Decayed(new RmsPropUpdate(Lr, Rho, Eps)), w, a, b, scale); break;
+            case "adamw": first.Step(job, Decayed(new AdamUpdate(Lr, Beta1, Beta2, Eps, step)), w, a, b, scale); break;
+            case "sgd-wd": first.Step(job, Decayed(new SgdUpdate(Lr)), w, a, b, scale); break;
+            case "momentum-wd": first.Step(job, Decayed(new SgdMomentumUpdate(Lr, Mu)), w, a, b, scale); break;
             default: first.Step(job, new SgdNesterovUpdate(Lr, Mu), w, a, b, scale); break;
         }
     }
@@ -296,9 +313,18 @@ public sealed class OptimizerUpdateTests
         bOut = b.Length > 0 ? b[0] : 0f;
     }
 
-    // the Keras 3 update_step in double
+    private static WeightDecayUpdate<TUpdate> Decayed<TUpdate>(TUpdate update)
+        where TUpdate : struct, IOptimizerUpdate => new(update, Wd, Lr);
+
+    // the Keras 3 update_step in double, after _apply_weight_decay for the decayed ones
     private static void Keras(string name, ref double w, double g, ref double s1, ref double s2, long step)
     {
+        if (name is "rmsprop-wd" or "adamw" or "sgd-wd" or "momentum-wd")
+        {
+            w -= w * Wd * Lr;
+            name = name == "adamw" ? "adam" : name[..^3];
+        }
+
         switch (name)
         {
             case "rmsprop":
@@ -339,6 +365,10 @@ public sealed class OptimizerUpdateTests
             "adam" => Lanes<AdamUpdate, TV>(new AdamUpdate(Lr, Beta1, Beta2, Eps, 7), w, g, a, b),
             "sgd" => Lanes<SgdUpdate, TV>(new SgdUpdate(Lr), w, g, a, b),
             "momentum" => Lanes<SgdMomentumUpdate, TV>(new SgdMomentumUpdate(Lr, Mu), w, g, a, b),
+            "rmsprop-wd" => Lanes<WeightDecayUpdate<RmsPropUpdate>, TV>(Decayed(new RmsPropUpdate(Lr, Rho, Eps)), w, g, a, b),
+            "adamw" => Lanes<WeightDecayUpdate<AdamUpdate>, TV>(Decayed(new AdamUpdate(Lr, Beta1, Beta2, Eps, 7)), w, g, a, b),
+            "sgd-wd" => Lanes<WeightDecayUpdate<SgdUpdate>, TV>(Decayed(new SgdUpdate(Lr)), w, g, a, b),
+            "momentum-wd" => Lanes<WeightDecayUpdate<SgdMomentumUpdate>, TV>(Decayed(new SgdMomentumUpdate(Lr, Mu)), w, g, a, b),
             _ => Lanes<SgdNesterovUpdate, TV>(new SgdNesterovUpdate(Lr, Mu), w, g, a, b),
         };
     }

@@ -120,6 +120,16 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Equal("4 → 16 gelu → dropout 0.2 → 8 leakyrelu → 2 softmax", values["regularized_topology"]);
         Assert.True(double.Parse(values["regularized_val_accuracy"], CultureInfo.InvariantCulture) > 0.85, run.Output);
         Assert.True(double.Parse(values["regularized_penalty"], CultureInfo.InvariantCulture) > 0, run.Output);
+
+        // this wave's features through the package: several metrics, AdamW, a schedule, class weights, ReduceLROnPlateau
+        Assert.Equal("loss,accuracy,auc,precision,recall,val_loss,val_accuracy,val_auc,val_precision,val_recall", values["metrics_keys"]);
+        Assert.True(double.Parse(values["metrics_val_auc"], CultureInfo.InvariantCulture) > 0.9, run.Output);
+        Assert.Equal(values["metrics_val_auc"], values["metrics_evaluate_auc"]);
+        Assert.Equal("True", values["unit_class_weights_equal"]); // class weights of 1 = no weights, bit for bit
+        Assert.Equal("False", values["class_weights_differ"]); // other class weights move the weights
+        Assert.Equal("True", values["constant_schedule_equal"]); // ExponentialDecay with rate 1 = the declared rate, bit for bit
+        Assert.Equal("True", values["plateau_reduced"]);
+        Assert.Equal("True", values["adamw_decays"]);
     }
 
     // The consumer: a model declared with the package's attributes (so the generator in the package must run),
@@ -177,6 +187,51 @@ public sealed class PackageConsumerTests : IDisposable
         Console.WriteLine(string.Create(inv, $"regularized_val_accuracy = {regularizedTrainer.Evaluate(validation).Metric:R}"));
         Console.WriteLine(string.Create(inv, $"regularized_penalty = {regularized.RegularizationLoss():R}"));
 
+        // several metrics, AdamW with a cosine schedule
+        var metricsModel = MetricsNet.Create(seed: 1);
+        using var metricsTrainer = new Trainer<MetricsNet>(metricsModel);
+        var metricsHistory = metricsTrainer.Fit(train, validation, new FitOptions { Epochs = 20, BatchSize = 32, Seed = 5, LearningRateSchedule = new CosineDecay(0.01, 500) });
+        Console.WriteLine($"metrics_keys = {string.Join(",", metricsHistory.Keys)}");
+        Console.WriteLine(string.Create(inv, $"metrics_val_auc = {metricsHistory["val_auc"][^1]:R}"));
+        Console.WriteLine(string.Create(inv, $"metrics_evaluate_auc = {metricsTrainer.Evaluate(validation)["auc"]:R}"));
+
+        // class weights: all 1 gives the bits of no weights; others change the training
+        float[] FitWeights(IReadOnlyDictionary<int, double>? classWeight, LearningRateSchedule? schedule = null)
+        {
+            var m = MetricsNet.Create(seed: 2);
+            using var t = new Trainer<MetricsNet>(m);
+            t.Fit(train, null, new FitOptions { Epochs = 3, BatchSize = 64, Seed = 5, ClassWeight = classWeight, LearningRateSchedule = schedule });
+            return m.Parameters;
+        }
+
+        var plain = FitWeights(null);
+        Console.WriteLine($"unit_class_weights_equal = {plain.AsSpan().SequenceEqual(FitWeights(new Dictionary<int, double> { [0] = 1, [1] = 1 }))}");
+        Console.WriteLine($"class_weights_differ = {plain.AsSpan().SequenceEqual(FitWeights(new Dictionary<int, double> { [0] = 1, [1] = 3 }))}");
+        Console.WriteLine($"constant_schedule_equal = {plain.AsSpan().SequenceEqual(FitWeights(null, new ExponentialDecay(MetricsNet.LearningRate, 10, 1.0)))}");
+
+        // ReduceLROnPlateau: the history's learning_rate falls when val_loss stops improving
+        var plateauModel = MetricsNet.Create(seed: 3);
+        using var plateauTrainer = new Trainer<MetricsNet>(plateauModel);
+        var plateauHistory = plateauTrainer.Fit(train, validation, new FitOptions { Epochs = 30, BatchSize = 32, Seed = 5, ReduceLROnPlateau = new ReduceLROnPlateau { Patience = 1, MinDelta = 0.05 } });
+        Console.WriteLine($"plateau_reduced = {plateauHistory["learning_rate"][^1] < plateauHistory["learning_rate"][0]}");
+
+        // AdamW: zero inputs give dense_0.kernel a zero gradient, so only the decay moves it: w · (1 − 0.004 · lr) a step
+        var decayed = MetricsNet.Create(seed: 4);
+        float[] kernel0 = decayed.Dense0Kernel.ToArray();
+        using (var decayTrainer = new Trainer<MetricsNet>(decayed))
+        {
+            decayTrainer.Fit(new LabeledData(new DenseMatrix(64, 4), new DenseMatrix(64, 1)), null, new FitOptions { Epochs = 5, BatchSize = 64 });
+        }
+
+        bool shrunk = true;
+        for (int i = 0; i < kernel0.Length; i++)
+        {
+            double expected = kernel0[i] * Math.Pow(1 - (0.004 * 0.01), 5);
+            shrunk &= Math.Abs(decayed.Dense0Kernel[i] - expected) <= 1e-6 * Math.Abs(kernel0[i]) && (kernel0[i] == 0 || Math.Abs(decayed.Dense0Kernel[i]) < Math.Abs(kernel0[i]));
+        }
+
+        Console.WriteLine($"adamw_decays = {shrunk}");
+
         [Sequential(4, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
         [Dense(8, Activation.Relu)]
         [Dense(1, Activation.Sigmoid)]
@@ -188,6 +243,12 @@ public sealed class PackageConsumerTests : IDisposable
         [Dense(8, Activation.LeakyRelu)]
         [Dense(2, Activation.Softmax)]
         internal sealed partial class RegularizedNet;
+
+        [Sequential(4, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.AdamW, LearningRate = 0.01, ClipNorm = 1,
+            Metrics = Metric.Accuracy | Metric.Auc | Metric.Precision | Metric.Recall)]
+        [Dense(8, Activation.Silu)]
+        [Dense(1, Activation.Sigmoid)]
+        internal sealed partial class MetricsNet;
         """;
 
     private static string GlobalPackagesFolder() =>

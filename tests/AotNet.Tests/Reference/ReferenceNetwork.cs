@@ -47,6 +47,12 @@ public sealed class ReferenceNetwork
     /// <summary>Keras's global_clipnorm (0 = off).</summary>
     public double GlobalClipNorm { get; init; }
 
+    /// <summary>Keras's optimizer weight_decay: after clipping, every parameter becomes <c>w − w · wd · lr</c> (0 = off).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>The learning rate of the next <see cref="Step(double[], double)"/> (a schedule's value); null: the declared rate.</summary>
+    public double? LearningRate { get; set; }
+
     private static void ClipByNorm(double[] g, int offset, int length, double clip)
     {
         double sum = 0;
@@ -364,15 +370,18 @@ public sealed class ReferenceNetwork
         return g;
     }
 
-    /// <summary>Per-sample losses plus the penalty once per row (Keras's loss with regularisers), and the metric.</summary>
-    public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows)
+    /// <summary>
+    /// Per-sample losses (each times its sample weight, <paramref name="sampleWeights"/> indexed by data-set row, null = 1)
+    /// plus the unweighted penalty once per row (Keras's loss with regularisers), and the unweighted metric.
+    /// </summary>
+    public BatchStats Evaluate(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, float[]? sampleWeights = null)
     {
         double loss = RegularizationLoss() * rows.Length;
         var metrics = default(BatchStats);
         foreach (int row in rows)
         {
             var (z, a) = Forward(InputRow(inputs, row));
-            loss += SampleLoss(z[^1], a[^1], targets.Row(row));
+            loss += Weight(sampleWeights, row) * SampleLoss(z[^1], a[^1], targets.Row(row));
             metrics += SampleMetrics(a[^1], targets.Row(row));
         }
 
@@ -390,9 +399,12 @@ public sealed class ReferenceNetwork
         return outputs.ToArray();
     }
 
-    /// <summary>Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>.</summary>
-    /// <remarks>The returned loss includes the regularisation penalty once per row; its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
-    public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient)
+    /// <summary>
+    /// Adds the gradient of the summed per-sample loss over <paramref name="rows"/> to <paramref name="gradient"/>; with
+    /// <paramref name="sampleWeights"/> (indexed by data-set row) the loss is Σ wᵢℓᵢ and its gradient Σ wᵢ∇ℓᵢ (Keras's sample_weight).
+    /// </summary>
+    /// <remarks>The returned loss includes the regularisation penalty once per row (unweighted); its gradient is not added here but by <see cref="Step(double[], double)"/>.</remarks>
+    public BatchStats Backward(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, double[] gradient, float[]? sampleWeights = null)
     {
         var layers = Description.Layers;
         double loss = RegularizationLoss() * rows.Length;
@@ -403,7 +415,8 @@ public sealed class ReferenceNetwork
             var y = targets.Row(row);
             var (z, a, layerInputs, masks) = Pass(x, row, training: DropoutKey is not null);
             var p = a[^1];
-            loss += SampleLoss(z[^1], p, y);
+            double weight = Weight(sampleWeights, row);
+            loss += weight * SampleLoss(z[^1], p, y);
             metrics += SampleMetrics(p, y);
 
             // dL/dz of the last layer
@@ -452,6 +465,11 @@ public sealed class ReferenceNetwork
                 delta = ActivationBackward(layers[^1].Activation, z[^1], p, dp, layers[^1].NegativeSlope);
             }
 
+            for (int j = 0; j < n; j++)
+            {
+                delta[j] *= weight; // d (w ℓ) / dz = w dℓ/dz
+            }
+
             for (int l = layers.Count - 1; l >= 0; l--)
             {
                 var layer = layers[l];
@@ -495,6 +513,8 @@ public sealed class ReferenceNetwork
 
         return metrics.WithLoss(loss);
     }
+
+    private static double Weight(float[]? sampleWeights, int row) => sampleWeights is null ? 1 : sampleWeights[row];
 
     private const double SeluAlpha = 1.6732632423543772848170429916717, SeluScale = 1.0507009873554804934193349852946;
 
@@ -605,7 +625,7 @@ public sealed class ReferenceNetwork
     public void Step(double[] gradient, double scale)
     {
         _t++;
-        double lr = Description.LearningRate;
+        double lr = LearningRate ?? Description.LearningRate;
         var penalty = RegularizationGradient();
         var clipped = new double[Parameters.Length];
         for (int i = 0; i < clipped.Length; i++)
@@ -633,6 +653,7 @@ public sealed class ReferenceNetwork
         for (int i = 0; i < Parameters.Length; i++)
         {
             double g = clipped[i];
+            Parameters[i] -= Parameters[i] * WeightDecay * lr; // Keras's _apply_weight_decay, before the update
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:
@@ -640,6 +661,7 @@ public sealed class ReferenceNetwork
                     Parameters[i] -= LegacyEpsilon ? lr * g / (Math.Sqrt(_v[i]) + 1e-7) : lr * g / Math.Sqrt(_v[i] + 1e-7);
                     break;
                 case Optimizer.Adam:
+                case Optimizer.AdamW:
                     double alpha = lr * Math.Sqrt(1 - Math.Pow(0.999, _t)) / (1 - Math.Pow(0.9, _t));
                     _m[i] += (g - _m[i]) * (1 - 0.9);
                     _v[i] += ((g * g) - _v[i]) * (1 - 0.999);

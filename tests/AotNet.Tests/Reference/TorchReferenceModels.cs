@@ -208,3 +208,101 @@ namespace AotNet.Tests.Reference.Models
     [Dense(2)]
     public sealed partial class TorchMetricsRegression;
 }
+
+// Cases that need sample and class weights (LabeledData.SampleWeights, FitOptions.ClassWeight).
+namespace AotNet.Tests.Reference.Models
+{
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Metrics = Metric.MeanAbsoluteError)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchSampleWeightsMse;
+
+    [Sequential(6, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, LearningRate = 0.01, Metrics = Metric.Accuracy)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class TorchSampleWeightsBinaryCrossentropy;
+
+    [Sequential(4, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.RmsProp, LearningRate = 0.01)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1)]
+    public sealed partial class TorchSampleWeightsBatchSize1;
+
+    [Sequential(40, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, LearningRate = 0.01)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class TorchSampleWeightsMultiHot;
+
+    [Sequential(6, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, LearningRate = 0.01, Metrics = Metric.Accuracy)]
+    [Dense(8, Activation.Relu)]
+    [Dense(4, Activation.Softmax)]
+    public sealed partial class TorchClassWeightCategorical;
+
+    [Sequential(6, Loss = Loss.SparseCategoricalCrossentropy, Optimizer = Optimizer.Sgd, LearningRate = 0.1)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(4, Activation.Softmax)]
+    public sealed partial class TorchClassWeightSparse;
+
+    [Sequential(6, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, LearningRate = 0.01)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class TorchClassWeightBinary;
+}
+
+// Cases that need AdamW / WeightDecay, learning-rate schedules and ReduceLROnPlateau.
+namespace AotNet.Tests.Reference.Models
+{
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.AdamW, LearningRate = 0.01, WeightDecay = 0.05)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchOptimizerAdamW;
+
+    /// <summary>AdamW without WeightDecay: Keras's default 0.004.</summary>
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.AdamW, LearningRate = 0.01, GlobalClipNorm = 13.0)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchOptimizerAdamWDefaultDecayClipped;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 0.1)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchOptimizerSgdWeightDecay;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.1)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchScheduleExponentialDecay;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Momentum = 0.5)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchScheduleExponentialDecayStaircase;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Adam, LearningRate = 0.02)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchScheduleCosineDecay;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.AdamW, LearningRate = 0.001, WeightDecay = 0.05)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchScheduleCosineDecayWarmup;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.RmsProp, LearningRate = 0.1)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchSchedulePiecewiseConstant;
+
+    [Sequential(6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd, LearningRate = 0.3)]
+    [Dense(8, Activation.Tanh)]
+    [Dense(2)]
+    public sealed partial class TorchReduceLrOnPlateau;
+}
+
+// Cases that need several metrics and sample weights.
+namespace AotNet.Tests.Reference.Models
+{
+    [Sequential(6, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.Adam, LearningRate = 0.01, Metrics = Metric.Auc | Metric.Precision | Metric.Recall)]
+    [Dense(8, Activation.Relu)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class TorchMetricsWithSampleWeights;
+}

@@ -8,8 +8,8 @@ CI does not: the output is committed and tests/AotNet.Tests/Reference/TorchRefer
 
 For every case below the script builds a small fixed data set and a fixed initial parameter set (numpy RandomState
 with the case's seed), trains it for a few epochs with PyTorch autograd in float32 following Keras 3's rules, and
-writes the case's settings, data, initial parameters, per-epoch loss (and val_loss, and the model's metric) and final
-parameters as JSON. Parameters are in AotNet's layout: per layer the kernel [in, out] row-major, then the bias.
+writes the case's settings, data, initial parameters, per-epoch loss (and val_loss, the model's metrics, the learning_rate
+under ReduceLROnPlateau) and final parameters as JSON. Parameters are in AotNet's layout: per layer the kernel [in, out] row-major, then the bias.
 
 Keras 3 rules written out by hand (keras/src/... in keras-team/keras):
   * fit(shuffle=False): batches in row order, the last partial batch kept; batch loss = mean over the batch's rows of

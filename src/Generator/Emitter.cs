@@ -21,6 +21,17 @@ namespace AotNet.Generator
         private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
         private const string Features = "global::AotNet.Data.Features";
 
+        /// <summary>The metrics a row adds a value of (in the order of their workspace columns and of AotNet.Metric), with what the column holds.</summary>
+        private static readonly (MetricFlags Flag, string Column)[] AdditiveMetrics =
+        {
+            (MetricFlags.Accuracy, "accuracy hit"),
+            (MetricFlags.MeanAbsoluteError, "mean absolute error"),
+            (MetricFlags.MeanSquaredError, "mean squared error"),
+        };
+
+        /// <summary>The metrics counted from a one-unit model's prediction and target (the confusion counts, AUC's buckets).</summary>
+        private static readonly MetricFlags[] ConfusionMetrics = { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall };
+
         public static string HintName(ModelSpec model) =>
             (model.Namespace is null ? string.Empty : model.Namespace + ".") + model.ClassName + ".g.cs";
 
@@ -555,14 +566,7 @@ namespace AotNet.Generator
             w.Line("float weight = weights[rows[r]];");
             w.Line("loss[r] *= weight;");
             w.Open("if (gradient)");
-            if (m.Layers[m.Last].Units == 1)
-            {
-                w.Line("deltas[r] *= weight;");
-            }
-            else
-            {
-                EmitWeightDelta(w, m, "deltas.Slice(r * OutputCount, OutputCount)", "weight");
-            }
+            EmitWeightDelta(w, m, "deltas.Slice(r * OutputCount, OutputCount)", "weight");
             w.Close();
             w.Close();
             w.Close();
@@ -582,7 +586,6 @@ namespace AotNet.Generator
                 w.Line("global::System.Numerics.Tensors.TensorPrimitives.Multiply(" + d + ", " + weight + ", " + d + ");");
             }
         }
-
 
         /// <summary>The accuracy kernel for this model's output and loss.</summary>
         private static string AccuracyCall(Layout m, string a, string target)
@@ -917,7 +920,7 @@ namespace AotNet.Generator
             w.Line("/// </summary>");
             w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
-            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true, context.SampleWeights);");
+            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true, null); // the weights' length: checked by context.SetBatch, once per batch");
             if (m.HasDropout)
             {
                 w.Line("SetDropoutKey(context.Seed, context.Epoch, context.Step);");
@@ -929,17 +932,9 @@ namespace AotNet.Generator
             if (fusedRow)
             {
                 w.Open("if (context.Count == 1 && context.Inputs.Dense is { } dense)");
-                if (m.HasAuc)
-                {
-                    w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
-                    w.Line("state.MoveCounters();");
-                    w.Line("return rowStats;");
-                }
-                else
-                {
-                    w.Line("return TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
-                }
-
+                w.Line("var rowStats = TrainRow(dense, context.Targets, context.RowIndex[context.Start], state.Workspaces[0], context.SampleWeights);");
+                EmitMoveCounters(w, m);
+                w.Line("return rowStats;");
                 w.Close();
                 w.Line();
             }
@@ -952,24 +947,11 @@ namespace AotNet.Generator
             if (m.HasRegularizer)
             {
                 w.Line("double penalty = RegularizationLoss(); // of the weights the batch sees, before the step (as Keras's loss)");
-                w.Line("var stats = state.Train();");
-                if (m.HasAuc)
-                {
-                    w.Line("state.MoveCounters();");
-                }
+            }
 
-                w.Line("return stats.WithLoss(stats.LossSum + (penalty * context.Count));");
-            }
-            else if (m.HasAuc)
-            {
-                w.Line("var stats = state.Train();");
-                w.Line("state.MoveCounters();");
-                w.Line("return stats;");
-            }
-            else
-            {
-                w.Line("return state.Train();");
-            }
+            w.Line("var stats = state.Train();");
+            EmitMoveCounters(w, m);
+            w.Line(m.HasRegularizer ? "return stats.WithLoss(stats.LossSum + (penalty * context.Count));" : "return stats;");
             w.Close();
             w.Line();
 
@@ -1011,12 +993,7 @@ namespace AotNet.Generator
                 w.Open("public void MoveCounters()");
                 w.Line("long[] total = Context.Counters(" + Training + "MetricValues.AucCounterCount);");
                 w.Open("foreach (var workspace in Workspaces)");
-                w.Line("long[] counters = workspace.Counters;");
-                w.Open("for (int i = 0; i < counters.Length; i++)");
-                w.Line("total[i] += counters[i];");
-                w.Close();
-                w.Line();
-                w.Line("global::System.Array.Clear(counters);");
+                w.Line("workspace.MoveCounters(total);");
                 w.Close();
                 w.Close();
                 w.Line();
@@ -1236,6 +1213,15 @@ namespace AotNet.Generator
             w.Line();
         }
 
+        /// <summary>TrainBatch, after the step: the workers' AUC bucket counts go to the context (models with AUC only).</summary>
+        private static void EmitMoveCounters(CodeWriter w, Layout m)
+        {
+            if (m.HasAuc)
+            {
+                w.Line("state.MoveCounters();");
+            }
+        }
+
         /// <summary>
         /// RMSprop models get a fused single-row training step: forward, then per layer (last first) the input delta from
         /// the not yet updated kernel, then the kernel and bias updates computed from the row's gradient in registers.
@@ -1300,7 +1286,7 @@ namespace AotNet.Generator
             w.Close();
             w.Line();
             w.Line("var stats = new " + Training + "BatchStats(loss" + MetricArguments(m, last, "target") + ");");
-                        if (m.HasConfusion)
+            if (m.HasConfusion)
             {
                 w.Line("long truePositives = 0, falsePositives = 0, falseNegatives = 0;");
                 w.Line(Kernels + "MetricKernels.CountConfusion(" + last + "[0], target[0], ref truePositives, ref falsePositives, ref falseNegatives, workspace.Counters);");
@@ -1628,7 +1614,7 @@ namespace AotNet.Generator
 
         private static string MetricExpression(MetricFlags metrics)
         {
-            var flags = new[] { MetricFlags.Accuracy, MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError, MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall }
+            var flags = AdditiveMetrics.Select(m => m.Flag).Concat(ConfusionMetrics)
                 .Where(f => (metrics & f) != 0)
                 .Select(f => "global::AotNet.Metric." + f)
                 .ToArray();
@@ -1720,27 +1706,21 @@ namespace AotNet.Generator
                 LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
                 var metrics = model.Metrics;
                 var columns = new System.Collections.Generic.List<string>();
-                if ((metrics & MetricFlags.Accuracy) != 0)
+                foreach (var (flag, column) in AdditiveMetrics)
                 {
-                    columns.Add("accuracy hit");
+                    if ((metrics & flag) != 0)
+                    {
+                        columns.Add(column);
+                    }
                 }
 
-                if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
-                {
-                    columns.Add("mean absolute error");
-                }
-
-                if ((metrics & MetricFlags.MeanSquaredError) != 0)
-                {
-                    columns.Add("mean squared error");
-                }
-
-                HasConfusion = (metrics & (MetricFlags.Auc | MetricFlags.Precision | MetricFlags.Recall)) != 0;
+                var confusion = ConfusionMetrics.Where(f => (metrics & f) != 0).ToArray();
+                HasConfusion = confusion.Length > 0;
                 HasAuc = (metrics & MetricFlags.Auc) != 0;
                 if (HasConfusion)
                 {
                     columns.Add("prediction");
-                    columns.Add("target (for " + string.Join(", ", new[] { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall }.Where(f => (metrics & f) != 0).Select(f => f.ToString())) + ")");
+                    columns.Add("target (for " + string.Join(", ", confusion) + ")");
                 }
 
                 MetricColumnNames = columns.ToArray();
@@ -1823,7 +1803,7 @@ namespace AotNet.Generator
             public int MetricColumn(MetricFlags flag)
             {
                 int column = 0;
-                foreach (var f in new[] { MetricFlags.Accuracy, MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError })
+                foreach (var (f, _) in AdditiveMetrics)
                 {
                     if (f == flag)
                     {

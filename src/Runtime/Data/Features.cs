@@ -69,13 +69,16 @@ public sealed record LabeledData(Features Inputs, DenseMatrix Targets)
     public LabeledData SliceRows(int start, int count) =>
         new(Inputs.SliceRows(start, count), Targets.SliceRows(start, count)) { SampleWeights = SampleWeights?.AsSpan(start, count).ToArray() };
 
+    /// <summary>Whether <paramref name="weight"/> can weigh a row: finite and ≥ 0.</summary>
+    internal static bool IsValidSampleWeight(float weight) => weight >= 0 && !float.IsPositiveInfinity(weight);
+
     /// <summary>Throws unless every weight is finite and ≥ 0.</summary>
     internal static void CheckSampleWeights(ReadOnlySpan<float> weights, string name = "sampleWeights")
     {
         for (int i = 0; i < weights.Length; i++)
         {
             float w = weights[i];
-            if (!(w >= 0) || float.IsPositiveInfinity(w))
+            if (!IsValidSampleWeight(w))
             {
                 throw new ArgumentException($"sample weight {i} is {w}; sample weights must be finite and >= 0", name);
             }

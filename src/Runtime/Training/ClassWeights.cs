@@ -18,7 +18,7 @@ public static class ClassWeights
         foreach (var (key, value) in classWeight)
         {
             float weight = (float)value;
-            if (!(weight >= 0) || float.IsPositiveInfinity(weight))
+            if (!LabeledData.IsValidSampleWeight(weight))
             {
                 throw new ArgumentException($"the weight of class {key} is {value}; class weights must be finite and >= 0", nameof(classWeight));
             }

@@ -77,6 +77,18 @@ public sealed class Workspace
     /// </summary>
     public long[] Counters { get; }
 
+    /// <summary>Adds <see cref="Counters"/> to <paramref name="total"/> and clears them (integer sums: any order of workspaces).</summary>
+    public void MoveCounters(Span<long> total)
+    {
+        long[] counters = Counters;
+        for (int i = 0; i < counters.Length; i++)
+        {
+            total[i] += counters[i];
+        }
+
+        Array.Clear(counters);
+    }
+
     public int FloatsPerRow { get; }
 
     /// <summary>Scratch floats (<see cref="MaxRows"/> × <see cref="FloatsPerRow"/>); the model decides the layout.</summary>

@@ -169,12 +169,7 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
     public override double At(long step)
     {
         CheckStep(step);
-        if (step <= _boundaries[0])
-        {
-            return _values[0];
-        }
-
-        for (int i = 1; i < _boundaries.Length; i++)
+        for (int i = 0; i < _boundaries.Length; i++)
         {
             if (step <= _boundaries[i])
             {

@@ -57,36 +57,27 @@ public static class MetricValues
     public static void Compute(Metric metrics, in BatchStats sums, long rows, ReadOnlySpan<long> aucCounters, Span<double> values)
     {
         int k = 0;
-        if ((metrics & Metric.Accuracy) != 0)
+        foreach (var (metric, _) in All)
         {
-            values[k++] = sums.Hits / rows;
-        }
-
-        if ((metrics & Metric.MeanAbsoluteError) != 0)
-        {
-            values[k++] = sums.AbsoluteErrors / rows;
-        }
-
-        if ((metrics & Metric.MeanSquaredError) != 0)
-        {
-            values[k++] = sums.SquaredErrors / rows;
-        }
-
-        if ((metrics & Metric.Auc) != 0)
-        {
-            values[k++] = Auc(aucCounters);
-        }
-
-        if ((metrics & Metric.Precision) != 0)
-        {
-            values[k++] = DivideNoNan(sums.TruePositives, sums.TruePositives + sums.FalsePositives);
-        }
-
-        if ((metrics & Metric.Recall) != 0)
-        {
-            values[k++] = DivideNoNan(sums.TruePositives, sums.TruePositives + sums.FalseNegatives);
+            if ((metrics & metric) != 0)
+            {
+                values[k++] = Value(metric, sums, rows, aucCounters);
+            }
         }
     }
+
+    /// <summary>The value of one metric (a single flag) over <paramref name="rows"/> rows; NaN for <see cref="Metric.None"/>.</summary>
+    public static double Value(Metric metric, in BatchStats sums, long rows, ReadOnlySpan<long> aucCounters) => metric switch
+    {
+        Metric.Accuracy => sums.Hits / rows,
+        Metric.MeanAbsoluteError => sums.AbsoluteErrors / rows,
+        Metric.MeanSquaredError => sums.SquaredErrors / rows,
+        Metric.Auc => Auc(aucCounters),
+        Metric.Precision => DivideNoNan(sums.TruePositives, sums.TruePositives + sums.FalsePositives),
+        Metric.Recall => DivideNoNan(sums.TruePositives, sums.TruePositives + sums.FalseNegatives),
+        Metric.None => double.NaN,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "one metric flag"),
+    };
 
     /// <summary>
     /// Keras's <c>AUC(num_thresholds=200, curve="ROC", summation_method="interpolation")</c> from bucket counts: with

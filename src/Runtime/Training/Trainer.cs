@@ -203,7 +203,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
                 _context.SetBatch(train, rows, start, count);
                 sums += Model.TrainBatch(_context);
                 int seen = start + count;
-                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, FirstMetric(firstMetric, sums, seen, trainCounters));
+                Progress.Update(epoch, options.Epochs, b + 1, batches, sums.LossSum / seen, MetricValues.Value(firstMetric, sums, seen, trainCounters));
             }
 
             double loss = sums.LossSum / n;
@@ -333,13 +333,7 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
         Array.Clear(_evaluationCounters);
         foreach (var workspace in _workspaces)
         {
-            long[] counters = workspace.Counters;
-            for (int i = 0; i < counters.Length; i++)
-            {
-                _evaluationCounters[i] += counters[i];
-            }
-
-            Array.Clear(counters);
+            workspace.MoveCounters(_evaluationCounters);
         }
 
         if (rows.Length == 0)
@@ -350,27 +344,6 @@ public sealed class Trainer<TModel> : IParallelJob, IDisposable
 
         MetricValues.Compute(TModel.Description.Metrics, sums, rows.Length, _evaluationCounters, metricValues);
         return sums.LossSum / rows.Length;
-    }
-
-    /// <summary>The first declared metric (<paramref name="first"/>) over the rows seen so far (for the progress bar, after every batch), NaN when none.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static double FirstMetric(Metric first, in BatchStats sums, long rows, long[] counters)
-    {
-        return first switch
-        {
-            Metric.Accuracy => sums.Hits / rows,
-            Metric.MeanAbsoluteError => sums.AbsoluteErrors / rows,
-            Metric.MeanSquaredError => sums.SquaredErrors / rows,
-            Metric.None => double.NaN,
-            _ => FirstCountedMetric(first, sums, counters),
-        };
-    }
-
-    private static double FirstCountedMetric(Metric metric, in BatchStats sums, long[] counters)
-    {
-        Span<double> value = stackalloc double[1];
-        MetricValues.Compute(metric, sums, 1, counters, value);
-        return value[0];
     }
 
     private int RunChunks(LabeledData data, int[] rows, int start, int count)

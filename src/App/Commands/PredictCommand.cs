@@ -271,14 +271,14 @@ public static class PredictCommand
 
     /// <summary>
     /// Reads a model's weights, refusing a file saved for another model (its <c>dataset</c>/<c>model</c> metadata)
-    /// and, through <see cref="SafeTensors.ToModel"/>, missing, extra or misshapen tensors.
+    /// and, through <c>SafeTensors.ToModel</c>, missing, extra or misshapen tensors.
     /// </summary>
     internal static TModel LoadWeights<TModel>(string path, string dataset, out Dictionary<string, string> metadata)
         where TModel : class, IModel<TModel>
     {
         var description = TModel.Description;
         var model = TModel.Create(0);
-        metadata = SafeTensors.ReadFile(path, description, model.Parameters, saved =>
+        metadata = SafeTensors.ReadFile(path, description, model.Parameters, model.State, saved =>
         {
             saved.TryGetValue("dataset", out string? savedDataset);
             saved.TryGetValue("model", out string? savedModel);

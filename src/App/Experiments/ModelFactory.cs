@@ -67,6 +67,6 @@ internal static class ModelFactory
             ["topology"] = TModel.Description.Topology,
             ["loss"] = TModel.Description.Loss.ToString(),
         };
-        AtomicFile.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters), all));
+        AtomicFile.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters, model.State), all));
     }
 }

@@ -41,7 +41,7 @@ public sealed class CsvLogger(string path, char separator = ',', bool append = f
 
 /// <summary>
 /// Keras's <c>ModelCheckpoint(filepath, monitor="val_loss", save_best_only=…)</c> writing safetensors (the tensors of
-/// <see cref="SafeTensors.FromModel"/>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
+/// <c>SafeTensors.FromModel</c>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
 /// monitored value improves (Keras's "auto" mode: accuracy, AUC, precision and recall up, the rest down), else every epoch.
 /// </summary>
 public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver
@@ -82,7 +82,7 @@ public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITraini
             ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             [Monitor] = value.ToString("R", CultureInfo.InvariantCulture),
         };
-        AtomicFile.WriteAllBytes(Path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters), metadata));
+        AtomicFile.WriteAllBytes(Path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters, model.State), metadata));
         SavedEpoch = epoch;
     }
 }

@@ -31,6 +31,17 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
 }
 
+/// <summary>One saved tensor of a model: its name, shape and place in the parameter block (or, for non-trainable state, the state block).</summary>
+/// <param name="Name">e.g. <c>dense_0.kernel</c>, <c>normalization.mean</c>.</param>
+/// <param name="Shape">Keras's shape of the variable.</param>
+/// <param name="Offset">Offset of its first float in its block.</param>
+/// <param name="IsState">Whether it lives in the state block (non-trainable: never stepped by the optimizer).</param>
+public sealed record WeightTensor(string Name, int[] Shape, int Offset, bool IsState = false)
+{
+    /// <summary>Floats in the tensor.</summary>
+    public int Length => Shape.Aggregate(1, (a, b) => a * b);
+}
+
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
 public sealed record ModelDescription(
     string Name,
@@ -44,6 +55,28 @@ public sealed record ModelDescription(
 {
     /// <summary>Keras's optimizer <c>weight_decay</c> (0 = none; AdamW's default 0.004 unless declared).</summary>
     public double WeightDecay { get; init; }
+
+    /// <summary>
+    /// Floats in the model's non-trainable state block (<see cref="IModel{TSelf}.State"/>: a Normalization layer's mean and
+    /// variance, …); 0 when the model has none.
+    /// </summary>
+    public int StateCount { get; init; }
+
+    /// <summary>
+    /// Every weight tensor in Keras's order, as saved and loaded: trainable tensors in the parameter block and
+    /// non-trainable ones in the state block. By default the dense layers' kernels and biases.
+    /// </summary>
+    public IReadOnlyList<WeightTensor> Tensors
+    {
+        get => _tensors ?? [.. Layers.SelectMany(l => new[]
+        {
+            new WeightTensor(l.KernelName, [l.Inputs, l.Units], l.KernelOffset),
+            new WeightTensor(l.BiasName, [l.Units], l.BiasOffset),
+        })];
+        init => _tensors = value;
+    }
+
+    private readonly IReadOnlyList<WeightTensor>? _tensors;
 
     public int Outputs => Layers[^1].Units;
 

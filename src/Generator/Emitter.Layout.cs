@@ -57,6 +57,7 @@ namespace AotNet.Generator
             }
 
             EmitDropoutLayout(w, m);
+            EmitNormalizationLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
@@ -116,7 +117,7 @@ namespace AotNet.Generator
         private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
 
         /// <summary>Offsets and sizes derived from a spec.</summary>
-        private sealed class Layout
+        private sealed partial class Layout
         {
             public Layout(ModelSpec model)
             {
@@ -200,7 +201,8 @@ namespace AotNet.Generator
                 }
 
                 TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
-                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty)));
+                Topology = I(model.Inputs) + (model.Normalization ? " → normalization" : string.Empty) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty) + NormTitle(l)));
+                LayoutNormalization();
             }
 
             public ModelSpec Model { get; }
@@ -219,11 +221,11 @@ namespace AotNet.Generator
 
             public int[] DeltaOffset { get; }
 
-            public int ParameterCount { get; }
+            public int ParameterCount { get; private set; }
 
             public int LogitsOffset { get; }
 
-            public int WorkspaceFloats { get; }
+            public int WorkspaceFloats { get; private set; }
 
             public int LossOffset { get; }
 
@@ -283,7 +285,7 @@ namespace AotNet.Generator
             public bool RowFusable { get; }
 
             /// <summary>The workspace block layer <paramref name="i"/> reads its inputs from (i &gt; 0): the layer below's outputs, after its dropout.</summary>
-            public string InputBlock(int i) => (Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
+            public string InputBlock(int i) => (Layers[i - 1].Norm != NormKind.None ? "Norm" : Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
         }
     }
 }

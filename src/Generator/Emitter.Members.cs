@@ -18,8 +18,15 @@ namespace AotNet.Generator
             w.Line("private float _learningRate = LearningRate; // the rate without a schedule (TrainBatch takes it from its context: TrainingContext.LearningRate)");
             w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
-            w.Line("private TrainingState? _training;");
-            w.Line("private float[]? _sparseScratch;");
+            if (m.Model.HasNorm)
+            {
+                w.Line("private " + Training + "Workspace? _batchWorkspace; // TrainBatch's workspace: the whole batch (the batch statistics need every row)");
+            }
+            else
+            {
+                w.Line("private TrainingState? _training;");
+                w.Line("private float[]? _sparseScratch;");
+            }
             if (m.HasClipping)
             {
                 w.Line("private float _clipScale; // the current step's gradient scale (1 / rows)");
@@ -48,7 +55,14 @@ namespace AotNet.Generator
             w.Line("    global::AotNet.Optimizer." + m.Model.Optimizer + ",");
             w.Line("    " + D(m.Model.LearningRate) + ",");
             w.Line("    " + MetricExpression(m.Model.Metrics) + ",");
-            w.Line("    ParameterCount)" + (m.Model.WeightDecay > 0 ? " { WeightDecay = " + D(m.Model.WeightDecay) + " };" : ";"));
+            var initializers = new System.Collections.Generic.List<string>();
+            if (m.Model.WeightDecay > 0)
+            {
+                initializers.Add("WeightDecay = " + D(m.Model.WeightDecay));
+            }
+
+            initializers.AddRange(NormalizationDescription(m));
+            w.Line("    ParameterCount)" + (initializers.Count > 0 ? " { " + string.Join(", ", initializers) + " };" : ";"));
             w.Line();
         }
 
@@ -82,6 +96,7 @@ namespace AotNet.Generator
                 w.Line("\"dense_" + I(i) + ".bias\" => Dense" + I(i) + "Bias,");
             }
 
+            EmitNormalizationWeightNames(w, m);
             w.Line("_ => throw new global::System.ArgumentException(\"no weight tensor named '\" + name + \"'\", nameof(name)),");
             w.Close(";");
             w.Line();
@@ -100,6 +115,7 @@ namespace AotNet.Generator
                 w.Line(Kernels + "Initializers.GlorotUniform(random, model." + p + "Kernel, " + p + "Inputs, " + p + "Units);");
             }
 
+            EmitNormalizationCreate(w, m);
             w.Line("return model;");
             w.Close();
             w.Line();
@@ -184,6 +200,14 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
             w.Line();
+            if (m.Model.Normalization || m.Model.HasNorm)
+            {
+                w.Open("if (inputs.Sparse is not null)");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs dense inputs (its " + (m.Model.Normalization ? "Normalization" : "normalisation") + " layer works on dense features), not a multi-hot matrix\", nameof(inputs));");
+                w.Close();
+                w.Line();
+            }
+
             if (m.Model.Loss == LossKind.SparseCategoricalCrossentropy)
             {
                 w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");

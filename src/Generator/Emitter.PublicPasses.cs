@@ -6,32 +6,39 @@ namespace AotNet.Generator
         private static void EmitPublicPasses(CodeWriter w, Layout m)
         {
             string batchParams = "in " + Training + "Batch batch, " + Training + "Workspace workspace";
-            w.Line("/// <summary>");
-            w.Line("/// Forward and backward over the batch: adds the gradient of the summed loss to <paramref name=\"gradient\"/>, chunk by chunk");
-            w.Line("/// (each chunk of " + Training.Replace("global::", string.Empty) + "TrainingContext.ChunkRows rows summed from +0 in row order, then added), and returns the loss and metric sums.");
-            w.Line("/// Reads the parameters only, so threads may run it concurrently with their own workspaces and gradient blocks.");
-            w.Line("/// </summary>");
-            w.Open("public " + Training + "BatchStats Backward(" + batchParams + ", " + Span + " gradient)");
-            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Open("if (gradient.Length < ParameterCount)");
-            w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
-            w.Close();
-            w.Line();
-            w.Line("int chunkRows = " + Training + "TrainingContext.ChunkRows;");
-            w.Open("if (workspace.MaxRows < global::System.Math.Min(batch.Count, chunkRows))");
-            w.Line("throw new global::System.ArgumentException(\"the workspace must hold a chunk of \" + chunkRows + \" rows (or the whole batch)\", nameof(workspace));");
-            w.Close();
-            w.Line();
-            w.Line("gradient = gradient.Slice(0, ParameterCount);");
-            w.Line("var sums = default(" + Training + "BatchStats);");
-            w.Open("for (int start = 0; start < batch.Count; start += chunkRows)");
-            w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(chunkRows, batch.Count - start));");
-            w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default, batch.SampleWeights);");
-            w.Close();
-            w.Line();
-            w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
-            w.Close();
-            w.Line();
+            if (m.Model.HasNorm)
+            {
+                EmitNormPublicBackward(w, m); // the whole batch at once (batch statistics)
+            }
+            else
+            {
+                w.Line("/// <summary>");
+                w.Line("/// Forward and backward over the batch: adds the gradient of the summed loss to <paramref name=\"gradient\"/>, chunk by chunk");
+                w.Line("/// (each chunk of " + Training.Replace("global::", string.Empty) + "TrainingContext.ChunkRows rows summed from +0 in row order, then added), and returns the loss and metric sums.");
+                w.Line("/// Reads the parameters only, so threads may run it concurrently with their own workspaces and gradient blocks.");
+                w.Line("/// </summary>");
+                w.Open("public " + Training + "BatchStats Backward(" + batchParams + ", " + Span + " gradient)");
+                w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
+                w.Open("if (gradient.Length < ParameterCount)");
+                w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
+                w.Close();
+                w.Line();
+                w.Line("int chunkRows = " + Training + "TrainingContext.ChunkRows;");
+                w.Open("if (workspace.MaxRows < global::System.Math.Min(batch.Count, chunkRows))");
+                w.Line("throw new global::System.ArgumentException(\"the workspace must hold a chunk of \" + chunkRows + \" rows (or the whole batch)\", nameof(workspace));");
+                w.Close();
+                w.Line();
+                w.Line("gradient = gradient.Slice(0, ParameterCount);");
+                w.Line("var sums = default(" + Training + "BatchStats);");
+                w.Open("for (int start = 0; start < batch.Count; start += chunkRows)");
+                w.Line("var rows = batch.Rows.Slice(start, global::System.Math.Min(chunkRows, batch.Count - start));");
+                w.Line("sums += ChunkPass(batch.Inputs, targets, rows, workspace, gradient, accumulate: true, default, batch.SampleWeights);");
+                w.Close();
+                w.Line();
+                w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
+                w.Close();
+                w.Line();
+            }
 
             w.Line("/// <summary>Forward only: sums of the per-sample loss and metric over the batch.</summary>");
             w.Open("public " + Training + "BatchStats Evaluate(" + batchParams + ")");

@@ -196,7 +196,7 @@ namespace AotNet.Generator
             w.Line("/// <summary>One chunk on all workers: each layer's outputs split into tiles, a barrier between layers.</summary>");
             w.Open("private " + Training + "BatchStats TrainTiles(int count, int threads)");
             w.Line("var workspace = Workspaces[0];");
-            w.Line("LoadInputs(Context.Inputs, Context.Rows, workspace);");
+            w.Line((m.Model.Normalization ? "_model." : string.Empty) + "LoadInputs(Context.Inputs, Context.Rows, workspace);");
             w.Line("_jobs = threads;");
             for (int i = 0; i < m.Layers.Length; i++)
             {

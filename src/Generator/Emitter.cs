@@ -49,7 +49,7 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>" + Escape(m.Topology) + "; " + LossName(model.Loss) + ", " + OptimizerSummary(model) + ".</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"AotNet.Generator\", \"" + typeof(Emitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + model.ClassName + " : " + Training + "IModelGradients<" + model.ClassName + ">");
+            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + model.ClassName + " : " + Training + "IModelGradients<" + model.ClassName + ">" + (model.Normalization ? ", " + Training + "IAdaptable" : string.Empty));
             EmitLayout(w, m);
             EmitFields(w, m);
             EmitAccessors(w, m);
@@ -59,8 +59,17 @@ namespace AotNet.Generator
             EmitStep(w, m);
             EmitRegularizerMembers(w, m);
             EmitClipMembers(w, m);
-            EmitTrainBatch(w, m);
-            EmitTrainRow(w, m);
+            if (model.HasNorm)
+            {
+                EmitNormTrainBatch(w, m); // BatchNormalization/LayerNormalization: the whole batch at once, layer by layer
+            }
+            else
+            {
+                EmitTrainBatch(w, m);
+                EmitTrainRow(w, m);
+            }
+
+            EmitNormalizationMembers(w, m);
             EmitChecks(w, m);
             w.Close();
             if (model.Namespace is not null)

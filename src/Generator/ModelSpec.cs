@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace AotNet.Generator
 {
     /// <summary>Mirror of AotNet.Activation (the generator does not reference the runtime).</summary>
@@ -48,6 +50,14 @@ namespace AotNet.Generator
         Recall = 32,
     }
 
+    /// <summary>The normalisation layer declared after a dense layer (Keras's BatchNormalization or LayerNormalization), if any.</summary>
+    internal enum NormKind
+    {
+        None = 0,
+        Batch = 1,
+        Layer = 2,
+    }
+
     /// <summary>One dense layer: units, activation, the dropout rate applied to its output (0 = none) and its L1/L2 factors.</summary>
     internal readonly record struct LayerSpec(
         int Units,
@@ -57,7 +67,11 @@ namespace AotNet.Generator
         double KernelL2 = 0,
         double BiasL1 = 0,
         double BiasL2 = 0,
-        double NegativeSlope = 0.2)
+        double NegativeSlope = 0.2,
+        NormKind Norm = NormKind.None,
+        ActivationKind NormActivation = ActivationKind.Linear,
+        double NormMomentum = 0.99,
+        double NormEpsilon = 1e-3)
     {
         /// <summary>Whether the activation is one of those whose forward and backward work from z (kept in a block of its own).</summary>
         public bool KeepsZ => Activation >= ActivationKind.Gelu;
@@ -94,8 +108,12 @@ namespace AotNet.Generator
         double ClipValue = 0,
         double ClipNorm = 0,
         double GlobalClipNorm = 0,
-        double WeightDecay = 0)
+        double WeightDecay = 0,
+        bool Normalization = false)
     {
+        /// <summary>Whether a dense layer is followed by BatchNormalization or LayerNormalization (the whole-batch training path).</summary>
+        public bool HasNorm => Layers.Any(l => l.Norm != NormKind.None);
+
         /// <summary>Whether the optimizer is Adam or AdamW (the same update; AdamW only defaults the weight decay).</summary>
         public bool IsAdam => Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW;
     }

@@ -61,6 +61,7 @@ namespace AotNet.Generator
             }
 
             PlaceDropouts(layers, dropouts, diagnostics);
+            bool normalization = ReadNormalizations(type, classLocation, options, layers, diagnostics, cancellationToken);
             CheckOutput(options, layers, layerLocations, sequentialLocation, diagnostics);
             CheckSize(inputs, layers, name, classLocation, diagnostics);
             foreach (var diagnostic in diagnostics)
@@ -96,7 +97,8 @@ namespace AotNet.Generator
                 options.ClipValue,
                 options.ClipNorm,
                 options.GlobalClipNorm,
-                weightDecay);
+                weightDecay,
+                normalization);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 

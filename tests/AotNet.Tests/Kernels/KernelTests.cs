@@ -1,5 +1,6 @@
 using AotNet.Kernels;
 using AotNet.Training;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -550,7 +551,6 @@ public class KernelTests
         }
     }
 
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f, float scale = 1f) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-scale, scale)).ToArray();

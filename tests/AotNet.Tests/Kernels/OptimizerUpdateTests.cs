@@ -1,6 +1,7 @@
 using AotNet.Data;
 using AotNet.Kernels;
 using AotNet.Training;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -399,7 +400,6 @@ public sealed class OptimizerUpdateTests
         return result.ToArray();
     }
 
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-1f, 1f)).ToArray();

@@ -43,7 +43,7 @@ public sealed class NativeLibraryTests : IClassFixture<NativeLibraryTests.Librar
         string dir = _library.Require();
         var (weights, inputs, expected) = Case(dir, 22);
         string outputs = Path.Combine(dir, "py.f32");
-        var (code, output) = Run("python3", [Path.Combine(Consumer, "predict_ctypes.py"), Path.Combine(dir, "libmynet.so"), weights, inputs, Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), outputs]);
+        var (code, output) = Run(PythonOnnx.Python, [Path.Combine(Consumer, "predict_ctypes.py"), Path.Combine(dir, "libmynet.so"), weights, inputs, Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), outputs]);
         Assert.True(code == 0, output);
         Assert.Contains("wrong row size -> row size 14", output);
         Assert.Equal(expected, ReadFloats(outputs));

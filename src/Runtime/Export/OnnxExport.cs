@@ -28,7 +28,7 @@ public sealed class OnnxExportOptions
 }
 
 /// <summary>A layer kind or option the ONNX export cannot express.</summary>
-public sealed class OnnxExportException(string message) : NotSupportedException(message);
+public sealed class OnnxExportException(string message) : ArgumentException(message);
 
 /// <summary>
 /// Writes a generated model as an ONNX model (IR 8, opset 17, float32) whose output is what the model's
@@ -68,6 +68,11 @@ public static class OnnxExport
         if (parameters.Length != description.ParameterCount)
         {
             throw new ArgumentException($"ONNX export of {description.Name}: {parameters.Length} parameters given, the model has {description.ParameterCount}", nameof(parameters));
+        }
+
+        if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount)
+        {
+            throw new OnnxExportException($"ONNX export of {description.Name}: the model has parameters outside its Dense layers, a layer kind the export does not support yet ({description.Topology})");
         }
 
         var graph = new GraphBuilder(options.InputName);

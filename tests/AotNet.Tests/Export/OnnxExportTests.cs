@@ -102,7 +102,7 @@ public sealed class OnnxExportTests : IDisposable
         string weights = Path.Combine(_dir, "imdb.safetensors");
         ModelFactory.Save(ImdbNet.Create(1), weights, new Dictionary<string, string> { ["dataset"] = "imdb" });
         var format = Assert.Throws<ArgumentException>(() => ExportCommand.Run(new ExportRequest("imdb", weights, Path.Combine(_dir, "imdb.pb")), TextWriter.Null));
-        Assert.Contains("must end in .onnx", format.Message);
+        Assert.Contains("must end in .onnx, .keras, .weights.h5 or .safetensors", format.Message);
         var self = Assert.Throws<ArgumentException>(() => ExportCommand.Run(new ExportRequest("imdb", weights, weights), TextWriter.Null));
         Assert.Contains("is the weights file itself", self.Message);
         var other = Assert.Throws<InvalidDataException>(() => ExportCommand.Run(new ExportRequest("reuters", weights, Path.Combine(_dir, "r.onnx")), TextWriter.Null));

@@ -410,11 +410,18 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new ArgumentException($"parameters holds {parameters.Length} values; {description.Name} has {description.ParameterCount}", nameof(parameters));
+        }
+
+        // everything is checked before anything is copied: bad weights leave the model's parameters as they were
         var expected = new HashSet<string>(StringComparer.Ordinal);
+        var copies = new List<(float[] Data, int Offset)>();
         foreach (var layer in description.Layers)
         {
-            Copy(layer.KernelName, [layer.Inputs, layer.Units], layer.KernelOffset);
-            Copy(layer.BiasName, [layer.Units], layer.BiasOffset);
+            Check(layer.KernelName, [layer.Inputs, layer.Units], layer.KernelOffset);
+            Check(layer.BiasName, [layer.Units], layer.BiasOffset);
         }
 
         foreach (string name in tensors.Keys)
@@ -425,21 +432,32 @@ public static class SafeTensors
             }
         }
 
-        void Copy(string name, int[] shape, int offset)
+        foreach (var (data, offset) in copies)
+        {
+            data.CopyTo(parameters, offset);
+        }
+
+        void Check(string name, int[] shape, int offset)
         {
             expected.Add(name);
-            if (!tensors.TryGetValue(name, out var tensor))
+            if (!tensors.TryGetValue(name, out var tensor) || tensor is null)
             {
                 throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}; {WhatToDo}");
             }
 
-            if (!tensor.Shape.AsSpan().SequenceEqual(shape))
+            if (tensor.Shape is null || !tensor.Shape.AsSpan().SequenceEqual(shape))
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
+                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape ?? [])}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
+            }
+
+            long count = (long)shape[0] * (shape.Length > 1 ? shape[1] : 1);
+            if (tensor.Data is null || tensor.Data.Length != count)
+            {
+                throw new SafeTensorsException($"{source}: tensor '{name}' holds {tensor.Data?.Length ?? 0} values for shape [{string.Join(", ", shape)}], which needs {count}; {WhatToDo}");
             }
 
             CheckFinite(name, tensor.Data, source);
-            tensor.Data.CopyTo(parameters, offset);
+            copies.Add((tensor.Data, offset));
         }
     }
 }

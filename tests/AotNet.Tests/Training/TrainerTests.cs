@@ -133,6 +133,36 @@ public class TrainerTests
     }
 
     [Fact]
+    public void EarlyStoppingWithoutRestoreKeepsTheLastWeights()
+    {
+        // the same run as above without RestoreBestWeights: it stops at the same epoch and keeps the last epoch's weights
+        float saved = LinearTestModel.LearningRate;
+        LinearTestModel.LearningRate = 1.2f;
+        try
+        {
+            var options = new FitOptions
+            {
+                Epochs = 50,
+                BatchSize = 8,
+                TerminateOnNaN = false,
+                EarlyStopping = new EarlyStopping { Monitor = "val_loss", Patience = 2 },
+            };
+            var model = LinearTestModel.Create(11);
+            using var trainer = new Trainer<LinearTestModel>(model, 1);
+            var data = MakeData(60);
+            var history = trainer.Fit(data.SliceRows(10, 50), data.SliceRows(0, 10), options);
+            int best = history.BestEpoch("val_loss");
+            Assert.Equal(best + 3, history.Epochs);
+            Assert.Equal(0, history.RestoredEpoch);
+            Assert.Equal(history.ValLoss[^1], trainer.Evaluate(data.SliceRows(0, 10)).Loss, 1e-6);
+        }
+        finally
+        {
+            LinearTestModel.LearningRate = saved;
+        }
+    }
+
+    [Fact]
     public void ADivergingLossStopsTraining()
     {
         float saved = LinearTestModel.LearningRate;

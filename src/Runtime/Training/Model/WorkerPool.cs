@@ -3,12 +3,6 @@ using System.Runtime.InteropServices;
 
 namespace AotNet.Training;
 
-/// <summary>A unit of parallel work: <see cref="Execute"/> runs job <c>jobIndex</c> on worker <c>workerIndex</c>.</summary>
-public interface IParallelJob
-{
-    void Execute(int jobIndex, int workerIndex);
-}
-
 /// <summary>
 /// A fixed set of threads that run <see cref="IParallelJob"/>s without allocating: the caller is worker 0, the others
 /// are background threads woken per run. Which worker runs which job varies from run to run, so callers make results

@@ -4,42 +4,6 @@ using AotNet.IO;
 namespace AotNet.Training;
 
 /// <summary>
-/// Keras's <c>CSVLogger(filename, separator=",", append=False)</c>: one row per epoch with the epoch (0-based, as Keras
-/// writes it) and every history key in Keras's order, written and flushed at the end of each epoch.
-/// </summary>
-public sealed class CsvLogger(string path, char separator = ',', bool append = false) : ITrainingObserver, IDisposable
-{
-    private StreamWriter? _writer;
-
-    public string Path { get; } = path ?? throw new ArgumentNullException(nameof(path));
-
-    public void OnEpochEnd(int epoch, History history, TimeSpan epochTime)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        if (_writer is null)
-        {
-            bool header = !append || !File.Exists(Path) || new FileInfo(Path).Length == 0;
-            _writer = new StreamWriter(Path, append, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-            if (header)
-            {
-                _writer.WriteLine("epoch" + separator + string.Join(separator, history.Keys));
-            }
-        }
-
-        var line = new System.Text.StringBuilder((epoch - 1).ToString(CultureInfo.InvariantCulture));
-        foreach (string key in history.Keys)
-        {
-            line.Append(separator).Append(history[key][epoch - 1].ToString("R", CultureInfo.InvariantCulture));
-        }
-
-        _writer.WriteLine(line.ToString());
-        _writer.Flush();
-    }
-
-    public void Dispose() => _writer?.Dispose();
-}
-
-/// <summary>
 /// Keras's <c>ModelCheckpoint(filepath, monitor="val_loss", save_best_only=…)</c> writing safetensors (the tensors of
 /// <see cref="SafeTensors.FromModel"/>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
 /// monitored value improves (Keras's "auto" mode: accuracy, AUC, precision and recall up, the rest down), else every epoch.

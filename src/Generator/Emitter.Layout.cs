@@ -1,0 +1,289 @@
+using System.Linq;
+
+namespace AotNet.Generator
+{
+    /// <summary>The layout: the constants of the sizes and offsets (parameter block, workspace blocks) and the Layout they come from.</summary>
+    internal static partial class Emitter
+    {
+        private static void EmitLayout(CodeWriter w, Layout m)
+        {
+            w.Line("/// <summary>Input features.</summary>");
+            w.Line("public const int InputCount = " + I(m.Model.Inputs) + ";");
+            w.Line();
+            w.Line("/// <summary>Outputs (units of the last layer).</summary>");
+            w.Line("public const int OutputCount = " + I(m.Layers[m.Last].Units) + ";");
+            w.Line();
+            w.Line("/// <summary>Floats in the parameter block (and in the gradient and optimizer-state blocks).</summary>");
+            w.Line("public const int ParameterCount = " + I(m.ParameterCount) + ";");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                string p = "Dense" + I(i);
+                w.Line();
+                w.Line("/// <summary>dense_" + I(i) + ": " + I(m.FanIn[i]) + " → " + I(m.Layers[i].Units) + " " + ActivationName(m.Layers[i].Activation) + ".</summary>");
+                w.Line("public const int " + p + "Inputs = " + (i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units") + ";");
+                w.Line();
+                w.Line("/// <summary>Units of dense_" + I(i) + ".</summary>");
+                w.Line("public const int " + p + "Units = " + I(m.Layers[i].Units) + ";");
+                w.Line();
+                w.Line("/// <summary>Offset of dense_" + I(i) + ".kernel [" + I(m.FanIn[i]) + ", " + I(m.Layers[i].Units) + "] in the parameter block.</summary>");
+                w.Line("public const int " + p + "KernelOffset = " + I(m.KernelOffset[i]) + ";");
+                w.Line();
+                w.Line("/// <summary>Floats in dense_" + I(i) + ".kernel.</summary>");
+                w.Line("public const int " + p + "KernelLength = " + p + "Inputs * " + p + "Units;");
+                w.Line();
+                w.Line("/// <summary>Offset of dense_" + I(i) + ".bias [" + I(m.Layers[i].Units) + "] in the parameter block.</summary>");
+                w.Line("public const int " + p + "BiasOffset = " + p + "KernelOffset + " + p + "KernelLength;");
+            }
+
+            w.Line();
+            w.Line("// Workspace: blocks of workspace.MaxRows rows (row-major, a row's floats contiguous): per layer its activations");
+            w.Line("// and deltas" + (m.Fused ? ", the output logits" : string.Empty) + ", each row's loss and metric. Block X starts at MaxRows * XOffset.");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                w.Line("private const int Activation" + I(i) + "Offset = " + I(m.ActivationOffset[i]) + ";");
+                w.Line("private const int Delta" + I(i) + "Offset = " + I(m.DeltaOffset[i]) + ";");
+            }
+
+            if (m.Fused)
+            {
+                w.Line("private const int LogitsOffset = " + I(m.LogitsOffset) + ";");
+            }
+
+            w.Line("private const int LossOffset = " + I(m.LossOffset) + ";");
+            if (m.MetricColumns > 0)
+            {
+                w.Line("private const int MetricsOffset = " + I(m.LossOffset + 1) + "; // per row: " + string.Join(", ", m.MetricColumnNames));
+                w.Line("private const int MetricColumns = " + I(m.MetricColumns) + ";");
+            }
+
+            EmitDropoutLayout(w, m);
+            w.Line();
+            w.Line("/// <summary>Workspace floats per row.</summary>");
+            w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
+            w.Line();
+            w.Line("/// <summary>A one-chunk batch is split into tiles over the workers when rows × parameters reaches this (smaller ones run on one thread).</summary>");
+            w.Line("private const long TileThreshold = 1L << 23;");
+            w.Line();
+            w.Line("/// <summary>Learning rate of the " + OptimizerName(m.Model.Optimizer) + " optimizer.</summary>");
+            w.Line("public const float LearningRate = " + F(m.Model.LearningRate) + ";");
+            switch (m.Model.Optimizer)
+            {
+                case OptimizerKind.RmsProp:
+                    w.Line("private const float Rho = 0.9f;");
+                    w.Line("private const float Epsilon = 1E-07f;");
+                    break;
+                case OptimizerKind.Adam:
+                case OptimizerKind.AdamW:
+                    w.Line("private const float Beta1 = 0.9f;");
+                    w.Line("private const float Beta2 = 0.999f;");
+                    w.Line("private const float Epsilon = 1E-07f;");
+                    break;
+                case OptimizerKind.Sgd when m.Model.Momentum > 0:
+                    w.Line("private const float Momentum = " + F(m.Model.Momentum) + ";");
+                    break;
+            }
+
+            if (m.Model.WeightDecay > 0)
+            {
+                w.Line();
+                w.Line("/// <summary>Keras's optimizer weight_decay: each step first sets every weight to <c>w - (w * WeightDecay) * lr</c>.</summary>");
+                w.Line("public const float WeightDecay = " + F(m.Model.WeightDecay) + ";");
+            }
+
+            w.Line();
+        }
+
+        /// <summary>Offsets, thresholds and scales of the dropout blocks (after the other blocks of a row).</summary>
+        private static void EmitDropoutLayout(CodeWriter w, Layout m)
+        {
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.ZOffset[i] >= 0)
+                {
+                    w.Line("private const int Z" + I(i) + "Offset = " + I(m.ZOffset[i]) + "; // dense_" + I(i) + "'s affine outputs (its " + ActivationName(m.Layers[i].Activation) + " works from z)");
+                }
+
+                if (m.Layers[i].Dropout > 0)
+                {
+                    w.Line("private const int Mask" + I(i) + "Offset = " + I(m.MaskOffset[i]) + "; // dropout " + R(m.Layers[i].Dropout) + " after dense_" + I(i) + ": its mask");
+                    w.Line("private const int Dropped" + I(i) + "Offset = " + I(m.MaskOffset[i] + m.Layers[i].Units) + "; // and the outputs after dropout");
+                    w.Line("private const uint Dropout" + I(i) + "Threshold = " + I(DropoutThreshold(m.Layers[i].Dropout)) + "u; // ceil(rate * 2^24)");
+                    w.Line("private const float Dropout" + I(i) + "Scale = " + F(1.0 / (1.0 - m.Layers[i].Dropout)) + "; // 1 / (1 - rate)");
+                }
+            }
+        }
+
+        private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
+
+        /// <summary>Offsets and sizes derived from a spec.</summary>
+        private sealed class Layout
+        {
+            public Layout(ModelSpec model)
+            {
+                Model = model;
+                Layers = model.Layers.ToArray();
+                Last = Layers.Length - 1;
+                Fused = model.Loss is LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy or LossKind.SparseCategoricalCrossentropy;
+                FanIn = new int[Layers.Length];
+                KernelOffset = new int[Layers.Length];
+                ActivationOffset = new int[Layers.Length];
+                DeltaOffset = new int[Layers.Length];
+                int fanIn = model.Inputs, offset = 0, workspace = 0;
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    FanIn[i] = fanIn;
+                    KernelOffset[i] = offset;
+                    offset += (fanIn * Layers[i].Units) + Layers[i].Units;
+                    ActivationOffset[i] = workspace;
+                    DeltaOffset[i] = workspace + Layers[i].Units;
+                    workspace += 2 * Layers[i].Units;
+                    fanIn = Layers[i].Units;
+                }
+
+                ParameterCount = offset;
+                LogitsOffset = workspace;
+                LossOffset = workspace + (Fused ? Layers[Last].Units : 0);
+                var metrics = model.Metrics;
+                var columns = new System.Collections.Generic.List<string>();
+                foreach (var (flag, column) in AdditiveMetrics)
+                {
+                    if ((metrics & flag) != 0)
+                    {
+                        columns.Add(column);
+                    }
+                }
+
+                var confusion = ConfusionMetrics.Where(f => (metrics & f) != 0).ToArray();
+                HasConfusion = confusion.Length > 0;
+                HasAuc = (metrics & MetricFlags.Auc) != 0;
+                if (HasConfusion)
+                {
+                    columns.Add("prediction");
+                    columns.Add("target (for " + string.Join(", ", confusion) + ")");
+                }
+
+                MetricColumnNames = columns.ToArray();
+                WorkspaceFloats = LossOffset + 1 + MetricColumns;
+                MaskOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    MaskOffset[i] = -1;
+                    if (Layers[i].Dropout > 0)
+                    {
+                        MaskOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += 2 * Layers[i].Units;
+                        HasDropout = true;
+                    }
+                }
+
+                HasRegularizer = Layers.Any(l => l.IsRegularized);
+                ZOffset = new int[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    ZOffset[i] = -1;
+                    if (Layers[i].KeepsZ)
+                    {
+                        ZOffset[i] = WorkspaceFloats;
+                        WorkspaceFloats += Layers[i].Units;
+                    }
+                }
+
+                HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping;
+                SplitRows = new bool[Layers.Length];
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    // a layer's tiles are rows for narrow layers, softmax (whole rows) and the last layer (the loss reads whole rows),
+                    // else column ranges of the units
+                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == ActivationKind.Softmax;
+                }
+
+                TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
+                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty)));
+            }
+
+            public ModelSpec Model { get; }
+
+            public LayerSpec[] Layers { get; }
+
+            public int Last { get; }
+
+            public bool Fused { get; }
+
+            public int[] FanIn { get; }
+
+            public int[] KernelOffset { get; }
+
+            public int[] ActivationOffset { get; }
+
+            public int[] DeltaOffset { get; }
+
+            public int ParameterCount { get; }
+
+            public int LogitsOffset { get; }
+
+            public int WorkspaceFloats { get; }
+
+            public int LossOffset { get; }
+
+            /// <summary>What each of a row's metric columns holds (after its loss).</summary>
+            public string[] MetricColumnNames { get; }
+
+            public int MetricColumns => MetricColumnNames.Length;
+
+            /// <summary>Whether AUC, precision or recall is declared: a row's prediction and target are kept for the counts.</summary>
+            public bool HasConfusion { get; }
+
+            /// <summary>Whether AUC is declared: workspaces keep its bucket counters.</summary>
+            public bool HasAuc { get; }
+
+            /// <summary>The metric column of <paramref name="flag"/> (accuracy, MAE, MSE, then the prediction of the confusion metrics).</summary>
+            public int MetricColumn(MetricFlags flag)
+            {
+                int column = 0;
+                foreach (var (f, _) in AdditiveMetrics)
+                {
+                    if (f == flag)
+                    {
+                        return column;
+                    }
+
+                    column += (Model.Metrics & f) != 0 ? 1 : 0;
+                }
+
+                return column;
+            }
+
+            /// <summary>Per layer: whether its forward work is split by rows (else by units).</summary>
+            public bool[] SplitRows { get; }
+
+            /// <summary>Whether a one-chunk batch may be split into tiles (no hidden softmax, whose backward needs whole rows).</summary>
+            public bool TilesSupported { get; }
+
+            public string Topology { get; }
+
+            /// <summary>Per layer: the offset of its dropout mask block (its dropped outputs follow), or -1.</summary>
+            public int[] MaskOffset { get; }
+
+            public bool HasDropout { get; }
+
+            /// <summary>Per layer: the offset of its z block (the activations that work from z), or -1.</summary>
+            public int[] ZOffset { get; }
+
+            public bool HasRegularizer { get; }
+
+            /// <summary>Whether the optimizer clips gradients (ClipValue, ClipNorm or GlobalClipNorm).</summary>
+            public bool HasClipping { get; }
+
+            /// <summary>Whether a multi-hot first kernel may take the row-wise step (not with a regulariser, whose gradient is dense).</summary>
+            public bool FirstKernelRowWise { get; }
+
+            /// <summary>Whether the fused one-row step (no dropout, no regulariser) applies.</summary>
+            public bool RowFusable { get; }
+
+            /// <summary>The workspace block layer <paramref name="i"/> reads its inputs from (i &gt; 0): the layer below's outputs, after its dropout.</summary>
+            public string InputBlock(int i) => (Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
+        }
+    }
+}

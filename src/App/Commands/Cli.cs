@@ -14,12 +14,12 @@ internal static class Cli
 {
     public const int Ok = 0, Failed = 1, Interrupted = 130;
 
-    public static int Fail(string message, string? hint = null)
+    public static int Fail(string message, string? hint = null, string prefix = "aotnet")
     {
-        Console.Error.WriteLine($"aotnet: {message}");
+        Console.Error.WriteLine($"{prefix}: {message}");
         if (hint is not null)
         {
-            Console.Error.WriteLine($"aotnet: {hint}");
+            Console.Error.WriteLine($"{prefix}: {hint}");
         }
 
         return Failed;

@@ -5,9 +5,9 @@ using AotNet.App;
 using AotNet.IO;
 using AotNet.Tests.Data;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
-/// <summary>Files the issue-13 tests build: weights for the three models, synthetic Keras files, FIFOs, links.</summary>
+/// <summary>Files the reliability tests build: weights for the three models, synthetic Keras files, FIFOs, links.</summary>
 internal static class Fixtures
 {
     public static readonly string[] BostonRow = ["18.0846", "0", "18.1", "0", "0.679", "6.434", "100", "1.8347", "24", "666", "20.2", "27.25", "29.05"];

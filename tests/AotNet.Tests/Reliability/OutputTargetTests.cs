@@ -1,7 +1,7 @@
 using AotNet.IO;
 using AotNet.Tests.App;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 13, causes 3 and 8: an output target that is not a regular file is never replaced (a device node, a FIFO),

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 12 item 5: on a machine without libssl, hash checks work (managed SHA-256/MD5) and an HTTPS download fails

@@ -3,7 +3,7 @@ using System.Text;
 using AotNet.Data.Keras;
 using AotNet.Tests.Data;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 13, cause 1: SIGINT and SIGTERM stop every command within about a second (exit 130 / 143) and leave nothing

@@ -1,16 +1,16 @@
 using System.Runtime.Intrinsics;
 using AotNet.Kernels;
 
-namespace AotNet.KernelProbe;
+namespace AotNet.WidthProbe;
 
 /// <summary>
-/// Prints the vector width this process accelerates, then one line per kernel: its name and a hash of the bits of
+/// <c>AotNet.WidthProbe dense</c>: prints the vector width this process accelerates, then one line per dense kernel: its name and a hash of the bits of
 /// every output it produced on fixed pseudo-random inputs (NaNs hashed as one value). The vector-width tests run
 /// this under different <c>DOTNET_PreferredVectorBitWidth</c>/<c>DOTNET_Enable*</c> settings and compare the lines.
 /// </summary>
-public static class Program
+internal static class DenseProbe
 {
-    public static int Main()
+    public static int Run()
     {
         string width = Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : Vector128.IsHardwareAccelerated ? "128" : "scalar";
         Console.WriteLine($"vectors {width}");

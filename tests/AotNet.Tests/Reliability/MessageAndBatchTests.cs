@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using AotNet.Tests.Data;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 13, causes 5 and 11: batch sizes are validated (and a batch larger than the training set is the whole set),

@@ -5,7 +5,7 @@ using AotNet.Data;
 using AotNet.Data.Keras;
 using AotNet.Tests.Data;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 13, causes 2, 9, 10 and 11 (origin): downloads have a stall timeout and a size cap, concurrent first downloads

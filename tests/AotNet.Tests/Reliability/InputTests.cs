@@ -5,7 +5,7 @@ using AotNet.App;
 using AotNet.IO;
 using AotNet.Tests.Data;
 
-namespace AotNet.Tests.Reliability.Issue13;
+namespace AotNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 13, causes 1, 4, 6 and 12 (and issue 14's two --weights rows): inputs that are not regular files, inputs whose

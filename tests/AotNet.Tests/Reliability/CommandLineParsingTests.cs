@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AotNet.Tests.Reliability.Issue13;
 
 namespace AotNet.Tests.Reliability;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using AotNet.Hosting;
-using AotNet.Tests.Reliability.Issue13;
 
 namespace AotNet.Tests.Reliability;
 

@@ -1,5 +1,4 @@
 using AotNet.IO;
-using AotNet.Tests.Reliability.Issue13;
 
 namespace AotNet.Tests.Reliability;
 

@@ -5,7 +5,8 @@ namespace AotNet.Kernels;
 /// <summary>
 /// An optimizer's element-wise update as an operator struct (the TensorPrimitives model): hyper-parameters as readonly
 /// fields, the struct built once per step by the caller, one update expression written once over
-/// <see cref="ILanes{TSelf}"/> so that the scalar, 128-, 256- and 512-bit paths compute the same bits. The kernels in
+/// <see cref="ILanes{TSelf}"/> so that the scalar, 128-, 256- and 512-bit paths compute the same bits. Every state value
+/// an update computes passes through <see cref="Subnormals.Flush{TV}"/> before it is stored or used. The kernels in
 /// <see cref="OptimizerKernels"/> (<c>Apply</c>, <c>ApplyOuter</c>, <c>ApplyOuterBackprop</c>, <c>ApplyBias</c>) and
 /// <see cref="Training.FirstKernelGradient.Step{TUpdate}"/> drive any implementation.
 /// </summary>
@@ -91,10 +92,11 @@ public readonly struct WeightDecayUpdate<TUpdate>(TUpdate inner, float weightDec
     public UpdateConstants<TV> Constants<TV>()
         where TV : struct, ILanes<TV> => new(Inner.Constants<TV>(), WeightDecay, LearningRate);
 
-    /// <summary>Keras's float32 <c>variable - variable * wd * lr</c> (two roundings, then the subtraction; no FMA), then the update.</summary>
+    /// <summary>Keras's float32 <c>variable - variable * wd * lr</c> (two roundings, then the subtraction; no FMA), flushed
+    /// (<see cref="Subnormals"/>: a weight whose gradient stays 0 decays geometrically), then the update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
-        where TV : struct, ILanes<TV> => TUpdate.Invoke(k, w - ((w * k.C4) * k.C5), g, ref s1, ref s2);
+        where TV : struct, ILanes<TV> => TUpdate.Invoke(k, Subnormals.Flush(w - ((w * k.C4) * k.C5)), g, ref s1, ref s2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ZeroGradient<TV>(in UpdateConstants<TV> k, ref TV s1, ref TV s2)
@@ -119,13 +121,13 @@ public readonly struct RmsPropUpdate(float learningRate, float rho, float epsilo
     public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
         where TV : struct, ILanes<TV>
     {
-        s1 = (k.C0 * s1) + (k.C1 * (g * g));
+        s1 = Subnormals.Flush((k.C0 * s1) + (k.C1 * (g * g)));
         return w - ((k.C2 * g) / TV.Sqrt(s1 + k.C3));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ZeroGradient<TV>(in UpdateConstants<TV> k, ref TV s1, ref TV s2)
-        where TV : struct, ILanes<TV> => s1 = k.C0 * s1;
+        where TV : struct, ILanes<TV> => s1 = Subnormals.Flush(k.C0 * s1);
 }
 
 /// <summary>RMSprop with the legacy tf.keras epsilon placement: <c>w −= lr g / (sqrt(v) + ε)</c>. State: <c>s1 = v</c>.</summary>
@@ -146,13 +148,13 @@ public readonly struct RmsPropLegacyUpdate(float learningRate, float rho, float 
     public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
         where TV : struct, ILanes<TV>
     {
-        s1 = (k.C0 * s1) + (k.C1 * (g * g));
+        s1 = Subnormals.Flush((k.C0 * s1) + (k.C1 * (g * g)));
         return w - ((k.C2 * g) / (TV.Sqrt(s1) + k.C3));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ZeroGradient<TV>(in UpdateConstants<TV> k, ref TV s1, ref TV s2)
-        where TV : struct, ILanes<TV> => s1 = k.C0 * s1;
+        where TV : struct, ILanes<TV> => s1 = Subnormals.Flush(k.C0 * s1);
 }
 
 /// <summary>
@@ -222,8 +224,8 @@ public readonly struct AdamUpdate : IOptimizerUpdate
     public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
         where TV : struct, ILanes<TV>
     {
-        s1 += (g - s1) * k.C1;
-        s2 += ((g * g) - s2) * k.C2;
+        s1 = Subnormals.Flush(s1 + ((g - s1) * k.C1));
+        s2 = Subnormals.Flush(s2 + (((g * g) - s2) * k.C2));
         return w - ((s1 * k.C0) / (TV.Sqrt(s2) + k.C3));
     }
 
@@ -275,7 +277,7 @@ public readonly struct SgdMomentumUpdate(float learningRate, float momentum) : I
     public static TV Invoke<TV>(in UpdateConstants<TV> k, TV w, TV g, ref TV s1, ref TV s2)
         where TV : struct, ILanes<TV>
     {
-        s1 = (s1 * k.C1) - (g * k.C0);
+        s1 = Subnormals.Flush((s1 * k.C1) - (g * k.C0));
         return w + s1;
     }
 
@@ -303,7 +305,7 @@ public readonly struct SgdNesterovUpdate(float learningRate, float momentum) : I
         where TV : struct, ILanes<TV>
     {
         var step = g * k.C0;
-        s1 = (s1 * k.C1) - step;
+        s1 = Subnormals.Flush((s1 * k.C1) - step);
         return w + ((s1 * k.C1) - step);
     }
 

@@ -621,7 +621,10 @@ public sealed class ReferenceNetwork
         Step(g, scale);
     }
 
-    /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas).</summary>
+    /// <summary>The subnormal flush of docs/determinism.md at float's threshold: state below 2⁻¹²⁶ in magnitude is +0.</summary>
+    private static double Flush(double x) => Math.Abs(x) < 1.1754943508222875e-38 ? 0d : x;
+
+    /// <summary>One optimizer step with gradient <c>gradient * scale</c> (Keras 3 formulas, state flushed as the runtime flushes it).</summary>
     public void Step(double[] gradient, double scale)
     {
         _t++;
@@ -653,24 +656,24 @@ public sealed class ReferenceNetwork
         for (int i = 0; i < Parameters.Length; i++)
         {
             double g = clipped[i];
-            Parameters[i] -= Parameters[i] * WeightDecay * lr; // Keras's _apply_weight_decay, before the update
+            Parameters[i] = Flush(Parameters[i] - (Parameters[i] * WeightDecay * lr)); // Keras's _apply_weight_decay, before the update
             switch (Description.Optimizer)
             {
                 case Optimizer.RmsProp:
-                    _v[i] = (0.9 * _v[i]) + (0.1 * g * g);
+                    _v[i] = Flush((0.9 * _v[i]) + (0.1 * g * g));
                     Parameters[i] -= LegacyEpsilon ? lr * g / (Math.Sqrt(_v[i]) + 1e-7) : lr * g / Math.Sqrt(_v[i] + 1e-7);
                     break;
                 case Optimizer.Adam:
                 case Optimizer.AdamW:
                     double alpha = lr * Math.Sqrt(1 - Math.Pow(0.999, _t)) / (1 - Math.Pow(0.9, _t));
-                    _m[i] += (g - _m[i]) * (1 - 0.9);
-                    _v[i] += ((g * g) - _v[i]) * (1 - 0.999);
+                    _m[i] = Flush(_m[i] + ((g - _m[i]) * (1 - 0.9)));
+                    _v[i] = Flush(_v[i] + (((g * g) - _v[i]) * (1 - 0.999)));
                     Parameters[i] -= alpha * _m[i] / (Math.Sqrt(_v[i]) + 1e-7);
                     break;
                 default:
                     if (Momentum > 0)
                     {
-                        _m[i] = (Momentum * _m[i]) - (lr * g);
+                        _m[i] = Flush((Momentum * _m[i]) - (lr * g));
                         Parameters[i] += Nesterov ? (Momentum * _m[i]) - (lr * g) : _m[i];
                     }
                     else

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AotNet.App.Commands;
+using AotNet.Hosting;
 
 namespace AotNet.App;
 

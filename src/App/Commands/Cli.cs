@@ -3,6 +3,7 @@ using AotNet.Data;
 using AotNet.Data.Keras;
 using AotNet.IO;
 using AotNet.Training;
+using AotNet.Hosting;
 
 namespace AotNet.App.Commands;
 
@@ -12,18 +13,9 @@ namespace AotNet.App.Commands;
 /// </summary>
 internal static class Cli
 {
-    public const int Ok = 0, Failed = 1, Interrupted = 130;
+    public const int Ok = CommandRunner.Ok, Failed = CommandRunner.Failed, Interrupted = Interrupts.SigintExit;
 
-    public static int Fail(string message, string? hint = null)
-    {
-        Console.Error.WriteLine($"aotnet: {message}");
-        if (hint is not null)
-        {
-            Console.Error.WriteLine($"aotnet: {hint}");
-        }
-
-        return Failed;
-    }
+    public static int Fail(string message, string? hint = null) => CommandRunner.Fail("aotnet", message, hint);
 
     /// <summary>What the user can do about <paramref name="e"/>, when its message does not already say it.</summary>
     public static string? Hint(Exception e) => e switch
@@ -45,44 +37,10 @@ internal static class Cli
         || message.Contains(DatasetCache.StallVariable, StringComparison.Ordinal);
 
     /// <summary>
-    /// Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT) or SIGTERM (see <see cref="Interrupts"/>:
-    /// exit 130 or 143, nothing left behind), mapping exceptions to exit codes.
+    /// Runs <paramref name="action"/> with a token cancelled by Ctrl+C (SIGINT) or SIGTERM (exit 130 or 143, nothing
+    /// left behind), mapping exceptions to exit codes (<see cref="CommandRunner"/>).
     /// </summary>
-    public static int Run(Func<CancellationToken, int> action, string prefix = "aotnet")
-    {
-        using var interrupts = new Interrupts(prefix);
-        try
-        {
-            int code = action(interrupts.Token);
-            return interrupts.Signalled ? interrupts.Stopped(Console.Error) : code;
-        }
-        catch (Exception e) when (interrupts.Signalled || IsCancellation(e))
-        {
-            return interrupts.Stopped(Console.Error);
-        }
-        catch (Exception e) when (IsUserFacing(e))
-        {
-            return Fail(Message(e), Hint(e));
-        }
-        catch (Exception e)
-        {
-            return Fail($"internal error: {e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private static bool IsCancellation(Exception e) =>
-        e is OperationCanceledException || (e is AggregateException a && a.InnerException is OperationCanceledException);
-
-    private static bool IsUserFacing(Exception e) =>
-        e is IOException or UnauthorizedAccessException or ArgumentException or TrainingDivergedException or InvalidDataException or HttpRequestException
-        || (e is AggregateException a && a.InnerException is { } inner && IsUserFacing(inner));
-
-    private static string Message(Exception e) => e switch
-    {
-        AggregateException { InnerException: { } inner } => Message(inner),
-        ArgumentException { ParamName: { } name } a => a.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal),
-        _ => e.Message,
-    };
+    public static int Run(Func<CancellationToken, int> action, string prefix = "aotnet") => CommandRunner.Run(action, prefix, Hint);
 }
 
 /// <summary>The dataset options shared by every command.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AotNet.Data;
 using AotNet.Data.Keras;
+using AotNet.Hosting;
 
 namespace AotNet.App.Commands;
 

@@ -5,6 +5,7 @@ using AotNet.Data.Keras;
 using AotNet.Data.Vectorization;
 using AotNet.IO;
 using AotNet.Training;
+using AotNet.Hosting;
 
 namespace AotNet.App.Commands;
 
@@ -276,20 +277,8 @@ public static class PredictCommand
     internal static TModel LoadWeights<TModel>(string path, string dataset, out Dictionary<string, string> metadata)
         where TModel : class, IModel<TModel>
     {
-        var description = TModel.Description;
         var model = TModel.Create(0);
-        metadata = SafeTensors.ReadFile(path, description, model.Parameters, saved =>
-        {
-            saved.TryGetValue("dataset", out string? savedDataset);
-            saved.TryGetValue("model", out string? savedModel);
-            if ((savedDataset is not null && savedDataset != dataset) || (savedModel is not null && savedModel != description.Name))
-            {
-                saved.TryGetValue("topology", out string? topology);
-                throw new InvalidDataException(
-                    $"{path} holds weights of {savedModel ?? "another model"} ({topology ?? "unknown topology"}) trained on {savedDataset ?? "another dataset"}, " +
-                    $"not of {description.Name} ({description.Topology}) for {dataset}");
-            }
-        });
+        metadata = ModelWeights.Load(path, TModel.Description, model.Parameters, dataset);
         return model;
     }
 

@@ -4,6 +4,7 @@ using AotNet.App.Terminal;
 using AotNet.Data;
 using AotNet.Data.Keras;
 using AotNet.Data.Vectorization;
+using AotNet.Reporting;
 
 namespace AotNet.App.Experiments;
 

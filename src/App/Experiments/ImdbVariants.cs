@@ -1,5 +1,6 @@
 using AotNet.App.Results;
 using AotNet.App.Terminal;
+using AotNet.Reporting;
 
 namespace AotNet.App
 {

@@ -59,14 +59,6 @@ internal static class ModelFactory
     public static void Save<TModel>(TModel model, string path, IReadOnlyDictionary<string, string> metadata)
         where TModel : class, IModel<TModel>
     {
-        var all = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
-        {
-            ["format"] = "aotnet",
-            ["aotnet_version"] = typeof(ModelFactory).Assembly.GetName().Version?.ToString(3) ?? "0",
-            ["model"] = TModel.Description.Name,
-            ["topology"] = TModel.Description.Topology,
-            ["loss"] = TModel.Description.Loss.ToString(),
-        };
-        AtomicFile.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters), all));
+        ModelWeights.Save(path, TModel.Description, model.Parameters, metadata);
     }
 }

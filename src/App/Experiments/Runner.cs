@@ -1,6 +1,7 @@
 using System.Globalization;
 using AotNet.App.Results;
 using AotNet.App.Terminal;
+using AotNet.Reporting;
 
 namespace AotNet.App.Experiments;
 

@@ -4,6 +4,7 @@ using AotNet.App.Results;
 using AotNet.App.Terminal;
 using AotNet.Data;
 using AotNet.Training;
+using AotNet.Reporting;
 
 namespace AotNet.App.Experiments;
 

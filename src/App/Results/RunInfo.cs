@@ -14,7 +14,7 @@ internal static class RunInfo
     {
         Os = RuntimeInformation.OSDescription,
         Architecture = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-        Cpu = CpuModel(),
+        Cpu = AotNet.Reporting.MachineInfo.Cpu(),
         Cores = Environment.ProcessorCount,
         Runtime = RuntimeInformation.FrameworkDescription,
     };
@@ -39,31 +39,4 @@ internal static class RunInfo
             SaveWeights = settings.SaveWeights is { } s ? Path.GetFullPath(s) : null,
         },
     };
-
-    private static string CpuModel()
-    {
-        try
-        {
-            if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
-            {
-                foreach (string line in File.ReadLines("/proc/cpuinfo"))
-                {
-                    // x86: "model name : AMD EPYC ..."; many ARM kernels give no model name, only "CPU part"
-                    if (line.StartsWith("model name", StringComparison.Ordinal) || line.StartsWith("Model", StringComparison.Ordinal))
-                    {
-                        int colon = line.IndexOf(':', StringComparison.Ordinal);
-                        if (colon > 0 && line[(colon + 1)..].Trim() is { Length: > 0 } model)
-                        {
-                            return model;
-                        }
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()} processor");
-    }
 }

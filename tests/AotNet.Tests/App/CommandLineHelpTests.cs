@@ -1,5 +1,6 @@
 using AotNet.App.Commands;
 using AotNet.Tests.Reliability;
+using AotNet.Hosting;
 
 namespace AotNet.Tests.App;
 

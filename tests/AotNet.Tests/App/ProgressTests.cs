@@ -1,5 +1,6 @@
 using AotNet.App.Terminal;
 using AotNet.Tests.Reliability;
+using AotNet.Reporting;
 
 namespace AotNet.Tests.App;
 

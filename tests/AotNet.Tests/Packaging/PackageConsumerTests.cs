@@ -251,12 +251,12 @@ public sealed class PackageConsumerTests : IDisposable
         internal sealed partial class MetricsNet;
         """;
 
-    private static string GlobalPackagesFolder() =>
+    internal static string GlobalPackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
             ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    private static (int Code, string Output) Dotnet(string workingDirectory, params string[] arguments)
+    internal static (int Code, string Output) Dotnet(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -13,9 +13,9 @@ internal static class AppProcess
 {
     public sealed record Result(int Code, string Out, string Err);
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? program = null)
     {
-        string? binary = Environment.GetEnvironmentVariable("AOTNET_BINARY");
+        string? binary = program ?? Environment.GetEnvironmentVariable("AOTNET_BINARY");
         var info = string.IsNullOrEmpty(binary)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "aotnet.dll") } }
             : new ProcessStartInfo(binary);
@@ -126,9 +126,10 @@ internal static class AppProcess
         string signal = "INT",
         string? stdin = null,
         IReadOnlyDictionary<string, string>? environment = null,
-        int exitSeconds = 20)
+        int exitSeconds = 20,
+        string? program = null)
     {
-        using var process = Process.Start(StartInfo(args, environment))!;
+        using var process = Process.Start(StartInfo(args, environment, program))!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var error = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

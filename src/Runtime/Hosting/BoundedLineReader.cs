@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace AotNet.App.Commands;
+namespace AotNet.Hosting;
 
 /// <summary>
 /// Reads lines (ended by \n, \r\n or the end of input) of at most a given length from a <see cref="TextReader"/>, so a
 /// huge line on stdin is refused after its first characters instead of being held whole. The token is checked
 /// between reads (a read itself that waits on stdin is ended by <see cref="Interrupts"/>).
 /// </summary>
-internal sealed class BoundedLineReader(TextReader input, int maxLength)
+public sealed class BoundedLineReader(TextReader input, int maxLength)
 {
     private readonly char[] _buffer = new char[1 << 14];
     private readonly StringBuilder _line = new();

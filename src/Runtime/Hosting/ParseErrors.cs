@@ -1,20 +1,19 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
-using AotNet.Hosting;
 
-namespace AotNet.App.Commands;
+namespace AotNet.Hosting;
 
 /// <summary>
 /// System.CommandLine's parse errors in plain words: one line saying what is wrong (with a "did you mean" for a
 /// mistyped command or option), one line naming the command's help.
 /// </summary>
-internal static partial class ParseErrors
+public static partial class ParseErrors
 {
-    public static int Report(ParseResult parse, TextWriter error)
+    public static int Report(ParseResult parse, TextWriter error, string program = "aotnet")
     {
         var command = parse.CommandResult.Command;
-        string path = CommandPath(parse.CommandResult);
+        string path = CommandPath(parse.CommandResult, program);
         var messages = new List<string>();
         var unmatched = parse.UnmatchedTokens;
         for (int i = 0; i < unmatched.Count; i++)
@@ -58,18 +57,18 @@ internal static partial class ParseErrors
 
         error.WriteLine($"{path}: {string.Join("; ", messages.Distinct())}");
         error.WriteLine($"usage: {path} --help");
-        return Cli.Failed;
+        return 1;
     }
 
     /// <summary>"aotnet predict boston" for the command the parse ended in.</summary>
-    public static string CommandPath(CommandResult result)
+    public static string CommandPath(CommandResult result, string program = "aotnet")
     {
         var names = new List<string>();
         for (SymbolResult? r = result; r is not null; r = r.Parent)
         {
             if (r is CommandResult c)
             {
-                names.Insert(0, c.Command.Parents.Any() ? c.Command.Name : "aotnet");
+                names.Insert(0, c.Command.Parents.Any() ? c.Command.Name : program);
             }
         }
 

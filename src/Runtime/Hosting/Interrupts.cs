@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using AotNet.IO;
 
-namespace AotNet.App.Commands;
+namespace AotNet.Hosting;
 
 /// <summary>
 /// Ctrl+C (SIGINT) and SIGTERM for every command. The first signal cancels the command's token, so training, hashing
@@ -11,7 +11,7 @@ namespace AotNet.App.Commands;
 /// (<see cref="TemporaryFiles"/>) are deleted and the process exits at once with the same code. Either way no
 /// partial file is left and the process ends within about a second.
 /// </summary>
-internal sealed class Interrupts : IDisposable
+public sealed class Interrupts : IDisposable
 {
     /// <summary>How long a command may take to stop by itself after a signal.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(700);

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using AotNet.Training;
-using Spectre.Console;
 
-namespace AotNet.App.Terminal;
+namespace AotNet.Reporting;
 
 /// <summary>How much the app prints: Keras-like lines with progress bars on a terminal, plain lines when piped, nothing but errors when quiet.</summary>
 public enum OutputMode
@@ -19,6 +18,12 @@ public sealed class ConsoleReporter : ITrainingObserver
     private const int BarWidth = 20;
     private readonly TextWriter _out;
     private readonly object _gate = new();
+
+    /// <summary>Guards the output: whoever writes to it between progress redraws takes this lock.</summary>
+    public object Gate => _gate;
+
+    /// <summary>Where the reporter writes.</summary>
+    public TextWriter Output => _out;
 
     public ConsoleReporter(OutputMode mode, TextWriter? output = null)
     {
@@ -106,6 +111,25 @@ public sealed class ConsoleReporter : ITrainingObserver
 
     private int _epochs, _steps;
     private TimeSpan _fitElapsed;
+
+    /// <summary>
+    /// Keras's <c>model.fit(…, verbose=1)</c> from the library: a live bar with the ETA while an epoch runs (on a
+    /// terminal), then one line per epoch with every history value.
+    /// </summary>
+    /// <example><c>var history = new ConsoleReporter(ConsoleReporter.Detect(quiet: false)).Fit(trainer, train, validation, options);</c></example>
+    public History Fit<TModel>(Trainer<TModel> trainer, Data.LabeledData train, Data.LabeledData? validation, FitOptions options, CancellationToken cancellation = default)
+        where TModel : class, IModel<TModel>
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        int rows = validation is null && options.ValidationSplit > 0 ? (int)Math.Floor(train.Count * (1.0 - options.ValidationSplit)) : train.Count;
+        BeginFit(options.Epochs, options.BatchSize > 0 ? (rows + options.BatchSize - 1) / options.BatchSize : 0);
+        using (Live(trainer.Progress))
+        {
+            return trainer.Fit(train, validation, options, this, cancellation);
+        }
+    }
 
     /// <summary>"1.2ms/step" or "850us/step", as Keras prints a step's time.</summary>
     public static string FormatStep(TimeSpan step) =>
@@ -198,43 +222,6 @@ public sealed class ConsoleReporter : ITrainingObserver
         {
             _out.Write("\r\u001b[2K");
             _out.Flush();
-        }
-    }
-
-    /// <summary>The end-of-run summary: a table on a terminal, aligned text otherwise.</summary>
-    public void Summary(IReadOnlyList<(string Experiment, IReadOnlyList<(string Label, string Value)> Rows)> sections)
-    {
-        if (Mode == OutputMode.Quiet)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (Mode == OutputMode.Rich)
-            {
-                var table = new Table().Title("[bold]AotNet summary[/]").AddColumn("experiment").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-                foreach (var (experiment, rows) in sections)
-                {
-                    for (int i = 0; i < rows.Count; i++)
-                    {
-                        table.AddRow(i == 0 ? $"[bold]{Markup.Escape(experiment)}[/]" : string.Empty, Markup.Escape(rows[i].Label), Markup.Escape(rows[i].Value));
-                    }
-                }
-
-                AnsiConsole.Write(table);
-                return;
-            }
-
-            _out.WriteLine("== summary");
-            int width = sections.SelectMany(s => s.Rows).Select(r => r.Label.Length).DefaultIfEmpty(0).Max();
-            foreach (var (experiment, rows) in sections)
-            {
-                foreach (var (label, value) in rows)
-                {
-                    _out.WriteLine($"{experiment,-8} {label.PadRight(width)}  {value}");
-                }
-            }
         }
     }
 

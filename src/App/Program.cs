@@ -24,6 +24,7 @@ public static class Program
 
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(HelpCommand(root));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

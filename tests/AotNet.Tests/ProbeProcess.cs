@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AotNet.Tests;
 
 /// <summary>
-/// Runs one of the probe programs (tests/AotNet.KernelProbe, AotNet.WidthProbe, AotNet.ModelProbe: copied next to the
+/// Runs one of the probe programs (tests/AotNet.WidthProbe, AotNet.ModelProbe: copied next to the
 /// tests by their project references) in a child process whose JIT is held to one vector width — a process cannot
 /// change its own — and returns its output lines. The width variables of this process are not inherited.
 /// </summary>
@@ -13,7 +13,11 @@ internal static class ProbeProcess
         ["DOTNET_PreferredVectorBitWidth", "DOTNET_EnableAVX", "DOTNET_EnableAVX2", "DOTNET_EnableAVX512", "DOTNET_EnableHWIntrinsic"];
 
     /// <summary>The probe's stdout lines; <paramref name="variable"/>=<paramref name="value"/> set for it when not null.</summary>
-    public static string[] Run(string probe, string? variable, string? value, TimeSpan timeout, params (string Name, string Value)[] environment)
+    public static string[] Run(string probe, string? variable, string? value, TimeSpan timeout, params (string Name, string Value)[] environment) =>
+        Run(probe, [], variable, value, timeout, environment);
+
+    /// <summary>The same with <paramref name="arguments"/> for the probe (e.g. the width probe's part).</summary>
+    public static string[] Run(string probe, string[] arguments, string? variable, string? value, TimeSpan timeout, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +26,11 @@ internal static class ProbeProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (string inherited in WidthVariables)
         {
             info.Environment.Remove(inherited);

@@ -3,12 +3,21 @@ using AotNet.Data;
 using AotNet.Kernels;
 using AotNet.Training;
 
-// One line per kernel: its name and an FNV-1a hash of every output bit on fixed inputs (lengths 1..256 and a set of
-// layer shapes). The kernel tests run this under several vector widths and compare the lines; a first line starting
-// with '#' says which widths were accelerated.
+// The one width probe: the kernel tests run it in child processes under several vector widths
+// (DOTNET_PreferredVectorBitWidth / DOTNET_EnableHWIntrinsic) and compare its lines, which must not depend on the width.
+// - no argument: math, reductions, activations, losses, optimizers (one line per kernel: its name and an FNV-1a hash of
+//   every output bit on fixed inputs, lengths 1..256 and a set of layer shapes); a first line starting with '#' says
+//   which widths were accelerated;
+// - "dense": the dense and matrix kernels over many layer shapes (DenseProbe).
+if (args is ["dense"])
+{
+    return AotNet.WidthProbe.DenseProbe.Run();
+}
+
 Console.WriteLine($"# Vector128 {Vector128.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}, Vector512 {Vector512.IsHardwareAccelerated}");
 var probe = new Probe();
 probe.Run();
+return 0;
 
 internal sealed class Probe
 {

@@ -316,7 +316,7 @@ public static class PredictCommand
         return all.GetRange(0, Math.Min(count, all.Count));
     }
 
-    private static float[] Floats(Dictionary<string, string> metadata, string key, string path)
+    internal static float[] Floats(Dictionary<string, string> metadata, string key, string path)
     {
         if (!metadata.TryGetValue(key, out string? text))
         {

@@ -20,12 +20,12 @@ internal static class Figures
 
             if (text.History.TryGetValue("val_loss", out var valLoss))
             {
-                list.Add((name, $"{name}_loss.svg", $"{name}: training and validation loss (marker: lowest val_loss)", TutorialCharts.Loss(loss, valLoss)));
+                list.Add((name, $"{name}_loss.svg", $"{name}: training and validation loss (marker: lowest val_loss)", HistoryCharts.Loss(loss, valLoss)));
             }
 
             if (text.History.TryGetValue("accuracy", out var accuracy) && text.History.TryGetValue("val_accuracy", out var valAccuracy))
             {
-                list.Add((name, $"{name}_accuracy.svg", $"{name}: training and validation accuracy (marker: highest val_accuracy)", TutorialCharts.Accuracy(accuracy, valAccuracy)));
+                list.Add((name, $"{name}_accuracy.svg", $"{name}: training and validation accuracy (marker: highest val_accuracy)", HistoryCharts.Accuracy(accuracy, valAccuracy)));
             }
         }
 

@@ -38,9 +38,9 @@ public static class HistoryReport
             string valKey = "val_" + key;
             IReadOnlyList<double> validation = history.Contains(valKey) ? history[valKey] : [];
             bool lower = LowerIsBetter(key);
-            int? best = validation.Count > 0 ? TutorialCharts.BestEpoch(Series.Epochs(validation.Count), validation, lower) : null;
+            int? best = validation.Count > 0 ? HistoryCharts.BestEpoch(Series.Epochs(validation.Count), validation, lower) : null;
             string name = Title(key);
-            var chart = TutorialCharts.History(
+            var chart = HistoryCharts.History(
                 $"Training and validation {name}", char.ToUpperInvariant(name[0]) + name[1..],
                 $"Training {name}", history[key], $"Validation {name}", validation,
                 best, best is int e ? $"{(lower ? "lowest" : "highest")} {valKey}: epoch {e}" : null);

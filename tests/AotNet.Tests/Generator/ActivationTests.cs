@@ -11,17 +11,6 @@ public class ActivationTests
 
     public static TheoryData<Activation> Activations => new() { Activation.Gelu, Activation.Elu, Activation.Selu, Activation.LeakyRelu, Activation.Softplus, Activation.Silu };
 
-    internal static void Run(string model, GeneratedModelTests.IModelCheck check)
-    {
-        switch (model)
-        {
-            case nameof(GeluEluNet): check.Run<GeluEluNet>(false, 0); break;
-            case nameof(SeluLeakyNet): check.Run<SeluLeakyNet>(false, 0); break;
-            case nameof(SiluNet): check.Run<SiluNet>(false, 0); break;
-            default: throw new ArgumentException(model);
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Activations))]
     public void ForwardAndBackwardMatchDoubleDefinitionsAtManyPoints(Activation activation)
@@ -102,11 +91,11 @@ public class ActivationTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ModelsMatchTheReference(string model) => Run(model, new RegularizerTests.ReferenceCheck());
+    public void ModelsMatchTheReference(string model) => ModelCases.Run(model, new RegularizerTests.ReferenceCheck());
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ReferenceGradientMatchesCentralDifferences(string model) => Run(model, new RegularizerTests.FiniteDifferences());
+    public void ReferenceGradientMatchesCentralDifferences(string model) => ModelCases.Run(model, new RegularizerTests.FiniteDifferences());
 
     [Theory]
     [InlineData(1)]

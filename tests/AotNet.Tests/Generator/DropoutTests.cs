@@ -12,17 +12,6 @@ public class DropoutTests
 {
     public static TheoryData<string> Models => new() { nameof(DropoutNet), nameof(DropoutAdamNet), nameof(DropoutSparseNet) };
 
-    internal static void Run(string model, GeneratedModelTests.IModelCheck check)
-    {
-        switch (model)
-        {
-            case nameof(DropoutNet): check.Run<DropoutNet>(false, 0); break;
-            case nameof(DropoutAdamNet): check.Run<DropoutAdamNet>(false, 0); break;
-            case nameof(DropoutSparseNet): check.Run<DropoutSparseNet>(false, 0); break;
-            default: throw new ArgumentException(model);
-        }
-    }
-
     [Fact]
     public void MasksKeepAboutOneMinusTheRateAndDependOnEveryCounter()
     {
@@ -58,11 +47,11 @@ public class DropoutTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void TrainingPassesMatchTheReferenceWithTheSameMasks(string model) => Run(model, new ReferenceCheck());
+    public void TrainingPassesMatchTheReferenceWithTheSameMasks(string model) => ModelCases.Run(model, new ReferenceCheck());
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void GradientMatchesCentralDifferencesUnderAFixedMask(string model) => Run(model, new FiniteDifferences());
+    public void GradientMatchesCentralDifferencesUnderAFixedMask(string model) => ModelCases.Run(model, new FiniteDifferences());
 
     [Theory]
     [InlineData(1)]
@@ -150,20 +139,7 @@ public class DropoutTests
 
         var data = new LabeledData(inputs, targets);
         var options = new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3 };
-        float[]? expected = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var model = T.Create(5);
-            using var trainer = new Trainer<T>(model, threads);
-            trainer.Fit(data, null, options);
-            if (expected is null)
-            {
-                expected = model.Parameters.ToArray();
-                continue;
-            }
-
-            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{T.Description.Name}, batch {batchSize}: {threads} threads give other weights than 1");
-        }
+        ModelHarness.AssertFitIsThreadIndependent<T>(data, null, options, $"{T.Description.Name}, batch {batchSize}");
 
         // one TrainBatch equals Backward + Step under the same key
         int n = Math.Min(batchSize, count);
@@ -194,7 +170,7 @@ public class DropoutTests
         return ModelHarness.RealValued(description, rows, 21);
     }
 
-    private sealed class ReferenceCheck : GeneratedModelTests.IModelCheck
+    private sealed class ReferenceCheck : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -211,15 +187,7 @@ public class DropoutTests
             {
                 ((dynamic)model).SetDropoutKey(3UL, 1L, (long)step);
                 reference.DropoutKey = DropoutKernels.Key(3, 1, step);
-                Array.Clear(model.Gradients);
-                var trained = model.Backward(batch, workspace, model.Gradients);
-                var expectedGradient = new double[description.ParameterCount];
-                var referenceStats = reference.Backward(inputs, targets, rows, expectedGradient);
-                ModelHarness.AssertClose(referenceStats.LossSum, trained.LossSum, 1e-5, 2e-5, $"step {step} loss");
-                ModelHarness.AssertClose(expectedGradient, model.Gradients, 2e-6 * Math.Max(1, ModelHarness.MaxAbs(expectedGradient)), 1e-4, $"step {step} gradient");
-                model.Step(1f / Rows);
-                reference.Step(model.Gradients, 1.0 / Rows);
-                ModelHarness.AssertClose(reference.Parameters, model.Parameters, 2e-6, 1e-5, $"step {step} parameters");
+                ModelHarness.AssertStepMatchesReference(model, reference, inputs, targets, rows, workspace, $"step {step}");
             }
 
             // the training loss differs from the evaluation loss (dropout is on in one of them only)
@@ -228,7 +196,7 @@ public class DropoutTests
         }
     }
 
-    private sealed class FiniteDifferences : GeneratedModelTests.IModelCheck
+    private sealed class FiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>

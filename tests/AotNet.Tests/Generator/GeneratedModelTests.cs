@@ -15,33 +15,17 @@ public class GeneratedModelTests
         nameof(SigmoidMseMomentumNet), nameof(SoftmaxMseSgdNet), nameof(TinyNet), nameof(GlobalNamespaceNet),
     };
 
-    internal static void Run(string model, IModelCheck check)
-    {
-        switch (model)
-        {
-            case nameof(ImdbNet): check.Run<ImdbNet>(false, 0); break;
-            case nameof(BostonNet): check.Run<BostonNet>(false, 0); break;
-            case nameof(OddBinaryNet): check.Run<OddBinaryNet>(true, 0); break;
-            case nameof(SoftmaxAdamNet): check.Run<SoftmaxAdamNet>(false, 0); break;
-            case nameof(SigmoidMseMomentumNet): check.Run<SigmoidMseMomentumNet>(false, 0.9); break;
-            case nameof(SoftmaxMseSgdNet): check.Run<SoftmaxMseSgdNet>(false, 0); break;
-            case nameof(TinyNet): check.Run<TinyNet>(false, 0); break;
-            case nameof(GlobalNamespaceNet): check.Run<GlobalNamespaceNet>(false, 0); break;
-            default: throw new ArgumentException(model);
-        }
-    }
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void ForwardBackwardAndStepMatchTheReferenceOnSparseInput(string model) => ModelCases.Run(model, new ReferenceCheck(sparse: true));
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ForwardBackwardAndStepMatchTheReferenceOnSparseInput(string model) => Run(model, new ReferenceCheck(sparse: true));
+    public void ForwardBackwardAndStepMatchTheReferenceOnRealValuedDenseInput(string model) => ModelCases.Run(model, new ReferenceCheck(sparse: false));
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ForwardBackwardAndStepMatchTheReferenceOnRealValuedDenseInput(string model) => Run(model, new ReferenceCheck(sparse: false));
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public void SparseRowsGiveBitIdenticalResultsToTheirDenseForm(string model) => Run(model, new SparseDenseCheck());
+    public void SparseRowsGiveBitIdenticalResultsToTheirDenseForm(string model) => ModelCases.Run(model, new SparseDenseCheck());
 
     [Fact]
     public void DescriptionHasTheKerasLayout()
@@ -95,12 +79,6 @@ public class GeneratedModelTests
         Assert.NotEqual(model.Parameters, SoftmaxAdamNet.Create(12).Parameters);
     }
 
-    internal interface IModelCheck
-    {
-        void Run<T>(bool legacyEpsilon, double momentum)
-            where T : class, IModelGradients<T>;
-    }
-
     private sealed class ReferenceCheck(bool sparse) : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
@@ -141,16 +119,7 @@ public class GeneratedModelTests
             // a few training steps; each compares the gradient, then the parameters after the step
             for (int step = 0; step < 4; step++)
             {
-                Array.Clear(model.Gradients);
-                var trained = model.Backward(batch, workspace, model.Gradients);
-                var expectedGradient = new double[description.ParameterCount];
-                var referenceStats = reference.Backward(inputs, targets, rows, expectedGradient);
-                ModelHarness.AssertClose(referenceStats.LossSum, trained.LossSum, 1e-5, 2e-5, $"step {step} loss");
-                ModelHarness.AssertClose(expectedGradient, model.Gradients, 2e-6 * Math.Max(1, ModelHarness.MaxAbs(expectedGradient)), 1e-4, $"step {step} gradient");
-
-                model.Step(1f / Rows);
-                reference.Step(model.Gradients, 1.0 / Rows);
-                ModelHarness.AssertClose(reference.Parameters, model.Parameters, 2e-6, 1e-5, $"step {step} parameters");
+                ModelHarness.AssertStepMatchesReference(model, reference, inputs, targets, rows, workspace, $"step {step}");
             }
 
             // the optimizer state restarts from zero

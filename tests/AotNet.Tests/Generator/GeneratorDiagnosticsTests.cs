@@ -48,6 +48,7 @@ public class GeneratorDiagnosticsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    [MemberData(nameof(DiagnosticCases.Features), MemberType = typeof(DiagnosticCases))]
     public void ReportsTheDiagnosticOnTheOffendingSyntax(string id, string located, string declaration)
     {
         string source = "using AotNet;\nnamespace Test;\n" + declaration + "\n";
@@ -158,5 +159,26 @@ public class GeneratorDiagnosticsTests
             """);
         GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
         Assert.True(diagnostics.Single(d => d.Id == "AOTNET007").IsSuppressed);
+    }
+
+    [Theory]
+    [InlineData("[Sequential(4)] [Dense(3, Activation.Tanh)] [Dropout(0.5)] [Dense(3)] [Dropout(0)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4)] [Dense(3, Activation.Relu, KernelL1 = 0.01, KernelL2 = 0.01, BiasL1 = 0, BiasL2 = 1)] [Dense(1, KernelL2 = 0.5)] public partial record Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.Huber, Optimizer = Optimizer.Adam)] [Dense(3)] [Dense(2, Activation.Tanh)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.MeanAbsoluteError, Metrics = Metric.MeanAbsoluteError)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.MeanAbsoluteError | Metric.MeanSquaredError | Metric.Auc | Metric.Precision | Metric.Recall)] [Dense(3)] [Dense(1, Activation.Sigmoid)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.CategoricalCrossentropy, Metrics = Metric.Accuracy | Metric.MeanSquaredError)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.SparseCategoricalCrossentropy, Metrics = Metric.Accuracy)] [Dense(3)] [Dense(2, Activation.Softmax)] public partial class Net;")]
+    [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy)] [Dense(3)] [Dropout(0.999)] [Dense(1, Activation.Sigmoid)] public sealed partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.AdamW)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.AdamW, WeightDecay = 0, ClipNorm = 1)] [Dense(3)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.RmsProp, WeightDecay = 0.01, LegacyEpsilon = true)] [Dense(3, Activation.Relu)] [Dropout(0.5)] [Dense(1, KernelL2 = 0.01)] public partial class Net;")]
+    [InlineData("[Sequential(4, Optimizer = Optimizer.Sgd, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-4)] [Dense(1)] public partial class Net;")]
+    public void ValidDeclarationsReportNothingAndCompile(string declaration)
+    {
+        var (result, output) = GeneratorHarness.Run("using AotNet;\nnamespace Test;\n" + declaration + "\n");
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 }

@@ -12,11 +12,11 @@ public class GradientCheckTests
 {
     [Theory]
     [MemberData(nameof(GeneratedModelTests.Models), MemberType = typeof(GeneratedModelTests))]
-    public void ReferenceGradientMatchesCentralDifferences(string model) => GeneratedModelTests.Run(model, new ReferenceFiniteDifferences());
+    public void ReferenceGradientMatchesCentralDifferences(string model) => ModelCases.Run(model, new ReferenceFiniteDifferences());
 
     [Theory]
     [MemberData(nameof(GeneratedModelTests.Models), MemberType = typeof(GeneratedModelTests))]
-    public void GeneratedGradientMatchesFloatCentralDifferences(string model) => GeneratedModelTests.Run(model, new GeneratedFiniteDifferences());
+    public void GeneratedGradientMatchesFloatCentralDifferences(string model) => ModelCases.Run(model, new GeneratedFiniteDifferences());
 
     /// <summary>Coordinates to probe: some of every kernel and bias.</summary>
     private static IEnumerable<int> Probes(ModelDescription description, DeterministicRandom random, int perTensor)
@@ -44,7 +44,7 @@ public class GradientCheckTests
         return (inputs, targets);
     }
 
-    private sealed class ReferenceFiniteDifferences : GeneratedModelTests.IModelCheck
+    private sealed class ReferenceFiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -69,7 +69,7 @@ public class GradientCheckTests
         }
     }
 
-    private sealed class GeneratedFiniteDifferences : GeneratedModelTests.IModelCheck
+    private sealed class GeneratedFiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>

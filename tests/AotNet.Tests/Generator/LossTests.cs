@@ -10,25 +10,13 @@ public class LossTests
 {
     public static TheoryData<string> Models => new() { nameof(SparseLabelNet), nameof(SparseLabelAdamNet), nameof(MaeNet), nameof(HuberNet) };
 
-    internal static void Run(string model, GeneratedModelTests.IModelCheck check)
-    {
-        switch (model)
-        {
-            case nameof(SparseLabelNet): check.Run<SparseLabelNet>(false, 0); break;
-            case nameof(SparseLabelAdamNet): check.Run<SparseLabelAdamNet>(false, 0); break;
-            case nameof(MaeNet): check.Run<MaeNet>(false, 0); break;
-            case nameof(HuberNet): check.Run<HuberNet>(false, 0.9); break;
-            default: throw new ArgumentException(model);
-        }
-    }
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void LossGradientAndStepsMatchTheReference(string model) => ModelCases.Run(model, new RegularizerTests.ReferenceCheck());
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void LossGradientAndStepsMatchTheReference(string model) => Run(model, new RegularizerTests.ReferenceCheck());
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public void ReferenceGradientMatchesCentralDifferences(string model) => Run(model, new RegularizerTests.FiniteDifferences());
+    public void ReferenceGradientMatchesCentralDifferences(string model) => ModelCases.Run(model, new RegularizerTests.FiniteDifferences());
 
     [Theory]
     [InlineData(1)]

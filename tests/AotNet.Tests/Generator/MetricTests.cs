@@ -355,27 +355,7 @@ public class MetricTests
     {
         int count = batchSize == 1 ? 40 : 700;
         var (data, _) = MakeData<T>(count, sparse, seed: 7);
-        History? expected = null;
-        float[]? weights = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var model = T.Create(5);
-            using var trainer = new Trainer<T>(model, threads);
-            var history = trainer.Fit(data, data.SliceRows(0, Math.Min(count, 300)), new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3 });
-            if (expected is null)
-            {
-                expected = history;
-                weights = model.Parameters.ToArray();
-                continue;
-            }
-
-            Assert.True(weights!.AsSpan().SequenceEqual(model.Parameters), $"{T.Description.Name}, batch {batchSize}: {threads} threads give other weights than 1");
-            Assert.Equal(expected.Keys, history.Keys);
-            foreach (string key in expected.Keys)
-            {
-                Assert.True(expected[key].SequenceEqual(history[key]), $"{T.Description.Name}, batch {batchSize}, {threads} threads: {key} {string.Join(" ", history[key])} vs {string.Join(" ", expected[key])}");
-            }
-        }
+        ModelHarness.AssertFitIsThreadIndependent<T>(data, data.SliceRows(0, Math.Min(count, 300)), new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3 }, $"{T.Description.Name}, batch {batchSize}");
     }
 }
 

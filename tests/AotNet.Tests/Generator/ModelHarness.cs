@@ -77,6 +77,59 @@ internal static class ModelHarness
 
     public static int[] AllRows(int count) => Enumerable.Range(0, count).ToArray();
 
+    /// <summary>
+    /// Fits a fresh model (created from seed 5) with 1, 2 and 3 threads and asserts the same weights and the same history,
+    /// bit for bit (the determinism contract); returns the weights.
+    /// </summary>
+    public static float[] AssertFitIsThreadIndependent<T>(LabeledData data, LabeledData? validation, FitOptions options, string what)
+        where T : class, IModel<T>
+    {
+        float[]? expected = null;
+        History? expectedHistory = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var model = T.Create(5);
+            using var trainer = new Trainer<T>(model, threads);
+            var history = trainer.Fit(data, validation, options);
+            if (expected is null)
+            {
+                expected = model.Parameters.ToArray();
+                expectedHistory = history;
+                continue;
+            }
+
+            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{what}: {threads} threads give other weights than 1");
+            Assert.Equal(expectedHistory!.Keys, history.Keys);
+            foreach (string key in expectedHistory.Keys)
+            {
+                Assert.True(expectedHistory[key].SequenceEqual(history[key]), $"{what}, {threads} threads: {key} {string.Join(" ", history[key])} vs {string.Join(" ", expectedHistory[key])}");
+            }
+        }
+
+        return expected!;
+    }
+
+    /// <summary>
+    /// One training step of <paramref name="model"/> and <paramref name="reference"/> on the same batch: the loss and the
+    /// gradient of the batch are compared with the reference's, then both step with the model's data gradient (scaled by
+    /// 1 / rows) and the parameters are compared. Returns that gradient (before the step).
+    /// </summary>
+    public static float[] AssertStepMatchesReference<T>(T model, ReferenceNetwork reference, Features inputs, DenseMatrix targets, int[] rows, Workspace workspace, string what)
+        where T : class, IModelGradients<T>
+    {
+        Array.Clear(model.Gradients);
+        var trained = model.Backward(new Batch(inputs, targets, rows), workspace, model.Gradients);
+        var expectedGradient = new double[T.Description.ParameterCount];
+        var referenceStats = reference.Backward(inputs, targets, rows, expectedGradient);
+        AssertClose(referenceStats.LossSum, trained.LossSum, 1e-5, 2e-5, $"{what} loss");
+        AssertClose(expectedGradient, model.Gradients, 2e-6 * Math.Max(1, MaxAbs(expectedGradient)), 1e-4, $"{what} gradient");
+        var dataGradient = model.Gradients.ToArray();
+        model.Step(1f / rows.Length);
+        reference.Step(dataGradient, 1.0 / rows.Length);
+        AssertClose(reference.Parameters, model.Parameters, 2e-6, 1e-5, $"{what} parameters");
+        return dataGradient;
+    }
+
     /// <summary>|actual − expected| ≤ absolute + relative·|expected| for every element, with the first offender in the message.</summary>
     public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double absolute, double relative, string what)
     {

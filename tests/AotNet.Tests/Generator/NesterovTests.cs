@@ -18,14 +18,7 @@ public class NesterovTests
         int[] rows = ModelHarness.AllRows(Rows);
         for (int step = 0; step < 5; step++)
         {
-            Array.Clear(model.Gradients);
-            model.Backward(new Batch(inputs, targets, rows), workspace, model.Gradients);
-            var gradient = new double[NesterovNet.ParameterCount];
-            reference.Backward(inputs, targets, rows, gradient);
-            ModelHarness.AssertClose(gradient, model.Gradients, 2e-6 * Math.Max(1, ModelHarness.MaxAbs(gradient)), 1e-4, $"step {step} gradient");
-            model.Step(1f / Rows);
-            reference.Step(model.Gradients, 1.0 / Rows);
-            ModelHarness.AssertClose(reference.Parameters, model.Parameters, 2e-6, 1e-5, $"step {step} parameters");
+            ModelHarness.AssertStepMatchesReference(model, reference, inputs, targets, rows, workspace, $"step {step}");
         }
 
         // classic momentum from the same start moves elsewhere after the first step

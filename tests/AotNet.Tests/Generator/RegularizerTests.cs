@@ -12,17 +12,6 @@ public class RegularizerTests
 {
     public static TheoryData<string> Models => new() { nameof(L2Net), nameof(RegularizedNet), nameof(RegularizedRmsNet) };
 
-    internal static void Run(string model, GeneratedModelTests.IModelCheck check)
-    {
-        switch (model)
-        {
-            case nameof(L2Net): check.Run<L2Net>(false, 0); break;
-            case nameof(RegularizedNet): check.Run<RegularizedNet>(false, 0); break;
-            case nameof(RegularizedRmsNet): check.Run<RegularizedRmsNet>(false, 0); break;
-            default: throw new ArgumentException(model);
-        }
-    }
-
     [Fact]
     public void KernelsFollowKerasFormulas()
     {
@@ -40,11 +29,11 @@ public class RegularizerTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void LossGradientAndStepsMatchTheReference(string model) => Run(model, new ReferenceCheck());
+    public void LossGradientAndStepsMatchTheReference(string model) => ModelCases.Run(model, new ReferenceCheck());
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void TheLossesGradientIsTheDataGradientPlusThePenaltys(string model) => Run(model, new FiniteDifferences());
+    public void TheLossesGradientIsTheDataGradientPlusThePenaltys(string model) => ModelCases.Run(model, new FiniteDifferences());
 
     [Theory]
     [InlineData(1)]
@@ -115,24 +104,7 @@ public class RegularizerTests
 
         var data = new LabeledData(inputs, targets);
         var options = new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3, LearningRateSchedule = schedule };
-        float[]? expected = null;
-        History? expectedHistory = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var model = T.Create(5);
-            using var trainer = new Trainer<T>(model, threads);
-            var history = trainer.Fit(data, data.SliceRows(0, Math.Min(count, 100)), options);
-            if (expected is null)
-            {
-                expected = model.Parameters.ToArray();
-                expectedHistory = history;
-                continue;
-            }
-
-            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{T.Description.Name}, batch {batchSize}: {threads} threads give other weights than 1");
-            Assert.Equal(expectedHistory!.Loss, history.Loss);
-            Assert.Equal(expectedHistory.ValLoss, history.ValLoss);
-        }
+        ModelHarness.AssertFitIsThreadIndependent<T>(data, data.SliceRows(0, Math.Min(count, 100)), options, $"{T.Description.Name}, batch {batchSize}");
 
         int n = Math.Min(batchSize, count);
         var a = T.Create(9);
@@ -163,7 +135,7 @@ public class RegularizerTests
         return ModelHarness.RealValued(description, rows, 21);
     }
 
-    internal sealed class ReferenceCheck : GeneratedModelTests.IModelCheck
+    internal sealed class ReferenceCheck : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -181,21 +153,12 @@ public class RegularizerTests
             {
                 SetKey(model, step);
                 reference.DropoutKey = HasDropout(description) ? DropoutKernels.Key(3, 1, step) : null;
-                Array.Clear(model.Gradients);
-                var trained = model.Backward(batch, workspace, model.Gradients);
-                var expectedGradient = new double[description.ParameterCount];
-                var referenceStats = reference.Backward(inputs, targets, rows, expectedGradient);
-                ModelHarness.AssertClose(referenceStats.LossSum, trained.LossSum, 1e-5, 2e-5, $"step {step} loss");
-                ModelHarness.AssertClose(expectedGradient, model.Gradients, 2e-6 * Math.Max(1, ModelHarness.MaxAbs(expectedGradient)), 1e-4, $"step {step} gradient");
-                var dataGradient = model.Gradients.ToArray();
-                model.Step(1f / Rows);
-                reference.Step(dataGradient, 1.0 / Rows);
-                ModelHarness.AssertClose(reference.Parameters, model.Parameters, 2e-6, 1e-5, $"step {step} parameters");
+                ModelHarness.AssertStepMatchesReference(model, reference, inputs, targets, rows, workspace, $"step {step}");
             }
         }
     }
 
-    internal sealed class FiniteDifferences : GeneratedModelTests.IModelCheck
+    internal sealed class FiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>

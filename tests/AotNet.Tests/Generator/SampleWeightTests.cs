@@ -28,30 +28,6 @@ public class SampleWeightTests
         nameof(SparseLabelNet), nameof(SparseLabelAdamNet), nameof(MaeNet), nameof(HuberNet), nameof(RegularizedRmsNet),
     };
 
-    internal static void Run(string model, IWeightedCheck check)
-    {
-        switch (model)
-        {
-            case nameof(BostonNet): check.Run<BostonNet>(false, 0); break;
-            case nameof(SigmoidMseMomentumNet): check.Run<SigmoidMseMomentumNet>(false, 0.9); break;
-            case nameof(OddBinaryNet): check.Run<OddBinaryNet>(true, 0); break;
-            case nameof(ImdbNet): check.Run<ImdbNet>(false, 0); break;
-            case nameof(SoftmaxAdamNet): check.Run<SoftmaxAdamNet>(false, 0); break;
-            case nameof(WideSparseNet): check.Run<WideSparseNet>(false, 0); break;
-            case nameof(SparseLabelNet): check.Run<SparseLabelNet>(false, 0); break;
-            case nameof(SparseLabelAdamNet): check.Run<SparseLabelAdamNet>(false, 0); break;
-            case nameof(MaeNet): check.Run<MaeNet>(false, 0); break;
-            case nameof(HuberNet): check.Run<HuberNet>(false, 0.9); break;
-            case nameof(RegularizedRmsNet): check.Run<RegularizedRmsNet>(false, 0); break;
-            default: throw new ArgumentException(model);
-        }
-    }
-
-    internal interface IWeightedCheck
-    {
-        void Run<T>(bool legacyEpsilon, double momentum)
-            where T : class, IModelGradients<T>;
-    }
 
     /// <summary>Weights in [0, 3), every fifth one exactly 0 and every seventh exactly 1.</summary>
     internal static float[] Weights(int rows, ulong seed)
@@ -83,13 +59,13 @@ public class SampleWeightTests
     [MemberData(nameof(Models))]
     public void WeightedTrainingMatchesTheReferenceAtBatchOneAndLarger(string model, bool sparse)
     {
-        Run(model, new ReferenceCheck(sparse, batchSize: 1));
-        Run(model, new ReferenceCheck(sparse, batchSize: 23));
+        ModelCases.Run(model, new ReferenceCheck(sparse, batchSize: 1));
+        ModelCases.Run(model, new ReferenceCheck(sparse, batchSize: 23));
     }
 
     [Theory]
     [MemberData(nameof(EveryLoss))]
-    public void TheWeightedReferenceGradientMatchesCentralDifferences(string model) => Run(model, new ReferenceFiniteDifferences());
+    public void TheWeightedReferenceGradientMatchesCentralDifferences(string model) => ModelCases.Run(model, new ReferenceFiniteDifferences());
 
     [Theory]
     [InlineData(nameof(BostonNet))]
@@ -97,7 +73,7 @@ public class SampleWeightTests
     [InlineData(nameof(SoftmaxAdamNet))]
     [InlineData(nameof(SparseLabelAdamNet))]
     [InlineData(nameof(HuberNet))]
-    public void TheGeneratedWeightedGradientMatchesFloatCentralDifferences(string model) => Run(model, new GeneratedFiniteDifferences());
+    public void TheGeneratedWeightedGradientMatchesFloatCentralDifferences(string model) => ModelCases.Run(model, new GeneratedFiniteDifferences());
 
     [Theory]
     [InlineData(1)]
@@ -297,26 +273,7 @@ public class SampleWeightTests
         var data = new LabeledData(inputs, targets, Weights(count, 3));
         var validation = data.SliceRows(0, Math.Min(count, 100));
         var options = new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 3 };
-        float[]? expected = null;
-        History? expectedHistory = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var model = T.Create(5);
-            using var trainer = new Trainer<T>(model, threads);
-            var history = trainer.Fit(data, validation, options);
-            if (expected is null)
-            {
-                expected = model.Parameters.ToArray();
-                expectedHistory = history;
-                continue;
-            }
-
-            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{T.Description.Name}, batch {batchSize}: {threads} threads give other weights than 1");
-            foreach (string key in expectedHistory!.Keys)
-            {
-                Assert.Equal(expectedHistory[key], history[key]);
-            }
-        }
+        ModelHarness.AssertFitIsThreadIndependent<T>(data, validation, options, $"{T.Description.Name}, batch {batchSize}");
 
         // TrainBatch (whichever path it takes) = Backward with the weights + Step
         int n = Math.Min(batchSize, count);
@@ -410,7 +367,7 @@ public class SampleWeightTests
     }
 
     /// <summary>Training steps through TrainBatch (the trainer's paths) with sample weights, against the reference's weighted gradient and step.</summary>
-    private sealed class ReferenceCheck(bool sparse, int batchSize) : IWeightedCheck
+    private sealed class ReferenceCheck(bool sparse, int batchSize) : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -451,7 +408,7 @@ public class SampleWeightTests
     }
 
     /// <summary>The reference's weighted gradient against central differences of its weighted loss (double).</summary>
-    private sealed class ReferenceFiniteDifferences : IWeightedCheck
+    private sealed class ReferenceFiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>
@@ -495,7 +452,7 @@ public class SampleWeightTests
     }
 
     /// <summary>The generated model's weighted gradient against central differences of its weighted loss (float).</summary>
-    private sealed class GeneratedFiniteDifferences : IWeightedCheck
+    private sealed class GeneratedFiniteDifferences : IModelCheck
     {
         public void Run<T>(bool legacyEpsilon, double momentum)
             where T : class, IModelGradients<T>

@@ -78,15 +78,7 @@ public class WeightDecayTests
         var (inputs, targets) = ModelHarness.RealValued(DecayWideNet.Description, 400, 8);
         var data = new LabeledData(inputs, targets);
         var options = new FitOptions { Epochs = 2, BatchSize = 200, Seed = 3, LearningRateSchedule = new CosineDecay(0.01, 3) };
-        float[]? expected = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var model = DecayWideNet.Create(5);
-            using var trainer = new Trainer<DecayWideNet>(model, threads);
-            trainer.Fit(data, null, options);
-            expected ??= model.Parameters.ToArray();
-            Assert.True(expected.AsSpan().SequenceEqual(model.Parameters), $"{threads} threads give other weights than 1");
-        }
+        ModelHarness.AssertFitIsThreadIndependent<DecayWideNet>(data, null, options, nameof(DecayWideNet));
     }
 
     [Fact]

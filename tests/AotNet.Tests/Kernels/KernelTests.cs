@@ -1,5 +1,6 @@
 using AotNet.Kernels;
 using AotNet.Training;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -241,9 +242,9 @@ public class KernelTests
         const float Scale = 0.25f, Lr = 0.01f;
 
         float[] w = (float[])w0.Clone(), v = (float[])state0.Clone();
-        OptimizerKernels.RmsProp(w, g, v, Scale, Lr, 0.9f, 1e-7f);
+        OptimizerSteps.RmsProp(w, g, v, Scale, Lr, 0.9f, 1e-7f);
         float[] wl = (float[])w0.Clone(), vl = (float[])state0.Clone();
-        OptimizerKernels.RmsPropLegacy(wl, g, vl, Scale, Lr, 0.9f, 1e-7f);
+        OptimizerSteps.RmsPropLegacy(wl, g, vl, Scale, Lr, 0.9f, 1e-7f);
         for (int i = 0; i < n; i++)
         {
             double gi = g[i] * Scale, vi = (0.9 * state0[i]) + (0.1 * gi * gi);
@@ -254,9 +255,9 @@ public class KernelTests
 
         float[] wa = (float[])w0.Clone(), m = (float[])state0.Clone(), va = state0.Select(s => s * s).ToArray();
         float[] m0 = (float[])m.Clone(), va0 = (float[])va.Clone();
-        float alpha = OptimizerKernels.AdamStepSize(Lr, 0.9f, 0.999f, 3);
+        float alpha = OptimizerSteps.AdamStepSize(Lr, 0.9f, 0.999f, 3);
         Assert.Equal(Lr * Math.Sqrt(1 - Math.Pow(0.999, 3)) / (1 - Math.Pow(0.9, 3)), alpha, 1e-7);
-        OptimizerKernels.Adam(wa, g, m, va, Scale, alpha, 0.9f, 0.999f, 1e-7f);
+        OptimizerSteps.Adam(wa, g, m, va, Scale, alpha, 0.9f, 0.999f, 1e-7f);
         for (int i = 0; i < n; i++)
         {
             double gi = g[i] * Scale;
@@ -267,9 +268,9 @@ public class KernelTests
         }
 
         float[] ws = (float[])w0.Clone();
-        OptimizerKernels.Sgd(ws, g, Scale, Lr);
+        OptimizerSteps.Sgd(ws, g, Scale, Lr);
         float[] wm = (float[])w0.Clone(), u = (float[])state0.Clone();
-        OptimizerKernels.SgdMomentum(wm, g, u, Scale, Lr, 0.9f);
+        OptimizerSteps.SgdMomentum(wm, g, u, Scale, Lr, 0.9f);
         for (int i = 0; i < n; i++)
         {
             double gi = g[i] * Scale, ui = (0.9 * state0[i]) - (Lr * gi);
@@ -283,10 +284,10 @@ public class KernelTests
         {
             int last = n - 1;
             float[] w1 = [w0[last]], v1 = [state0[last]];
-            OptimizerKernels.RmsProp(w1, [g[last]], v1, Scale, Lr, 0.9f, 1e-7f);
+            OptimizerSteps.RmsProp(w1, [g[last]], v1, Scale, Lr, 0.9f, 1e-7f);
             Assert.Equal(w[last], w1[0]);
             float[] w2 = [w0[0]], v2 = [state0[0]];
-            OptimizerKernels.RmsProp(w2, [g[0]], v2, Scale, Lr, 0.9f, 1e-7f);
+            OptimizerSteps.RmsProp(w2, [g[0]], v2, Scale, Lr, 0.9f, 1e-7f);
             Assert.Equal(w[0], w2[0]);
         }
     }
@@ -311,11 +312,11 @@ public class KernelTests
             float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
             if (legacy)
             {
-                OptimizerKernels.RmsPropLegacy(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
+                OptimizerSteps.RmsPropLegacy(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
             }
             else
             {
-                OptimizerKernels.RmsProp(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
+                OptimizerSteps.RmsProp(w, g, v, 0.5f, 0.001f, 0.9f, 1e-7f);
             }
 
             for (int i = 0; i < N; i++)
@@ -380,23 +381,23 @@ public class KernelTests
         }
 
         DenseKernels.AccumulateOuter(x, dy, gradient);
-        OptimizerKernels.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
+        OptimizerSteps.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
 
         float[] dx = Enumerable.Repeat(123f, inputs).ToArray(), w = (float[])w0.Clone(), v = (float[])v0.Clone();
         if (relu)
         {
-            OptimizerKernels.RmsPropOuterBackpropRelu(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
+            OptimizerSteps.RmsPropOuterBackpropRelu(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
         }
         else
         {
-            OptimizerKernels.RmsPropOuterBackprop(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
+            OptimizerSteps.RmsPropOuterBackprop(x, dy, w, v, dx, 0.001f, 0.9f, 1e-7f);
         }
 
         Assert.Equal(Bits(expectedDx), Bits(dx));
         Assert.Equal(Bits(expectedW), Bits(w));
         Assert.Equal(Bits(expectedV), Bits(v));
         Assert.NotEqual(Bits(w0), Bits(w));
-        Assert.Throws<ArgumentException>(() => OptimizerKernels.RmsPropOuterBackprop(x, dy, w, v, new float[inputs + 1], 0.001f, 0.9f, 1e-7f));
+        Assert.Throws<ArgumentException>(() => OptimizerSteps.RmsPropOuterBackprop(x, dy, w, v, new float[inputs + 1], 0.001f, 0.9f, 1e-7f));
     }
 
     [Theory]
@@ -419,9 +420,9 @@ public class KernelTests
         {
             float[] gradient = new float[inputs * units], expectedW = (float[])w0.Clone(), expectedV = (float[])v0.Clone();
             DenseKernels.AccumulateOuter(x, dy, gradient);
-            OptimizerKernels.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
+            OptimizerSteps.RmsProp(expectedW, gradient, expectedV, 1f, 0.001f, 0.9f, 1e-7f);
             float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
-            OptimizerKernels.RmsPropOuter(x, dy, w, v, 0.001f, 0.9f, 1e-7f);
+            OptimizerSteps.RmsPropOuter(x, dy, w, v, 0.001f, 0.9f, 1e-7f);
             Assert.Equal(Bits(expectedW), Bits(w));
             Assert.Equal(Bits(expectedV), Bits(v));
             w0 = w;
@@ -550,7 +551,6 @@ public class KernelTests
         }
     }
 
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f, float scale = 1f) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-scale, scale)).ToArray();

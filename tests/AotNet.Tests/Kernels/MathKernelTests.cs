@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using AotNet.Kernels;
 using AotNet.Training;
 using Xunit.Abstractions;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -281,9 +282,6 @@ public sealed class MathKernelTests(ITestOutputHelper output)
         float[] specials = [0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 100f, -100f, 1e-30f, 0.625f, -1f];
         return Enumerable.Range(0, n).Select(_ => random.NextSingle() < 0.1f ? specials[random.NextInt(specials.Length)] : random.NextSingle(-20f, 20f)).ToArray();
     }
-
-    private static void AssertBits(float expected, float actual) =>
-        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual), $"expected {expected:R} (0x{BitConverter.SingleToInt32Bits(expected):x8}), got {actual:R} (0x{BitConverter.SingleToInt32Bits(actual):x8})");
 
     // |f − exact| in units of the float spacing at the exact value (subnormal spacing below 2^-126); a NaN must be NaN,
     // and an infinite result is right only where the exact value rounds to that infinity

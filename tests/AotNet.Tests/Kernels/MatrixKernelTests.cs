@@ -1,5 +1,6 @@
 using AotNet.Kernels;
 using AotNet.Training;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -363,5 +364,4 @@ public class MatrixKernelTests
     private static float[] Values(DeterministicRandom random, int n) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle(-1f, 1f)).ToArray();
 
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

@@ -1,6 +1,7 @@
 using AotNet.Data;
 using AotNet.Kernels;
 using AotNet.Training;
+using static AotNet.Tests.Kernels.FloatBits;
 
 namespace AotNet.Tests.Kernels;
 
@@ -85,7 +86,7 @@ public sealed class OptimizerUpdateTests
             // Keras: lr * sqrt(1 - beta_2_power) / (1 - beta_1_power) in float32
             float b1p = (float)Math.Pow(Beta1, step), b2p = (float)Math.Pow(Beta2, step);
             Assert.Equal(BitConverter.SingleToInt32Bits(Lr * MathF.Sqrt(1f - b2p) / (1f - b1p)), BitConverter.SingleToInt32Bits(alpha));
-            Assert.Equal(BitConverter.SingleToInt32Bits(alpha), BitConverter.SingleToInt32Bits(OptimizerKernels.AdamStepSize(Lr, Beta1, Beta2, step)));
+            Assert.Equal(BitConverter.SingleToInt32Bits(alpha), BitConverter.SingleToInt32Bits(OptimizerSteps.AdamStepSize(Lr, Beta1, Beta2, step)));
         }
 
         Assert.Equal(1d, AdamUpdate.Power(0.5, 0));
@@ -399,7 +400,6 @@ public sealed class OptimizerUpdateTests
         return result.ToArray();
     }
 
-    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     private static float[] Values(DeterministicRandom random, int n, float zeros = 0f) =>
         Enumerable.Range(0, n).Select(_ => random.NextSingle() < zeros ? 0f : random.NextSingle(-1f, 1f)).ToArray();

@@ -2,7 +2,7 @@
 namespace AotNet.Tests.Kernels;
 
 /// <summary>
-/// Every dense kernel gives the same bits at every vector width: the probe (tests/AotNet.KernelProbe) hashes the
+/// Every dense kernel gives the same bits at every vector width: the width probe (tests/AotNet.WidthProbe, its "dense" part) hashes the
 /// outputs of <see cref="AotNet.Kernels.DenseKernels"/>, <see cref="AotNet.Kernels.MatrixKernels"/> and
 /// <see cref="AotNet.Kernels.Reductions"/> on fixed inputs, and runs here in child processes whose JIT is limited to
 /// 128-, 256- or 512-bit vectors, to SSE-class x64 without AVX, or to no SIMD at all. A process cannot change its own
@@ -47,5 +47,5 @@ public class VectorWidthTests
     }
 
     private static string Probe(string? variable, string? value) =>
-        string.Join('\n', ProbeProcess.Run("AotNet.KernelProbe", variable, value, TimeSpan.FromSeconds(120), ("DOTNET_TieredCompilation", "0"))); // the optimised code, not tier 0
+        string.Join('\n', ProbeProcess.Run("AotNet.WidthProbe", ["dense"], variable, value, TimeSpan.FromSeconds(120), ("DOTNET_TieredCompilation", "0"))); // the optimised code, not tier 0
 }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using AotNet.App.Results;
 using AotNet.Reporting;
 
 namespace AotNet.Tests.Reporting;
@@ -8,7 +9,7 @@ public class TutorialChartsTests
     [Fact]
     public void HistoryIsRedDotsAndCyanLineOverOneBasedEpochs()
     {
-        var chart = TutorialCharts.History("Training and validation loss", "Loss", "Training loss", [0.5, 0.3, 0.2], "Validation loss", [0.4, 0.35, 0.38], bestEpoch: 2);
+        var chart = HistoryCharts.History("Training and validation loss", "Loss", "Training loss", [0.5, 0.3, 0.2], "Validation loss", [0.4, 0.35, 0.38], bestEpoch: 2);
         Assert.Equal("Epochs", chart.XLabel);
         Assert.Equal(SeriesStyle.Markers, chart.Series[0].Style);
         Assert.Equal(MatplotlibColors.Red, chart.Series[0].Color);
@@ -38,8 +39,8 @@ public class TutorialChartsTests
     public void BestEpochSkipsNonFiniteAndKeepsTheFirstOfTies()
     {
         double[] epochs = [1, 2, 3, 4];
-        Assert.Equal(3, TutorialCharts.BestEpoch(epochs, [0.5, double.NaN, 0.2, 0.2], lowerIsBetter: true));
-        Assert.Equal(1, TutorialCharts.BestEpoch(epochs, [0.9, 0.8, double.PositiveInfinity, 0.9], lowerIsBetter: false));
-        Assert.Null(TutorialCharts.BestEpoch(epochs, [double.NaN, double.NaN, double.NaN, double.NaN], lowerIsBetter: true));
+        Assert.Equal(3, HistoryCharts.BestEpoch(epochs, [0.5, double.NaN, 0.2, 0.2], lowerIsBetter: true));
+        Assert.Equal(1, HistoryCharts.BestEpoch(epochs, [0.9, 0.8, double.PositiveInfinity, 0.9], lowerIsBetter: false));
+        Assert.Null(HistoryCharts.BestEpoch(epochs, [double.NaN, double.NaN, double.NaN, double.NaN], lowerIsBetter: true));
     }
 }

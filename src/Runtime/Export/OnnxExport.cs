@@ -1,0 +1,225 @@
+using System.Globalization;
+using AotNet.IO;
+using AotNet.Training;
+
+namespace AotNet.Export;
+
+/// <summary>What <see cref="OnnxExport"/> adds around the declared layers.</summary>
+public sealed class OnnxExportOptions
+{
+    /// <summary>
+    /// Per-column mean and standard deviation the model's inputs were normalised with (e.g. Boston's training-set
+    /// statistics): when both are given the graph starts with <c>(x − mean) / std</c> (ONNX Sub and Div), so it takes
+    /// raw features. Null: the graph takes the model's inputs as they are.
+    /// </summary>
+    public float[]? InputMean { get; init; }
+
+    /// <inheritdoc cref="InputMean"/>
+    public float[]? InputStd { get; init; }
+
+    /// <summary>Name of the graph's input ("input") and output ("output").</summary>
+    public string InputName { get; init; } = "input";
+
+    /// <inheritdoc cref="InputName"/>
+    public string OutputName { get; init; } = "output";
+
+    /// <summary>Extra <c>metadata_props</c> of the model (e.g. the safetensors file's metadata).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+/// <summary>A layer kind or option the ONNX export cannot express.</summary>
+public sealed class OnnxExportException(string message) : ArgumentException(message);
+
+/// <summary>
+/// Writes a generated model as an ONNX model (IR 8, opset 17, float32) whose output is what the model's
+/// <c>Predict</c> gives: each Dense layer is a <c>Gemm</c> (kernel [in, out] as stored, bias [out]) followed by its
+/// activation as the ONNX op — Relu, Sigmoid, Tanh, Softmax (last axis), Elu, Selu, LeakyRelu, Softplus — or an exact
+/// composition: Gelu = <c>0.5·x·(1 + Erf(x/√2))</c>, Silu = <c>x·Sigmoid(x)</c>. Dropout is left out (inference).
+/// The batch dimension is symbolic ("batch"). See docs/export.md.
+/// </summary>
+public static class OnnxExport
+{
+    /// <summary>Writes <paramref name="model"/> (its description and current parameters) to <paramref name="stream"/>.</summary>
+    public static void Write<TModel>(TModel model, Stream stream, OnnxExportOptions? options = null)
+        where TModel : class, IModel<TModel>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Write(TModel.Description, model.Parameters, stream, options);
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically (a temporary file renamed into place).</summary>
+    public static void WriteFile<TModel>(TModel model, string path, OnnxExportOptions? options = null)
+        where TModel : class, IModel<TModel>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var description = TModel.Description;
+        float[] parameters = model.Parameters;
+        var image = new MemoryStream();
+        Write(description, parameters, image, options); // checked before anything is written
+        AtomicFile.WriteAllBytes(path, image.GetBuffer().AsSpan(0, (int)image.Length));
+    }
+
+    /// <summary>Writes the model of <paramref name="description"/> with <paramref name="parameters"/> to <paramref name="stream"/>.</summary>
+    public static void Write(ModelDescription description, ReadOnlySpan<float> parameters, Stream stream, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= new OnnxExportOptions();
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new ArgumentException($"ONNX export of {description.Name}: {parameters.Length} parameters given, the model has {description.ParameterCount}", nameof(parameters));
+        }
+
+        if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount)
+        {
+            throw new OnnxExportException($"ONNX export of {description.Name}: the model has parameters outside its Dense layers, a layer kind the export does not support yet ({description.Topology})");
+        }
+
+        var graph = new GraphBuilder(options.InputName);
+        AddInputNormalization(graph, description.Inputs, options);
+        foreach (var layer in description.Layers)
+        {
+            AddDense(graph, layer, parameters);
+        }
+
+        graph.Rename(options.OutputName);
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new("aotnet.model", description.Name),
+            new("aotnet.topology", description.Topology),
+        };
+        if (options.Metadata is not null)
+        {
+            metadata.AddRange(options.Metadata.Where(m => !m.Key.StartsWith("aotnet.", StringComparison.Ordinal)));
+        }
+
+        var proto = Onnx.Model(
+            Onnx.Graph(
+                description.Name,
+                graph.Nodes,
+                graph.Initializers,
+                Onnx.FloatMatrixInfo(options.InputName, "batch", description.Inputs),
+                Onnx.FloatMatrixInfo(options.OutputName, "batch", description.Outputs)),
+            typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
+            $"{description.Name}: {description.Topology}",
+            metadata);
+        proto.WriteTo(stream);
+    }
+
+    private static void AddInputNormalization(GraphBuilder graph, int inputs, OnnxExportOptions options)
+    {
+        if (options.InputMean is null && options.InputStd is null)
+        {
+            return;
+        }
+
+        if (options.InputMean is not { } mean || options.InputStd is not { } std || mean.Length != inputs || std.Length != inputs)
+        {
+            throw new ArgumentException($"ONNX export: InputMean and InputStd must both be given with {inputs} values (one per input column)");
+        }
+
+        if (std.Any(s => !(s > 0) || !float.IsFinite(s)) || mean.Any(m => !float.IsFinite(m)))
+        {
+            throw new ArgumentException("ONNX export: InputStd must be positive and finite, InputMean finite");
+        }
+
+        graph.Op("Sub", "normalization_sub", [graph.Constant("normalization.mean", [inputs], mean)]);
+        graph.Op("Div", "normalization_div", [graph.Constant("normalization.std", [inputs], std)]);
+    }
+
+    private static void AddDense(GraphBuilder graph, LayerDescription layer, ReadOnlySpan<float> parameters)
+    {
+        string name = string.Create(CultureInfo.InvariantCulture, $"dense_{layer.Index}");
+        string kernel = graph.Constant(layer.KernelName, [layer.Inputs, layer.Units], parameters.Slice(layer.KernelOffset, layer.KernelLength));
+        string bias = graph.Constant(layer.BiasName, [layer.Units], parameters.Slice(layer.BiasOffset, layer.Units));
+        graph.Op("Gemm", name, [kernel, bias]);
+        AddActivation(graph, name, layer);
+    }
+
+    private static void AddActivation(GraphBuilder graph, string layer, LayerDescription description)
+    {
+        string x = graph.Current;
+        switch (description.Activation)
+        {
+            case Activation.Linear:
+                break;
+            case Activation.Relu:
+                graph.Op("Relu", layer + "_relu", []);
+                break;
+            case Activation.Sigmoid:
+                graph.Op("Sigmoid", layer + "_sigmoid", []);
+                break;
+            case Activation.Tanh:
+                graph.Op("Tanh", layer + "_tanh", []);
+                break;
+            case Activation.Softmax:
+                graph.Op("Softmax", layer + "_softmax", [], Onnx.IntAttribute("axis", -1));
+                break;
+            case Activation.Elu:
+                graph.Op("Elu", layer + "_elu", [], Onnx.FloatAttribute("alpha", 1f));
+                break;
+            case Activation.Selu:
+                graph.Op("Selu", layer + "_selu", [], Onnx.FloatAttribute("alpha", 1.67326324235437728f), Onnx.FloatAttribute("gamma", 1.05070098735548049f));
+                break;
+            case Activation.LeakyRelu:
+                graph.Op("LeakyRelu", layer + "_leaky_relu", [], Onnx.FloatAttribute("alpha", (float)description.NegativeSlope));
+                break;
+            case Activation.Softplus:
+                graph.Op("Softplus", layer + "_softplus", []);
+                break;
+            case Activation.Silu:
+                graph.Op("Sigmoid", layer + "_silu_sigmoid", []);
+                graph.Op("Mul", layer + "_silu", [x]);
+                break;
+            case Activation.Gelu:
+                // Keras's default gelu (approximate=False): 0.5 · x · (1 + erf(x / √2))
+                graph.Op("Div", layer + "_gelu_div", [graph.Constant(layer + ".gelu.sqrt2", [], [MathF.Sqrt(2f)])]);
+                graph.Op("Erf", layer + "_gelu_erf", []);
+                graph.Op("Add", layer + "_gelu_add", [graph.Constant(layer + ".gelu.one", [], [1f])]);
+                graph.Op("Mul", layer + "_gelu_mul", [x]);
+                graph.Op("Mul", layer + "_gelu", [graph.Constant(layer + ".gelu.half", [], [0.5f])]);
+                break;
+            default:
+                throw new OnnxExportException($"ONNX export: layer dense_{description.Index} has activation {description.Activation}, which the export does not support");
+        }
+    }
+
+    /// <summary>A chain of nodes: each op takes the current value (and further inputs) and makes the next one.</summary>
+    private sealed class GraphBuilder(string input)
+    {
+        public List<ProtoMessage> Nodes { get; } = [];
+
+        public List<ProtoMessage> Initializers { get; } = [];
+
+        private readonly List<(string OpType, string Name, string[] Inputs, ProtoMessage[] Attributes)> _pending = [];
+
+        public string Current { get; private set; } = input;
+
+        public string Constant(string name, int[] dims, ReadOnlySpan<float> values)
+        {
+            Initializers.Add(Onnx.FloatTensor(name, dims, values));
+            return name;
+        }
+
+        public void Op(string opType, string name, string[] inputs, params ProtoMessage[] attributes)
+        {
+            _pending.Add((opType, name, [Current, .. inputs], attributes));
+            Current = name;
+        }
+
+        /// <summary>Writes the nodes, the last one's output named <paramref name="output"/> (an Identity when there is none).</summary>
+        public void Rename(string output)
+        {
+            if (_pending.Count == 0)
+            {
+                Op("Identity", "identity", []);
+            }
+
+            foreach (var (opType, name, inputs, attributes) in _pending)
+            {
+                string result = name == Current ? output : name;
+                Nodes.Add(Onnx.Node(opType, name, inputs, result, attributes));
+            }
+        }
+    }
+}

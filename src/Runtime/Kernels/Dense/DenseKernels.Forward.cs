@@ -1,0 +1,231 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AotNet.Kernels;
+
+/// <summary>The forward row kernel: y = b + x · W over the non-zero inputs, found a block of 64 at a time by bit masks.</summary>
+public static partial class DenseKernels
+{
+    /// <summary>
+    /// <c>y = b + Σ_i x[i] · W[i, :]</c>, skipping zero inputs. The inputs are taken in blocks of 64: a bit mask of the
+    /// block's non-zero inputs is built with vector compares, and the accumulators visit its set bits in ascending order,
+    /// so inactive ReLU inputs cost neither a multiply-add nor a mispredicted branch.
+    /// </summary>
+    public static void Affine(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int inputs = x.Length, units = bias.Length;
+        CheckShapes(inputs, units, kernel.Length, y.Length);
+        bias.CopyTo(y);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float w = ref MemoryMarshal.GetReference(kernel);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int i0 = 0; i0 < inputs; i0 += MaskBlock)
+        {
+            ulong active = NonZeroMask(ref Unsafe.Add(ref xr, i0), Math.Min(MaskBlock, inputs - i0));
+            if (active != 0)
+            {
+                AccumulateRows(ref Unsafe.Add(ref xr, i0), ref Unsafe.Add(ref w, (nint)i0 * units), ref yr, active, units);
+            }
+        }
+    }
+
+    /// <summary>Bit <c>k</c> set when <c>x[k] != 0</c> (NaN counts as non-zero), for <c>k &lt; count ≤ 64</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong NonZeroMask(ref float x, int count) =>
+        Vector256.IsHardwareAccelerated ? Mask<Oct256, Vector256<float>>(ref x, count, positive: false) : Mask<Oct128, Pair128>(ref x, count, positive: false);
+
+    /// <summary>Bit <c>k</c> set when <c>x[k] &gt; 0</c> (the ReLU derivative), for <c>k &lt; count ≤ 64</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong PositiveMask(ref float x, int count) =>
+        Vector256.IsHardwareAccelerated ? Mask<Oct256, Vector256<float>>(ref x, count, positive: true) : Mask<Oct128, Pair128>(ref x, count, positive: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mask<TOct, T8>(ref float x, int count, bool positive)
+        where TOct : struct, IOctOps<T8>
+        where T8 : struct
+    {
+        ulong mask = 0;
+        int k = 0;
+        if (TOct.IsAccelerated)
+        {
+            for (; k + Width <= count; k += Width)
+            {
+                var v = TOct.Load(ref Unsafe.Add(ref x, k));
+                mask |= (ulong)TOct.SignBits(positive ? TOct.Positive(v) : TOct.NonZero(v)) << k;
+            }
+        }
+
+        for (; k < count; k++)
+        {
+            float v = Unsafe.Add(ref x, k);
+            mask |= (ulong)Unsafe.BitCast<bool, byte>(positive ? v > 0f : v != 0f) << k;
+        }
+
+        return mask;
+    }
+
+    /// <summary><c>y[j] = fma(x[i], W[i, j], y[j])</c> for the rows <c>i</c> set in <paramref name="rows"/>, in ascending order.</summary>
+    private static void AccumulateRows(ref float x, ref float w, ref float y, ulong rows, int units)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            AccumulateRows<Oct256, Vector256<float>>(ref x, ref w, ref y, rows, units);
+        }
+        else
+        {
+            AccumulateRows<Oct128, Pair128>(ref x, ref w, ref y, rows, units);
+        }
+    }
+
+    private static void AccumulateRows<TOct, T8>(ref float x, ref float w, ref float y, ulong rows, int units)
+        where TOct : struct, IOctOps<T8>
+        where T8 : struct
+    {
+        int j = 0;
+        if (TOct.IsAccelerated)
+        {
+            // 64 columns per pass over the rows, then the remaining 8 to 63 in one more pass
+            for (; j + (8 * Width) <= units; j += 8 * Width)
+            {
+                AccumulateRowsInRegisters<TOct, T8, C8>(ref x, ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref y, j), rows, units, 8 * Width);
+            }
+
+            int rest = units - j;
+            if (rest >= Width)
+            {
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float yj = ref Unsafe.Add(ref y, j);
+                switch ((rest + Width - 1) / Width)
+                {
+                    case 1: AccumulateRowsInRegisters<TOct, T8, C1>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 2: AccumulateRowsInRegisters<TOct, T8, C2>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 3: AccumulateRowsInRegisters<TOct, T8, C3>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 4: AccumulateRowsInRegisters<TOct, T8, C4>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 5: AccumulateRowsInRegisters<TOct, T8, C5>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 6: AccumulateRowsInRegisters<TOct, T8, C6>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 7: AccumulateRowsInRegisters<TOct, T8, C7>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    default: AccumulateRowsInRegisters<TOct, T8, C8>(ref x, ref wj, ref yj, rows, units, rest); break;
+                }
+
+                j = units;
+            }
+        }
+
+        for (; j < units; j++)
+        {
+            float s = Unsafe.Add(ref y, j);
+            for (ulong bits = rows; bits != 0; bits &= bits - 1)
+            {
+                int i = BitOperations.TrailingZeroCount(bits);
+                s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref w, (nint)i * units + j), s);
+            }
+
+            Unsafe.Add(ref y, j) = s;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateRows"/> over <paramref name="width"/> columns (8 to 64; rows <paramref name="stride"/> floats
+    /// apart) in one pass over the rows: one accumulator per block of eight, all in registers, the last block ending at
+    /// the last column (it may overlap the one before it: both compute the overlapping elements from the same start in
+    /// the same order, so they store the same floats).
+    /// </summary>
+    private static void AccumulateRowsInRegisters<TOct, T8, TBlocks>(ref float x, ref float w, ref float y, ulong rows, int stride, int width)
+        where TOct : struct, IOctOps<T8>
+        where T8 : struct
+        where TBlocks : struct, IConstant
+    {
+        int blocks = TBlocks.Value;
+        nint last = width - Width;
+        nint o1 = blocks > 2 ? 8 : last, o2 = blocks > 3 ? 16 : last, o3 = blocks > 4 ? 24 : last;
+        nint o4 = blocks > 5 ? 32 : last, o5 = blocks > 6 ? 40 : last, o6 = blocks > 7 ? 48 : last, o7 = last;
+        var zero = TOct.Zero;
+        var a0 = TOct.Load(ref y);
+        var a1 = blocks > 1 ? TOct.Load(ref Unsafe.Add(ref y, o1)) : zero;
+        var a2 = blocks > 2 ? TOct.Load(ref Unsafe.Add(ref y, o2)) : zero;
+        var a3 = blocks > 3 ? TOct.Load(ref Unsafe.Add(ref y, o3)) : zero;
+        var a4 = blocks > 4 ? TOct.Load(ref Unsafe.Add(ref y, o4)) : zero;
+        var a5 = blocks > 5 ? TOct.Load(ref Unsafe.Add(ref y, o5)) : zero;
+        var a6 = blocks > 6 ? TOct.Load(ref Unsafe.Add(ref y, o6)) : zero;
+        var a7 = blocks > 7 ? TOct.Load(ref Unsafe.Add(ref y, o7)) : zero;
+        for (ulong bits = rows; bits != 0; bits &= bits - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(bits);
+            var v = TOct.Broadcast(Unsafe.Add(ref x, i));
+            ref float row = ref Unsafe.Add(ref w, (nint)i * stride);
+            a0 = TOct.Fma(v, TOct.Load(ref row), a0);
+            if (blocks > 1)
+            {
+                a1 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o1)), a1);
+            }
+
+            if (blocks > 2)
+            {
+                a2 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o2)), a2);
+            }
+
+            if (blocks > 3)
+            {
+                a3 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o3)), a3);
+            }
+
+            if (blocks > 4)
+            {
+                a4 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o4)), a4);
+            }
+
+            if (blocks > 5)
+            {
+                a5 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o5)), a5);
+            }
+
+            if (blocks > 6)
+            {
+                a6 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o6)), a6);
+            }
+
+            if (blocks > 7)
+            {
+                a7 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o7)), a7);
+            }
+        }
+
+        TOct.Store(a0, ref y);
+        if (blocks > 1)
+        {
+            TOct.Store(a1, ref Unsafe.Add(ref y, o1));
+        }
+
+        if (blocks > 2)
+        {
+            TOct.Store(a2, ref Unsafe.Add(ref y, o2));
+        }
+
+        if (blocks > 3)
+        {
+            TOct.Store(a3, ref Unsafe.Add(ref y, o3));
+        }
+
+        if (blocks > 4)
+        {
+            TOct.Store(a4, ref Unsafe.Add(ref y, o4));
+        }
+
+        if (blocks > 5)
+        {
+            TOct.Store(a5, ref Unsafe.Add(ref y, o5));
+        }
+
+        if (blocks > 6)
+        {
+            TOct.Store(a6, ref Unsafe.Add(ref y, o6));
+        }
+
+        if (blocks > 7)
+        {
+            TOct.Store(a7, ref Unsafe.Add(ref y, o7));
+        }
+    }
+}

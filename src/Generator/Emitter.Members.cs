@@ -18,7 +18,7 @@ namespace AotNet.Generator
             w.Line("private float _learningRate = LearningRate; // the rate without a schedule (TrainBatch takes it from its context: TrainingContext.LearningRate)");
             w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
-            w.Line("private TrainingState? _training;");
+            w.Line("private " + Training + "ChunkScheduler<Passes>? _training; // the training buffers of the current context and its jobs");
             w.Line("private float[]? _sparseScratch;");
             if (m.HasClipping)
             {
@@ -68,7 +68,6 @@ namespace AotNet.Generator
                 w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".kernel [" + I(m.FanIn[i]) + ", " + I(m.Layers[i].Units) + "], row-major.</summary>");
                 w.Line("public " + Span + " " + p + "Kernel => new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
-                w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".bias [" + I(m.Layers[i].Units) + "].</summary>");
                 w.Line("public " + Span + " " + p + "Bias => new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             }
@@ -89,7 +88,7 @@ namespace AotNet.Generator
 
         private static void EmitCreate(CodeWriter w, Layout m)
         {
-            string name = m.Model.ClassName;
+            string name = m.Type;
             w.Line("/// <summary>A model with glorot_uniform kernels drawn from <paramref name=\"seed\"/> in parameter-block order and zero biases.</summary>");
             w.Open("public static " + name + " Create(ulong seed)");
             w.Line("var model = new " + name + "();");
@@ -135,7 +134,7 @@ namespace AotNet.Generator
         private static string LayerOptions(LayerSpec layer)
         {
             var options = new System.Collections.Generic.List<string>();
-            if (layer.Activation == ActivationKind.LeakyRelu)
+            if (layer.Activation == Activation.LeakyRelu)
             {
                 options.Add("NegativeSlope = " + D(layer.NegativeSlope));
             }
@@ -184,7 +183,7 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
             w.Line();
-            if (m.Model.Loss == LossKind.SparseCategoricalCrossentropy)
+            if (m.Model.Loss == Loss.SparseCategoricalCrossentropy)
             {
                 w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");
                 w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs sparse targets: one column holding the class index\", nameof(targets));");
@@ -205,8 +204,8 @@ namespace AotNet.Generator
 
         private static (string Field, string Comment)[] OptimizerState(ModelSpec model) => model.Optimizer switch
         {
-            OptimizerKind.RmsProp => new[] { ("_velocity", "running average of g²") },
-            OptimizerKind.Adam or OptimizerKind.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
+            Optimizer.RmsProp => new[] { ("_velocity", "running average of g²") },
+            Optimizer.Adam or Optimizer.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
             _ when model.Momentum > 0 => new[] { ("_momentum", "momentum velocity") },
             _ => new (string, string)[0],
         };

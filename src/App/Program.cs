@@ -8,12 +8,21 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        QuietWhenBroken.Install(); // a closed or full stderr loses the messages, never the exit code (no abort)
         if (args is ["--version"])
         {
             // what System.CommandLine's version option prints (the entry assembly's informational version), without
             // building the command tree, loading its resources or reading attributes: start-up is most of this command
             Console.Out.WriteLine(BuildInfo.InformationalVersion);
             return Cli.Ok;
+        }
+
+        (args, string? predictProblem) = PredictArguments.Normalise(args);
+        if (predictProblem is not null)
+        {
+            Console.Error.WriteLine($"aotnet predict {args[1]}: {predictProblem}");
+            Console.Error.WriteLine($"usage: aotnet predict {args[1]} --help");
+            return Cli.Failed;
         }
 
         var root = new RootCommand("aotnet: the Keras tutorial's three experiments (IMDB, Reuters, Boston housing), natively compiled");

@@ -38,6 +38,17 @@ namespace AotNet.Generator
             return Line("}" + suffix);
         }
 
+        /// <summary>A block of lines (a raw-string template), each indented at the current depth; its own indents are kept.</summary>
+        public CodeWriter Lines(string block)
+        {
+            foreach (string line in block.Split('\n'))
+            {
+                Line(line.TrimEnd('\r'));
+            }
+
+            return this;
+        }
+
         public override string ToString() => _text.ToString();
     }
 }

@@ -86,7 +86,7 @@ namespace AotNet.Generator
         public static readonly DiagnosticDescriptor TooManyParameters = Error(
             "AOTNET015",
             "Model is too large",
-            "Model '{0}' needs {1} parameters (or workspace floats); at most {2} fit in one array");
+            "Model '{0}' needs {1}; at most {2} floats fit in one array");
 
         public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
             "AOTNET016",
@@ -164,6 +164,31 @@ namespace AotNet.Generator
             Category,
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor TooManyLayers = Error(
+            "AOTNET030",
+            "Too many Dense layers",
+            "Model '{0}' declares {1} Dense layers; at most {2} are supported (each layer is written out as code of its own)");
+
+        public static readonly DiagnosticDescriptor FloatOverflow = Error(
+            "AOTNET031",
+            "Value does not fit float",
+            "{0} = {1} does not fit float (the model computes in float32): its magnitude must be at most 3.4028235E+38");
+
+        public static readonly DiagnosticDescriptor NoParameterlessConstructor = Error(
+            "AOTNET032",
+            "Model class needs a parameterless constructor",
+            "Model '{0}' has no parameterless constructor, which Create(seed) calls: add one (it may be private), or remove the constructor's parameters");
+
+        public static readonly DiagnosticDescriptor ReservedName = Error(
+            "AOTNET033",
+            "Name used by the generated model",
+            "'{0}' is a member of the generated model: rename the {1}");
+
+        public static readonly DiagnosticDescriptor FileLocalModel = Error(
+            "AOTNET034",
+            "File-local model class",
+            "Model '{0}' is file-local, but its generated members are written to another file, which a file-local type cannot span: remove the 'file' modifier");
 
         public static readonly DiagnosticDescriptor NormalizationNotFirst = Error(
             "AOTNET040",

@@ -15,7 +15,7 @@ namespace AotNet.Generator
             {
                 var below = m.Layers[i - 1];
                 string b = "Dense" + I(i - 1);
-                bool relu = below.Activation == ActivationKind.Relu;
+                bool relu = below.Activation == Activation.Relu;
                 bool dropout = below.Dropout > 0;
                 w.Line(ReadOnlySpan + " below = Block(workspace, Activation" + I(i - 1) + "Offset, " + b + "Units);");
                 if (dropout)
@@ -42,13 +42,13 @@ namespace AotNet.Generator
 
                 switch (below.Activation)
                 {
-                    case ActivationKind.Sigmoid:
-                    case ActivationKind.Tanh:
+                    case Activation.Sigmoid:
+                    case Activation.Tanh:
                         w.Open("for (int r = 0; r < n; r++)");
                         w.Line(Kernels + "ActivationKernels." + below.Activation + "Backward(below.Slice((r * " + b + "Units) + k0, k1 - k0), dBelow.Slice((r * " + b + "Units) + k0, k1 - k0));");
                         w.Close();
                         break;
-                    case ActivationKind.Softmax:
+                    case Activation.Softmax:
                         w.Open("for (int r = 0; r < n; r++)");
                         w.Line(Kernels + "ActivationKernels.SoftmaxBackward(below.Slice(r * " + b + "Units, " + b + "Units), dBelow.Slice(r * " + b + "Units, " + b + "Units));");
                         w.Close();
@@ -87,11 +87,11 @@ namespace AotNet.Generator
             w.Line();
         }
 
-        private static string SlopeArgument(LayerSpec layer) => layer.Activation == ActivationKind.LeakyRelu ? ", " + F(layer.NegativeSlope) : string.Empty;
+        private static string SlopeArgument(LayerSpec layer) => layer.Activation == Activation.LeakyRelu ? ", " + F(layer.NegativeSlope) : string.Empty;
 
-        private static void EmitActivationBackward(CodeWriter w, ActivationKind activation, string a, string d)
+        private static void EmitActivationBackward(CodeWriter w, Activation activation, string a, string d)
         {
-            if (activation == ActivationKind.Linear)
+            if (activation == Activation.Linear)
             {
                 w.Line("// linear: the delta passes through unchanged");
             }

@@ -82,7 +82,7 @@ namespace AotNet.Generator
             var layer = m.Layers[i];
             string p = "Dense" + I(i);
             bool fusedOutput = m.Fused && i == m.Last;
-            bool relu = layer.Activation == ActivationKind.Relu;
+            bool relu = layer.Activation == Activation.Relu;
             string range = m.SplitRows[i] ? "rows [from, to)" : "units [from, to) of every row";
             w.Line("/// <summary>" + Escape(LayerTitle(m, i)) + ": " + range + " of the block's first <paramref name=\"n\"/> rows.</summary>");
             bool dropout = layer.Dropout > 0;
@@ -95,7 +95,7 @@ namespace AotNet.Generator
             w.Line(ReadOnlySpan + " kernel = new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
             w.Line(ReadOnlySpan + " bias = new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             w.Line(Span + " z = Block(workspace, " + (fusedOutput ? "LogitsOffset" : layer.KeepsZ ? "Z" + I(i) + "Offset" : "Activation" + I(i) + "Offset") + ", " + p + "Units);");
-            if (fusedOutput || (layer.Activation != ActivationKind.Linear && layer.Activation != ActivationKind.Relu))
+            if (fusedOutput || (layer.Activation != Activation.Linear && layer.Activation != Activation.Relu))
             {
                 w.Line(Span + " a = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units);");
             }
@@ -141,7 +141,7 @@ namespace AotNet.Generator
             else
             {
                 w.Line(Kernels + "MatrixKernels.Forward(x, " + ldx + ", kernel.Slice(from), " + p + "Units, bias.Slice(from), z.Slice(from), " + p + "Units, n, " + ldx + ", to - from, " + reluArg + ");");
-                if (layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh || layer.KeepsZ)
+                if (layer.Activation is Activation.Sigmoid or Activation.Tanh || layer.KeepsZ)
                 {
                     w.Open("for (int r = 0; r < n; r++)");
                     w.Line(Kernels + "ActivationKernels." + layer.Activation + "(z.Slice((r * " + p + "Units) + from, to - from), a.Slice((r * " + p + "Units) + from, to - from)" + SlopeArgument(layer) + ");");
@@ -167,11 +167,11 @@ namespace AotNet.Generator
 
             switch (activation)
             {
-                case ActivationKind.Sigmoid:
-                case ActivationKind.Tanh:
+                case Activation.Sigmoid:
+                case Activation.Tanh:
                     w.Line(Kernels + "ActivationKernels." + activation + "(z.Slice(from * " + p + "Units, (to - from) * " + p + "Units), a.Slice(from * " + p + "Units, (to - from) * " + p + "Units));");
                     break;
-                case ActivationKind.Softmax:
+                case Activation.Softmax:
                     w.Open("for (int r = from; r < to; r++)");
                     w.Line(Kernels + "ActivationKernels.Softmax(z.Slice(r * " + p + "Units, " + p + "Units), a.Slice(r * " + p + "Units, " + p + "Units));");
                     w.Close();

@@ -17,22 +17,13 @@ namespace AotNet.Generator
             w.Line("public const int ParameterCount = " + I(m.ParameterCount) + ";");
             for (int i = 0; i < m.Layers.Length; i++)
             {
-                string p = "Dense" + I(i);
-                w.Line();
-                w.Line("/// <summary>dense_" + I(i) + ": " + I(m.FanIn[i]) + " → " + I(m.Layers[i].Units) + " " + ActivationName(m.Layers[i].Activation) + ".</summary>");
-                w.Line("public const int " + p + "Inputs = " + (i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units") + ";");
-                w.Line();
-                w.Line("/// <summary>Units of dense_" + I(i) + ".</summary>");
-                w.Line("public const int " + p + "Units = " + I(m.Layers[i].Units) + ";");
-                w.Line();
-                w.Line("/// <summary>Offset of dense_" + I(i) + ".kernel [" + I(m.FanIn[i]) + ", " + I(m.Layers[i].Units) + "] in the parameter block.</summary>");
-                w.Line("public const int " + p + "KernelOffset = " + I(m.KernelOffset[i]) + ";");
-                w.Line();
-                w.Line("/// <summary>Floats in dense_" + I(i) + ".kernel.</summary>");
-                w.Line("public const int " + p + "KernelLength = " + p + "Inputs * " + p + "Units;");
-                w.Line();
-                w.Line("/// <summary>Offset of dense_" + I(i) + ".bias [" + I(m.Layers[i].Units) + "] in the parameter block.</summary>");
-                w.Line("public const int " + p + "BiasOffset = " + p + "KernelOffset + " + p + "KernelLength;");
+                string p = "Dense" + I(i), n = I(i), units = I(m.Layers[i].Units);
+                w.Lines($$"""
+
+                    /// <summary>dense_{{n}}: {{I(m.FanIn[i])}} → {{units}} {{ActivationName(m.Layers[i].Activation)}}: its inputs and units, then the offset and length of dense_{{n}}.kernel [{{I(m.FanIn[i])}}, {{units}}] and the offset of dense_{{n}}.bias [{{units}}] in the parameter block.</summary>
+                    public const int {{p}}Inputs = {{(i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units")}}, {{p}}Units = {{units}},
+                        {{p}}KernelOffset = {{I(m.KernelOffset[i])}}, {{p}}KernelLength = {{p}}Inputs * {{p}}Units, {{p}}BiasOffset = {{p}}KernelOffset + {{p}}KernelLength;
+                    """);
             }
 
             w.Line();
@@ -62,24 +53,21 @@ namespace AotNet.Generator
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
             w.Line();
-            w.Line("/// <summary>A one-chunk batch is split into tiles over the workers when rows × parameters reaches this (smaller ones run on one thread).</summary>");
-            w.Line("private const long TileThreshold = 1L << 23;");
-            w.Line();
             w.Line("/// <summary>Learning rate of the " + OptimizerName(m.Model.Optimizer) + " optimizer.</summary>");
             w.Line("public const float LearningRate = " + F(m.Model.LearningRate) + ";");
             switch (m.Model.Optimizer)
             {
-                case OptimizerKind.RmsProp:
+                case Optimizer.RmsProp:
                     w.Line("private const float Rho = 0.9f;");
                     w.Line("private const float Epsilon = 1E-07f;");
                     break;
-                case OptimizerKind.Adam:
-                case OptimizerKind.AdamW:
+                case Optimizer.Adam:
+                case Optimizer.AdamW:
                     w.Line("private const float Beta1 = 0.9f;");
                     w.Line("private const float Beta2 = 0.999f;");
                     w.Line("private const float Epsilon = 1E-07f;");
                     break;
-                case OptimizerKind.Sgd when m.Model.Momentum > 0:
+                case Optimizer.Sgd when m.Model.Momentum > 0:
                     w.Line("private const float Momentum = " + F(m.Model.Momentum) + ";");
                     break;
             }
@@ -116,28 +104,30 @@ namespace AotNet.Generator
 
         private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
 
-        /// <summary>Offsets and sizes derived from a spec.</summary>
-        private sealed partial class Layout
+        /// <summary>Offsets and sizes derived from a spec, in long (the parser checks them against the array limits before anything is emitted).</summary>
+        internal sealed partial class Layout
         {
             public Layout(ModelSpec model)
             {
                 Model = model;
+                Type = Identifier(model.ClassName);
                 Layers = model.Layers.ToArray();
                 Last = Layers.Length - 1;
-                Fused = model.Loss is LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy or LossKind.SparseCategoricalCrossentropy;
+                Fused = model.Loss is Loss.BinaryCrossentropy or Loss.CategoricalCrossentropy or Loss.SparseCategoricalCrossentropy;
                 FanIn = new int[Layers.Length];
-                KernelOffset = new int[Layers.Length];
-                ActivationOffset = new int[Layers.Length];
-                DeltaOffset = new int[Layers.Length];
-                int fanIn = model.Inputs, offset = 0, workspace = 0;
+                KernelOffset = new long[Layers.Length];
+                ActivationOffset = new long[Layers.Length];
+                DeltaOffset = new long[Layers.Length];
+                int fanIn = model.Inputs;
+                long offset = 0, workspace = 0;
                 for (int i = 0; i < Layers.Length; i++)
                 {
                     FanIn[i] = fanIn;
                     KernelOffset[i] = offset;
-                    offset += (fanIn * Layers[i].Units) + Layers[i].Units;
+                    offset += ((long)fanIn * Layers[i].Units) + Layers[i].Units;
                     ActivationOffset[i] = workspace;
                     DeltaOffset[i] = workspace + Layers[i].Units;
-                    workspace += 2 * Layers[i].Units;
+                    workspace += 2L * Layers[i].Units;
                     fanIn = Layers[i].Units;
                 }
 
@@ -156,7 +146,7 @@ namespace AotNet.Generator
 
                 var confusion = ConfusionMetrics.Where(f => (metrics & f) != 0).ToArray();
                 HasConfusion = confusion.Length > 0;
-                HasAuc = (metrics & MetricFlags.Auc) != 0;
+                HasAuc = (metrics & Metric.Auc) != 0;
                 if (HasConfusion)
                 {
                     columns.Add("prediction");
@@ -165,20 +155,20 @@ namespace AotNet.Generator
 
                 MetricColumnNames = columns.ToArray();
                 WorkspaceFloats = LossOffset + 1 + MetricColumns;
-                MaskOffset = new int[Layers.Length];
+                MaskOffset = new long[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
                     MaskOffset[i] = -1;
                     if (Layers[i].Dropout > 0)
                     {
                         MaskOffset[i] = WorkspaceFloats;
-                        WorkspaceFloats += 2 * Layers[i].Units;
+                        WorkspaceFloats += 2L * Layers[i].Units;
                         HasDropout = true;
                     }
                 }
 
                 HasRegularizer = Layers.Any(l => l.IsRegularized);
-                ZOffset = new int[Layers.Length];
+                ZOffset = new long[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
                     ZOffset[i] = -1;
@@ -190,22 +180,25 @@ namespace AotNet.Generator
                 }
 
                 HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
-                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= LossKind.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
-                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping;
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= Loss.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ) && !model.HasNorm; // the fused row step knows the first three losses (and no batch statistics)
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping && !model.HasNorm && !model.Normalization; // normalisation layers take dense inputs only
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
                     // a layer's tiles are rows for narrow layers, softmax (whole rows) and the last layer (the loss reads whole rows),
                     // else column ranges of the units
-                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == ActivationKind.Softmax;
+                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == Activation.Softmax;
                 }
 
-                TilesSupported = Layers.Take(Last).All(l => l.Activation != ActivationKind.Softmax);
+                TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax) && !model.HasNorm; // a batch statistic needs whole columns
                 Topology = I(model.Inputs) + (model.Normalization ? " → normalization" : string.Empty) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty) + NormTitle(l)));
                 LayoutNormalization();
             }
 
             public ModelSpec Model { get; }
+
+            /// <summary>The model's type name in code (a keyword escaped with @).</summary>
+            public string Type { get; }
 
             public LayerSpec[] Layers { get; }
 
@@ -215,19 +208,19 @@ namespace AotNet.Generator
 
             public int[] FanIn { get; }
 
-            public int[] KernelOffset { get; }
+            public long[] KernelOffset { get; }
 
-            public int[] ActivationOffset { get; }
+            public long[] ActivationOffset { get; }
 
-            public int[] DeltaOffset { get; }
+            public long[] DeltaOffset { get; }
 
-            public int ParameterCount { get; private set; }
+            public long ParameterCount { get; private set; }
 
-            public int LogitsOffset { get; }
+            public long LogitsOffset { get; }
 
-            public int WorkspaceFloats { get; private set; }
+            public long WorkspaceFloats { get; private set; }
 
-            public int LossOffset { get; }
+            public long LossOffset { get; }
 
             /// <summary>What each of a row's metric columns holds (after its loss).</summary>
             public string[] MetricColumnNames { get; }
@@ -241,7 +234,7 @@ namespace AotNet.Generator
             public bool HasAuc { get; }
 
             /// <summary>The metric column of <paramref name="flag"/> (accuracy, MAE, MSE, then the prediction of the confusion metrics).</summary>
-            public int MetricColumn(MetricFlags flag)
+            public int MetricColumn(Metric flag)
             {
                 int column = 0;
                 foreach (var (f, _) in AdditiveMetrics)
@@ -266,12 +259,12 @@ namespace AotNet.Generator
             public string Topology { get; }
 
             /// <summary>Per layer: the offset of its dropout mask block (its dropped outputs follow), or -1.</summary>
-            public int[] MaskOffset { get; }
+            public long[] MaskOffset { get; }
 
             public bool HasDropout { get; }
 
             /// <summary>Per layer: the offset of its z block (the activations that work from z), or -1.</summary>
-            public int[] ZOffset { get; }
+            public long[] ZOffset { get; }
 
             public bool HasRegularizer { get; }
 

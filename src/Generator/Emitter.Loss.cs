@@ -27,11 +27,11 @@ namespace AotNet.Generator
             w.Line(Span + " a = outputs.Slice(r * OutputCount, OutputCount);");
             string lossCall = m.Model.Loss switch
             {
-                LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
-                LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
-                LossKind.SparseCategoricalCrossentropy => "SparseCategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
-                LossKind.MeanAbsoluteError => "MeanAbsoluteError(a, target)",
-                LossKind.Huber => "Huber(a, target)",
+                Loss.BinaryCrossentropy => "BinaryCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                Loss.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                Loss.SparseCategoricalCrossentropy => "SparseCategoricalCrossentropyFromLogits(logits.Slice(r * OutputCount, OutputCount), target)",
+                Loss.MeanAbsoluteError => "MeanAbsoluteError(a, target)",
+                Loss.Huber => "Huber(a, target)",
                 _ => "MeanSquaredError(a, target)",
             };
             w.Line("loss[r] = " + Kernels + "LossKernels." + lossCall + ";");
@@ -78,7 +78,7 @@ namespace AotNet.Generator
         private static string AccuracyCall(Layout m, string a, string target)
         {
             bool binary = m.Layers[m.Last].Units == 1;
-            string accuracy = m.Model.Loss == LossKind.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
+            string accuracy = m.Model.Loss == Loss.SparseCategoricalCrossentropy ? "SparseCategoricalAccuracy" : binary ? "BinaryAccuracy" : "CategoricalAccuracy";
             return Kernels + "MetricKernels." + accuracy + "(" + a + ", " + target + ")";
         }
 
@@ -87,24 +87,24 @@ namespace AotNet.Generator
         {
             var metrics = m.Model.Metrics;
             string Column(int c) => "metrics[(r * MetricColumns) + " + I(c) + "]";
-            if ((metrics & MetricFlags.Accuracy) != 0)
+            if ((metrics & Metric.Accuracy) != 0)
             {
-                w.Line(Column(m.MetricColumn(MetricFlags.Accuracy)) + " = " + AccuracyCall(m, a, target) + ";");
+                w.Line(Column(m.MetricColumn(Metric.Accuracy)) + " = " + AccuracyCall(m, a, target) + ";");
             }
 
-            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            if ((metrics & Metric.MeanAbsoluteError) != 0)
             {
-                w.Line(Column(m.MetricColumn(MetricFlags.MeanAbsoluteError)) + " = " + Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ");");
+                w.Line(Column(m.MetricColumn(Metric.MeanAbsoluteError)) + " = " + Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ");");
             }
 
-            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            if ((metrics & Metric.MeanSquaredError) != 0)
             {
-                w.Line(Column(m.MetricColumn(MetricFlags.MeanSquaredError)) + " = " + Kernels + "MetricKernels.MeanSquaredError(" + a + ", " + target + ");");
+                w.Line(Column(m.MetricColumn(Metric.MeanSquaredError)) + " = " + Kernels + "MetricKernels.MeanSquaredError(" + a + ", " + target + ");");
             }
 
             if (m.HasConfusion)
             {
-                int c = m.MetricColumn(MetricFlags.Auc);
+                int c = m.MetricColumn(Metric.Auc);
                 w.Line(Column(c) + " = " + a + "[0]; // counted by Sums (one thread per workspace)");
                 w.Line(Column(c + 1) + " = " + target + "[0];");
             }
@@ -115,17 +115,17 @@ namespace AotNet.Generator
         {
             var metrics = m.Model.Metrics;
             string arguments = string.Empty;
-            if ((metrics & MetricFlags.Accuracy) != 0)
+            if ((metrics & Metric.Accuracy) != 0)
             {
                 arguments += ", Hits: " + AccuracyCall(m, a, target);
             }
 
-            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            if ((metrics & Metric.MeanAbsoluteError) != 0)
             {
                 arguments += ", AbsoluteErrors: " + Kernels + "MetricKernels.MeanAbsoluteError(" + a + ", " + target + ")";
             }
 
-            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            if ((metrics & Metric.MeanSquaredError) != 0)
             {
                 arguments += ", SquaredErrors: " + Kernels + "MetricKernels.MeanSquaredError(" + a + ", " + target + ")";
             }
@@ -158,24 +158,24 @@ namespace AotNet.Generator
             w.Open("for (int r = 0; r < n; r++)");
             w.Line("lossSum += loss[r];");
             string Column(int c) => "metrics[(r * MetricColumns) + " + I(c) + "]";
-            if ((metrics & MetricFlags.Accuracy) != 0)
+            if ((metrics & Metric.Accuracy) != 0)
             {
-                w.Line("hits += " + Column(m.MetricColumn(MetricFlags.Accuracy)) + ";");
+                w.Line("hits += " + Column(m.MetricColumn(Metric.Accuracy)) + ";");
             }
 
-            if ((metrics & MetricFlags.MeanAbsoluteError) != 0)
+            if ((metrics & Metric.MeanAbsoluteError) != 0)
             {
-                w.Line("absoluteErrors += " + Column(m.MetricColumn(MetricFlags.MeanAbsoluteError)) + ";");
+                w.Line("absoluteErrors += " + Column(m.MetricColumn(Metric.MeanAbsoluteError)) + ";");
             }
 
-            if ((metrics & MetricFlags.MeanSquaredError) != 0)
+            if ((metrics & Metric.MeanSquaredError) != 0)
             {
-                w.Line("squaredErrors += " + Column(m.MetricColumn(MetricFlags.MeanSquaredError)) + ";");
+                w.Line("squaredErrors += " + Column(m.MetricColumn(Metric.MeanSquaredError)) + ";");
             }
 
             if (m.HasConfusion)
             {
-                int c = m.MetricColumn(MetricFlags.Auc);
+                int c = m.MetricColumn(Metric.Auc);
                 w.Line(Kernels + "MetricKernels.CountConfusion(" + Column(c) + ", " + Column(c + 1) + ", ref truePositives, ref falsePositives, ref falseNegatives, " + (m.HasAuc ? "buckets" : "default") + ");");
             }
 
@@ -193,17 +193,17 @@ namespace AotNet.Generator
         {
             switch (m.Model.Loss)
             {
-                case LossKind.BinaryCrossentropy:
+                case Loss.BinaryCrossentropy:
                     w.Line(Kernels + "LossKernels.BinaryCrossentropyGradient(" + a + ", target, " + d + "); // (sigmoid(z) - y) / outputs");
                     break;
-                case LossKind.CategoricalCrossentropy:
+                case Loss.CategoricalCrossentropy:
                     w.Line(Kernels + "LossKernels.CategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - y");
                     break;
-                case LossKind.SparseCategoricalCrossentropy:
+                case Loss.SparseCategoricalCrossentropy:
                     w.Line(Kernels + "LossKernels.SparseCategoricalCrossentropyGradient(" + a + ", target, " + d + "); // softmax(z) - onehot(label)");
                     break;
-                case LossKind.MeanAbsoluteError:
-                case LossKind.Huber:
+                case Loss.MeanAbsoluteError:
+                case Loss.Huber:
                     w.Line(Kernels + "LossKernels." + m.Model.Loss + "Gradient(" + a + ", target, " + d + ");");
                     EmitOutputActivationBackward(w, m, a, d);
                     break;

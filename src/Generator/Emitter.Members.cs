@@ -18,14 +18,10 @@ namespace AotNet.Generator
             w.Line("private float _learningRate = LearningRate; // the rate without a schedule (TrainBatch takes it from its context: TrainingContext.LearningRate)");
             w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
-            if (m.Model.HasNorm)
+            w.Line("private " + Training + "ChunkScheduler<Passes>? _training; // the training buffers of the current context and its jobs");
+            if (!m.Model.HasNorm)
             {
-                w.Line("private " + Training + "Workspace? _batchWorkspace; // TrainBatch's workspace: the whole batch (the batch statistics need every row)");
-            }
-            else
-            {
-                w.Line("private TrainingState? _training;");
-                w.Line("private float[]? _sparseScratch;");
+                w.Line("private float[]? _sparseScratch;"); // the chunk backward's multi-hot kernel gradient (models with batch statistics take dense inputs)
             }
             if (m.HasClipping)
             {
@@ -47,7 +43,7 @@ namespace AotNet.Generator
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 string p = "Dense" + I(i);
-                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i]) + ",");
+                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i], NormOptions(m, i)) + ",");
             }
 
             w.Line("    },");
@@ -82,7 +78,6 @@ namespace AotNet.Generator
                 w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".kernel [" + I(m.FanIn[i]) + ", " + I(m.Layers[i].Units) + "], row-major.</summary>");
                 w.Line("public " + Span + " " + p + "Kernel => new(_parameters, " + p + "KernelOffset, " + p + "KernelLength);");
-                w.Line();
                 w.Line("/// <summary>dense_" + I(i) + ".bias [" + I(m.Layers[i].Units) + "].</summary>");
                 w.Line("public " + Span + " " + p + "Bias => new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             }
@@ -104,7 +99,7 @@ namespace AotNet.Generator
 
         private static void EmitCreate(CodeWriter w, Layout m)
         {
-            string name = m.Model.ClassName;
+            string name = m.Type;
             w.Line("/// <summary>A model with glorot_uniform kernels drawn from <paramref name=\"seed\"/> in parameter-block order and zero biases.</summary>");
             w.Open("public static " + name + " Create(ulong seed)");
             w.Line("var model = new " + name + "();");
@@ -148,10 +143,10 @@ namespace AotNet.Generator
         }
 
         /// <summary>The LayerDescription's init properties beyond the positional ones.</summary>
-        private static string LayerOptions(LayerSpec layer)
+        private static string LayerOptions(LayerSpec layer, System.Collections.Generic.IEnumerable<string> more)
         {
             var options = new System.Collections.Generic.List<string>();
-            if (layer.Activation == ActivationKind.LeakyRelu)
+            if (layer.Activation == Activation.LeakyRelu)
             {
                 options.Add("NegativeSlope = " + D(layer.NegativeSlope));
             }
@@ -181,6 +176,7 @@ namespace AotNet.Generator
                 options.Add("BiasL2 = " + D(layer.BiasL2));
             }
 
+            options.AddRange(more);
             return options.Count == 0 ? string.Empty : " { " + string.Join(", ", options) + " }";
         }
 
@@ -208,7 +204,7 @@ namespace AotNet.Generator
                 w.Line();
             }
 
-            if (m.Model.Loss == LossKind.SparseCategoricalCrossentropy)
+            if (m.Model.Loss == Loss.SparseCategoricalCrossentropy)
             {
                 w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");
                 w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs sparse targets: one column holding the class index\", nameof(targets));");
@@ -229,8 +225,8 @@ namespace AotNet.Generator
 
         private static (string Field, string Comment)[] OptimizerState(ModelSpec model) => model.Optimizer switch
         {
-            OptimizerKind.RmsProp => new[] { ("_velocity", "running average of g²") },
-            OptimizerKind.Adam or OptimizerKind.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
+            Optimizer.RmsProp => new[] { ("_velocity", "running average of g²") },
+            Optimizer.Adam or Optimizer.AdamW => new[] { ("_momentum", "first moment m"), ("_velocity", "second moment v") },
             _ when model.Momentum > 0 => new[] { ("_momentum", "momentum velocity") },
             _ => new (string, string)[0],
         };

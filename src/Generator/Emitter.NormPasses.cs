@@ -3,7 +3,7 @@ namespace AotNet.Generator
     /// <summary>
     /// The passes of a model with BatchNormalization or LayerNormalization: each normalisation layer's forward, and the
     /// whole-batch training pass (forward with the batch statistics, loss, backward through the statistics) that replaces
-    /// the chunk passes, with TrainBatch and Backward over it.
+    /// the chunk passes: the runtime's ChunkScheduler and ChunkPasses.Backward call it through Passes.WholeBatchPass.
     /// </summary>
     internal static partial class Emitter
     {
@@ -70,7 +70,7 @@ namespace AotNet.Generator
             string outerBlock = "Block(workspace, " + (norm ? "Norm" : "Activation") + I(i - 1) + "Offset, " + units + ")";
             w.Line(Span + " dBelow = Block(workspace, Delta" + I(i - 1) + "Offset, " + units + ");");
             w.Line(Kernels + "MatrixKernels.BackwardInput(d, " + p + "Units, new " + ReadOnlySpan + "(_parameters, " + p + "KernelOffset, " + p + "KernelLength), " + p + "Units, dBelow, " + units + ", "
-                + (outer == ActivationKind.Relu ? outerBlock : "default") + ", n, " + p + "Inputs, " + p + "Units);" + (outer == ActivationKind.Relu ? " // through the relu" : string.Empty));
+                + (outer == Activation.Relu ? outerBlock : "default") + ", n, " + p + "Inputs, " + p + "Units);" + (outer == Activation.Relu ? " // through the relu" : string.Empty));
             EmitPointwiseBackward(w, outer, outerBlock, units);
             if (!norm)
             {
@@ -89,7 +89,7 @@ namespace AotNet.Generator
                 w.Line(Kernels + "LayerNormKernels.Backward(dBelow, " + xhat + ", n, " + units + ", " + gamma + ", Block(workspace, Inv" + I(i - 1) + "Offset, 1), " + grads + ", accumulate, scratch, _normSums);");
             }
 
-            if (below.Activation == ActivationKind.Relu)
+            if (below.Activation == Activation.Relu)
             {
                 w.Line(Kernels + "ActivationKernels.ReluBackward(Block(workspace, Activation" + I(i - 1) + "Offset, " + units + ").Slice(0, n * " + units + "), dBelow.Slice(0, n * " + units + "));");
             }
@@ -99,9 +99,9 @@ namespace AotNet.Generator
             }
         }
 
-        private static void EmitPointwiseBackward(CodeWriter w, ActivationKind activation, string block, string units)
+        private static void EmitPointwiseBackward(CodeWriter w, Activation activation, string block, string units)
         {
-            if (activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+            if (activation is Activation.Sigmoid or Activation.Tanh)
             {
                 w.Line(Kernels + "ActivationKernels." + activation + "Backward(" + block + ".Slice(0, n * " + units + "), dBelow.Slice(0, n * " + units + "));");
             }
@@ -137,11 +137,11 @@ namespace AotNet.Generator
 
             switch (layer.NormActivation)
             {
-                case ActivationKind.Relu:
+                case Activation.Relu:
                     w.Line(Kernels + "ActivationKernels.Relu(y.Slice(0, n * " + units + "));");
                     break;
-                case ActivationKind.Sigmoid:
-                case ActivationKind.Tanh:
+                case Activation.Sigmoid:
+                case Activation.Tanh:
                     w.Line(Kernels + "ActivationKernels." + layer.NormActivation + "(y.Slice(0, n * " + units + "), y.Slice(0, n * " + units + "));");
                     break;
             }
@@ -150,61 +150,22 @@ namespace AotNet.Generator
             w.Line();
         }
 
-        private static void EmitNormPublicBackward(CodeWriter w, Layout m)
+        /// <summary>The Passes struct's ChunkPass (and tile passes) of a model with batch statistics: it trains whole batches.</summary>
+        private const string WholeBatchOnly = "throw new global::System.NotSupportedException(\"this model trains whole batches (WholeBatch): a batch statistic needs every row\")";
+
+        /// <summary>The rest of the Passes struct of a model with batch statistics: the scheduler runs BatchPass on the whole batch.</summary>
+        private static void EmitWholeBatchPasses(CodeWriter w)
         {
-            w.Line("/// <summary>");
-            w.Line("/// Forward (with the batch statistics: the moving statistics are updated, as in a training step) and backward over the whole");
-            w.Line("/// batch: adds the gradient of the summed loss to <paramref name=\"gradient\"/> and returns the loss and metric sums. The workspace");
-            w.Line("/// must hold the whole batch (<c>CreateWorkspace(batch.Count)</c>): a batch statistic needs every row at once.");
-            w.Line("/// </summary>");
-            w.Open("public " + Training + "BatchStats Backward(in " + Training + "Batch batch, " + Training + "Workspace workspace, " + Span + " gradient)");
-            w.Line("var targets = CheckBatch(batch, workspace, needsTargets: true)!;");
-            w.Open("if (gradient.Length < ParameterCount)");
-            w.Line("throw new global::System.ArgumentException(\"the gradient span must hold ParameterCount floats\", nameof(gradient));");
-            w.Close();
-            w.Line();
-            w.Open("if (workspace.MaxRows < batch.Count)");
-            w.Line("throw new global::System.ArgumentException(\"the workspace must hold the whole batch of \" + batch.Count + \" rows (CreateWorkspace(batch.Count)): the normalisation layers' batch statistics need every row at once\", nameof(workspace));");
-            w.Close();
-            w.Line();
-            w.Line("var sums = BatchPass(batch.Inputs, targets, batch.Rows, workspace, gradient.Slice(0, ParameterCount), accumulate: true, batch.SampleWeights);");
-            w.Line(m.HasRegularizer ? "return sums.WithLoss(sums.LossSum + (RegularizationLoss() * batch.Count)); // Keras's loss includes the penalty (its gradient is added by Step)" : "return sums;");
-            w.Close();
-            w.Line();
-        }
+            string ws = Training + "Workspace";
+            w.Lines($$"""
+                    public static bool WholeBatch => true;
+                    public {{Training}}BatchStats WholeBatchPass({{Features}} inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, {{ws}} workspace, {{Span}} gradient, bool accumulate, float[]? weights) =>
+                        _model.BatchPass(inputs, targets, rows, workspace, gradient, accumulate, weights);
+                    public void Forward(int layer, {{Training}}TrainingContext context, {{ws}} workspace, int from, int to) => {{WholeBatchOnly}};
+                    public void Backward(int layer, {{Training}}TrainingContext context, {{ws}} workspace, int from, int to, bool bias) => {{WholeBatchOnly}};
+                }
 
-        private static void EmitNormTrainBatch(CodeWriter w, Layout m)
-        {
-            w.Line("/// <summary>");
-            w.Line("/// One training step on the context's batch: the whole batch on one workspace, layer by layer (a normalisation layer's batch");
-            w.Line("/// statistics need every row before the next layer), then the optimizer step. Every sum over rows runs in the chunk order of the");
-            w.Line("/// summation contract, so the result does not depend on the thread count.");
-            w.Line("/// </summary>");
-            w.Open("public " + Training + "BatchStats TrainBatch(" + Training + "TrainingContext context)");
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
-            w.Line("CheckData(context.Inputs, context.Targets, needsTargets: true, null); // the weights' length: checked by context.SetBatch, once per batch");
-            w.Line("_schedule = context.LearningRateSchedule;");
-            w.Line("_learningRate = context.LearningRate ?? LearningRate;");
-            w.Open("if (_batchWorkspace is null || _batchWorkspace.MaxRows < context.Count)");
-            w.Line("_batchWorkspace = CreateWorkspace(global::System.Math.Max(context.Count, " + Training + "TrainingContext.ChunkRows)); // once: the first batch of a fit is its largest");
-            w.Line("_batchWorkspace.InputBlock(InputCount);");
-            w.Close();
-            w.Line();
-            if (m.HasRegularizer)
-            {
-                w.Line("double penalty = RegularizationLoss(); // of the weights the batch sees, before the step (as Keras's loss)");
-            }
-
-            w.Line("var stats = BatchPass(context.Inputs, context.Targets, context.Rows, _batchWorkspace, _gradients, accumulate: false, context.SampleWeights);");
-            w.Line("Step(1f / context.Count);");
-            if (m.HasAuc)
-            {
-                w.Line("_batchWorkspace.MoveCounters(context.Counters(" + Training + "MetricValues.AucCounterCount));");
-            }
-
-            w.Line(m.HasRegularizer ? "return stats.WithLoss(stats.LossSum + (penalty * context.Count));" : "return stats;");
-            w.Close();
-            w.Line();
+                """);
         }
     }
 }

@@ -12,11 +12,26 @@ namespace AotNet.Generator
     internal static partial class Emitter
     {
         private static string NormTitle(LayerSpec l) => l.Norm == NormKind.None ? string.Empty
-            : " → " + (l.Norm == NormKind.Batch ? "batch_normalization" : "layer_normalization") + (l.NormActivation != ActivationKind.Linear ? " " + ActivationName(l.NormActivation) : string.Empty);
+            : " → " + (l.Norm == NormKind.Batch ? "batch_normalization" : "layer_normalization") + (l.NormActivation != Activation.Linear ? " " + ActivationName(l.NormActivation) : string.Empty);
 
         /// <summary>The saved name of the normalisation layer after dense_i (Keras-style, numbered per kind from 0).</summary>
         private static string NormName(Layout m, int i) =>
             (m.Layers[i].Norm == NormKind.Batch ? "batch_normalization_" : "layer_normalization_") + I(m.NormNumber[i]);
+
+        /// <summary>The LayerDescription options of dense_i's normalisation layer (none without one).</summary>
+        private static IEnumerable<string> NormOptions(Layout m, int i)
+        {
+            if (m.Layers[i].Norm == NormKind.None)
+            {
+                yield break;
+            }
+
+            yield return "NormalizationName = \"" + NormName(m, i) + "\"";
+            if (m.Layers[i].NormActivation != Activation.Linear)
+            {
+                yield return "NormalizationActivation = global::AotNet.Activation." + m.Layers[i].NormActivation;
+            }
+        }
 
         private static void EmitNormalizationLayout(CodeWriter w, Layout m)
         {
@@ -34,7 +49,7 @@ namespace AotNet.Generator
                 }
 
                 string name = NormName(m, i);
-                w.Line("private const int Norm" + I(i) + "Offset = " + I(m.NormOffset[i]) + "; // " + name + " after dense_" + I(i) + ": its outputs" + (m.Layers[i].NormActivation != ActivationKind.Linear ? " after " + ActivationName(m.Layers[i].NormActivation) : string.Empty));
+                w.Line("private const int Norm" + I(i) + "Offset = " + I(m.NormOffset[i]) + "; // " + name + " after dense_" + I(i) + ": its outputs" + (m.Layers[i].NormActivation != Activation.Linear ? " after " + ActivationName(m.Layers[i].NormActivation) : string.Empty));
                 w.Line("private const int XHat" + I(i) + "Offset = " + I(m.XHatOffset[i]) + "; // and the normalised values (z - mean) / sqrt(variance + epsilon)");
                 if (m.Layers[i].Norm == NormKind.Layer)
                 {
@@ -223,22 +238,22 @@ namespace AotNet.Generator
         }
 
         /// <summary>Offsets of the normalisation layers' blocks, parameters and state (after the dense layers').</summary>
-        private sealed partial class Layout
+        internal sealed partial class Layout
         {
-            public int[] NormOffset { get; private set; } = new int[0];
+            public long[] NormOffset { get; private set; } = new long[0];
 
-            public int[] XHatOffset { get; private set; } = new int[0];
+            public long[] XHatOffset { get; private set; } = new long[0];
 
-            public int[] InvOffset { get; private set; } = new int[0];
+            public long[] InvOffset { get; private set; } = new long[0];
 
-            public int[] GammaOffset { get; private set; } = new int[0];
+            public long[] GammaOffset { get; private set; } = new long[0];
 
-            public int[] MovingMeanOffset { get; private set; } = new int[0];
+            public long[] MovingMeanOffset { get; private set; } = new long[0];
 
             /// <summary>Per layer: its normalisation layer's number among those of its kind (batch_normalization_k).</summary>
             public int[] NormNumber { get; private set; } = new int[0];
 
-            public int NormScratchOffset { get; private set; } = -1;
+            public long NormScratchOffset { get; private set; } = -1;
 
             public int MaxNormUnits { get; private set; }
 
@@ -247,13 +262,14 @@ namespace AotNet.Generator
             private void LayoutNormalization()
             {
                 int count = Layers.Length;
-                NormOffset = Enumerable.Repeat(-1, count).ToArray();
-                XHatOffset = Enumerable.Repeat(-1, count).ToArray();
-                InvOffset = Enumerable.Repeat(-1, count).ToArray();
-                GammaOffset = Enumerable.Repeat(-1, count).ToArray();
-                MovingMeanOffset = Enumerable.Repeat(-1, count).ToArray();
+                NormOffset = Enumerable.Repeat(-1L, count).ToArray();
+                XHatOffset = Enumerable.Repeat(-1L, count).ToArray();
+                InvOffset = Enumerable.Repeat(-1L, count).ToArray();
+                GammaOffset = Enumerable.Repeat(-1L, count).ToArray();
+                MovingMeanOffset = Enumerable.Repeat(-1L, count).ToArray();
                 NormNumber = new int[count];
-                int parameters = ParameterCount, state = Model.Normalization ? 2 * Model.Inputs : 0, batch = 0, layer = 0;
+                long parameters = ParameterCount;
+                int state = Model.Normalization ? 2 * Model.Inputs : 0, batch = 0, layer = 0;
                 for (int i = 0; i < count; i++)
                 {
                     var spec = Layers[i];

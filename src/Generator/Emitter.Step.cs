@@ -10,8 +10,8 @@ namespace AotNet.Generator
         /// <summary>The optimizer's own update (without the weight decay around it).</summary>
         private static string InnerUpdateType(ModelSpec model) => Kernels + (model.Optimizer switch
         {
-            OptimizerKind.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
-            OptimizerKind.Adam or OptimizerKind.AdamW => "AdamUpdate",
+            Optimizer.RmsProp => model.LegacyEpsilon ? "RmsPropLegacyUpdate" : "RmsPropUpdate",
+            Optimizer.Adam or Optimizer.AdamW => "AdamUpdate",
             _ => model.Momentum > 0 ? (model.Nesterov ? "SgdNesterovUpdate" : "SgdMomentumUpdate") : "SgdUpdate",
         });
 
@@ -21,8 +21,8 @@ namespace AotNet.Generator
             string Of(string field) => "new(" + field + ", " + offset + ", " + length + ")";
             return model.Optimizer switch
             {
-                OptimizerKind.RmsProp => Of("_velocity") + ", default",
-                OptimizerKind.Adam or OptimizerKind.AdamW => Of("_momentum") + ", " + Of("_velocity"),
+                Optimizer.RmsProp => Of("_velocity") + ", default",
+                Optimizer.Adam or Optimizer.AdamW => Of("_momentum") + ", " + Of("_velocity"),
                 _ => model.Momentum > 0 ? Of("_momentum") + ", default" : "default, default",
             };
         }
@@ -48,8 +48,8 @@ namespace AotNet.Generator
             w.Line("_iterations++;");
             string args = model.Optimizer switch
             {
-                OptimizerKind.RmsProp => "learningRate, Rho, Epsilon",
-                OptimizerKind.Adam or OptimizerKind.AdamW => "learningRate, Beta1, Beta2, Epsilon, _iterations",
+                Optimizer.RmsProp => "learningRate, Rho, Epsilon",
+                Optimizer.Adam or Optimizer.AdamW => "learningRate, Beta1, Beta2, Epsilon, _iterations",
                 _ => model.Momentum > 0 ? "learningRate, Momentum" : "learningRate",
             };
             w.Line(model.WeightDecay > 0

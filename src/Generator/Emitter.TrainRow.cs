@@ -44,14 +44,14 @@ namespace AotNet.Generator
                 w.Line(Kernels + "DenseKernels.Affine(" + x + ", parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), parameters.Slice(" + p + "BiasOffset, " + p + "Units), " + z + ");");
                 switch (layer.Activation)
                 {
-                    case ActivationKind.Linear:
+                    case Activation.Linear:
                         if (fusedOutput)
                         {
                             w.Line(z + ".CopyTo(" + a + ");");
                         }
 
                         break;
-                    case ActivationKind.Relu:
+                    case Activation.Relu:
                         w.Line(Kernels + "ActivationKernels.Relu(" + a + ");");
                         break;
                     default:
@@ -63,8 +63,8 @@ namespace AotNet.Generator
             string last = "a" + I(m.Last);
             string lossCall = m.Model.Loss switch
             {
-                LossKind.BinaryCrossentropy => "BinaryCrossentropyFromLogits(z" + I(m.Last) + ", target)",
-                LossKind.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(z" + I(m.Last) + ", target)",
+                Loss.BinaryCrossentropy => "BinaryCrossentropyFromLogits(z" + I(m.Last) + ", target)",
+                Loss.CategoricalCrossentropy => "CategoricalCrossentropyFromLogits(z" + I(m.Last) + ", target)",
                 _ => "MeanSquaredError(" + last + ", target)",
             };
             w.Line();
@@ -100,7 +100,7 @@ namespace AotNet.Generator
                 {
                     string ab = "a" + I(i - 1), db = "d" + I(i - 1), below = "Dense" + I(i - 1);
                     w.Line(Span + " " + db + " = Block(workspace, Delta" + I(i - 1) + "Offset, " + below + "Units).Slice(0, " + below + "Units);");
-                    if (m.Layers[i - 1].Activation == ActivationKind.Relu)
+                    if (m.Layers[i - 1].Activation == Activation.Relu)
                     {
                         w.Line("// " + db + " = " + p + "Kernel · " + d + " where " + ab + " > 0 (relu), each kernel row read before its update");
                         w.Line(Kernels + "OptimizerKernels.ApplyOuterBackpropRelu(_update, " + ab + ", " + d + ", " + kernelAndState + ", " + db + ");");

@@ -12,9 +12,6 @@ namespace AotNet.Generator
     /// </summary>
     internal static partial class Emitter
     {
-        /// <summary>Array.MaxLength.</summary>
-        public const long MaxArrayLength = 0x7FFFFFC7;
-
         private const string Kernels = "global::AotNet.Kernels.";
         private const string Training = "global::AotNet.Training.";
         private const string Span = "global::System.Span<float>";
@@ -22,15 +19,15 @@ namespace AotNet.Generator
         private const string Features = "global::AotNet.Data.Features";
 
         /// <summary>The metrics a row adds a value of (in the order of their workspace columns and of AotNet.Metric), with what the column holds.</summary>
-        private static readonly (MetricFlags Flag, string Column)[] AdditiveMetrics =
+        private static readonly (Metric Flag, string Column)[] AdditiveMetrics =
         {
-            (MetricFlags.Accuracy, "accuracy hit"),
-            (MetricFlags.MeanAbsoluteError, "mean absolute error"),
-            (MetricFlags.MeanSquaredError, "mean squared error"),
+            (Metric.Accuracy, "accuracy hit"),
+            (Metric.MeanAbsoluteError, "mean absolute error"),
+            (Metric.MeanSquaredError, "mean squared error"),
         };
 
         /// <summary>The metrics counted from a one-unit model's prediction and target (the confusion counts, AUC's buckets).</summary>
-        private static readonly MetricFlags[] ConfusionMetrics = { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall };
+        private static readonly Metric[] ConfusionMetrics = { Metric.Auc, Metric.Precision, Metric.Recall };
 
         public static string HintName(ModelSpec model) =>
             (model.Namespace is null ? string.Empty : model.Namespace + ".") + model.ClassName + ".g.cs";
@@ -44,12 +41,12 @@ namespace AotNet.Generator
             w.Line();
             if (model.Namespace is not null)
             {
-                w.Open("namespace " + model.Namespace);
+                w.Open("namespace " + string.Join(".", model.Namespace.Split('.').Select(Identifier)));
             }
 
             w.Line("/// <summary>" + Escape(m.Topology) + "; " + LossName(model.Loss) + ", " + OptimizerSummary(model) + ".</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"AotNet.Generator\", \"" + typeof(Emitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + model.ClassName + " : " + Training + "IModelGradients<" + model.ClassName + ">" + (model.Normalization ? ", " + Training + "IAdaptable" : string.Empty));
+            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + m.Type + " : " + Training + "IModelGradients<" + m.Type + ">" + (model.Normalization ? ", " + Training + "IAdaptable" : string.Empty));
             EmitLayout(w, m);
             EmitFields(w, m);
             EmitAccessors(w, m);
@@ -59,16 +56,8 @@ namespace AotNet.Generator
             EmitStep(w, m);
             EmitRegularizerMembers(w, m);
             EmitClipMembers(w, m);
-            if (model.HasNorm)
-            {
-                EmitNormTrainBatch(w, m); // BatchNormalization/LayerNormalization: the whole batch at once, layer by layer
-            }
-            else
-            {
-                EmitTrainBatch(w, m);
-                EmitTrainRow(w, m);
-            }
-
+            EmitTrainBatch(w, m);
+            EmitTrainRow(w, m);
             EmitNormalizationMembers(w, m);
             EmitChecks(w, m);
             w.Close();
@@ -91,7 +80,7 @@ namespace AotNet.Generator
             return title;
         }
 
-        private static string MetricExpression(MetricFlags metrics)
+        private static string MetricExpression(Metric metrics)
         {
             var flags = AdditiveMetrics.Select(m => m.Flag).Concat(ConfusionMetrics)
                 .Where(f => (metrics & f) != 0)
@@ -103,12 +92,12 @@ namespace AotNet.Generator
         private static string OptimizerSummary(ModelSpec model)
         {
             string summary = OptimizerName(model.Optimizer) + " (lr " + model.LearningRate.ToString("R", CultureInfo.InvariantCulture);
-            if (model.Optimizer == OptimizerKind.RmsProp && model.LegacyEpsilon)
+            if (model.Optimizer == Optimizer.RmsProp && model.LegacyEpsilon)
             {
                 summary += ", legacy epsilon";
             }
 
-            if (model.Optimizer == OptimizerKind.Sgd && model.Momentum > 0)
+            if (model.Optimizer == Optimizer.Sgd && model.Momentum > 0)
             {
                 summary += ", momentum " + model.Momentum.ToString("R", CultureInfo.InvariantCulture) + (model.Nesterov ? ", Nesterov" : string.Empty);
             }
@@ -121,27 +110,31 @@ namespace AotNet.Generator
             return summary + ")";
         }
 
-        private static string OptimizerName(OptimizerKind optimizer) => optimizer switch
+        private static string OptimizerName(Optimizer optimizer) => optimizer switch
         {
-            OptimizerKind.RmsProp => "RMSprop",
-            OptimizerKind.Adam => "Adam",
-            OptimizerKind.AdamW => "AdamW",
+            Optimizer.RmsProp => "RMSprop",
+            Optimizer.Adam => "Adam",
+            Optimizer.AdamW => "AdamW",
             _ => "SGD",
         };
 
-        private static string LossName(LossKind loss) => loss switch
+        private static string LossName(Loss loss) => loss switch
         {
-            LossKind.BinaryCrossentropy => "binary cross-entropy",
-            LossKind.CategoricalCrossentropy => "categorical cross-entropy",
-            LossKind.SparseCategoricalCrossentropy => "sparse categorical cross-entropy",
-            LossKind.MeanAbsoluteError => "mean absolute error",
-            LossKind.Huber => "Huber loss (delta 1)",
+            Loss.BinaryCrossentropy => "binary cross-entropy",
+            Loss.CategoricalCrossentropy => "categorical cross-entropy",
+            Loss.SparseCategoricalCrossentropy => "sparse categorical cross-entropy",
+            Loss.MeanAbsoluteError => "mean absolute error",
+            Loss.Huber => "Huber loss (delta 1)",
             _ => "mean squared error",
         };
 
-        private static string ActivationName(ActivationKind activation) => activation.ToString().ToLowerInvariant();
+        private static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
 
         private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+        /// <summary>A name as a C# identifier: a keyword (a class <c>@event</c>, a namespace <c>@namespace</c>) escaped with @.</summary>
+        internal static string Identifier(string name) =>
+            Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
         private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -67,7 +67,7 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnitsNotPositive, location, Format(index), Format(units)));
             }
 
-            CheckEnum(diagnostics, location, "Activation", activation, 10);
+            CheckEnum(diagnostics, location, "Activation", (Activation)activation);
             double kernelL1 = 0, kernelL2 = 0, biasL1 = 0, biasL2 = 0, negativeSlope = 0.2;
             foreach (var argument in attribute.NamedArguments)
             {
@@ -84,11 +84,12 @@ namespace AotNet.Generator
                     case "BiasL2": biasL2 = factor; break;
                     case "NegativeSlope":
                         negativeSlope = factor;
+                        CheckFloat(diagnostics, location, argument.Key, factor);
                         if (double.IsNaN(factor) || double.IsInfinity(factor))
                         {
                             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSlope, location, Format(factor)));
                         }
-                        else if (activation != (int)ActivationKind.LeakyRelu)
+                        else if (activation != (int)Activation.LeakyRelu)
                         {
                             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredLayerOption, location, "NegativeSlope", "Activation.LeakyRelu"));
                         }
@@ -97,13 +98,14 @@ namespace AotNet.Generator
                     default: continue;
                 }
 
+                CheckFloat(diagnostics, location, argument.Key, factor);
                 if (!(factor >= 0) || double.IsInfinity(factor))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRegularizer, location, argument.Key, Format(factor)));
                 }
             }
 
-            return new LayerSpec(units, (ActivationKind)activation, 0, kernelL1, kernelL2, biasL1, biasL2, negativeSlope);
+            return new LayerSpec(units, (Activation)activation, 0, kernelL1, kernelL2, biasL1, biasL2, negativeSlope);
         }
 
         /// <summary>Each dropout's rate onto the layer it follows (not before the first or after the last, not twice in a row).</summary>

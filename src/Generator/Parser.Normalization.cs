@@ -85,8 +85,8 @@ namespace AotNet.Generator
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNormalizationOption, location, name, "Epsilon", Format(epsilon), "use a finite value > 0 (Keras 3's default 1e-3)"));
                 }
 
-                var normActivation = (ActivationKind)activation;
-                CheckEnum(diagnostics, location, "Activation", activation, 10);
+                var normActivation = (Activation)activation;
+                CheckEnum(diagnostics, location, "Activation", normActivation);
                 int layer = dense - 1;
                 string? problem = layer < 0 ? "is declared before the first [Dense] layer: it normalises a Dense layer's outputs; for the input features use [Normalization]"
                     : layer >= layers.Count ? null
@@ -130,7 +130,7 @@ namespace AotNet.Generator
         }
 
         /// <summary>The activations a normalised layer supports around it: computed and differentiated from their outputs alone.</summary>
-        private static bool IsPointwise(ActivationKind activation) =>
-            activation is ActivationKind.Linear or ActivationKind.Relu or ActivationKind.Sigmoid or ActivationKind.Tanh;
+        private static bool IsPointwise(Activation activation) =>
+            activation is Activation.Linear or Activation.Relu or Activation.Sigmoid or Activation.Tanh;
     }
 }

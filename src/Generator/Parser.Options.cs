@@ -9,9 +9,9 @@ namespace AotNet.Generator
         /// <summary>The [Sequential] attribute's named arguments as declared (enums not yet checked; AdamW's default weight decay applied).</summary>
         private sealed record SequentialOptions(
             int Inputs,
-            LossKind Loss,
-            OptimizerKind Optimizer,
-            MetricFlags Metrics,
+            Loss Loss,
+            Optimizer Optimizer,
+            Metric Metrics,
             double LearningRate,
             double Momentum,
             bool MomentumSet,
@@ -73,13 +73,13 @@ namespace AotNet.Generator
                 }
             }
 
-            if (!weightDecaySet && (OptimizerKind)optimizer == OptimizerKind.AdamW)
+            if (!weightDecaySet && (Optimizer)optimizer == Optimizer.AdamW)
             {
                 weightDecay = 0.004; // keras.optimizers.AdamW's default
             }
 
             return new SequentialOptions(
-                inputs, (LossKind)loss, (OptimizerKind)optimizer, (MetricFlags)metrics, learningRate, momentum, momentumSet,
+                inputs, (Loss)loss, (Optimizer)optimizer, (Metric)metrics, learningRate, momentum, momentumSet,
                 legacyEpsilon, nesterov, clipValue, clipNorm, globalClipNorm, weightDecay);
         }
 
@@ -91,10 +91,10 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputsNotPositive, sequentialLocation, name, Format(options.Inputs)));
             }
 
-            int optimizer = (int)options.Optimizer;
-            CheckEnum(diagnostics, sequentialLocation, "Loss", (int)options.Loss, 5);
-            CheckEnum(diagnostics, sequentialLocation, "Optimizer", optimizer, 3);
-            if (((int)options.Metrics & ~63) != 0)
+            bool knownOptimizer = IsDefined(options.Optimizer);
+            CheckEnum(diagnostics, sequentialLocation, "Loss", options.Loss);
+            CheckEnum(diagnostics, sequentialLocation, "Optimizer", options.Optimizer);
+            if ((options.Metrics & ~AllMetrics) != 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, sequentialLocation, "Metric", Format((int)options.Metrics)));
             }
@@ -111,7 +111,7 @@ namespace AotNet.Generator
             }
 
             var optimizerKind = options.Optimizer;
-            if (options.MomentumSet && momentum != 0 && optimizerKind != OptimizerKind.Sgd && optimizer <= 3)
+            if (options.MomentumSet && momentum != 0 && optimizerKind != Optimizer.Sgd && knownOptimizer)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Momentum", "Sgd", optimizerKind.ToString()));
             }
@@ -129,14 +129,19 @@ namespace AotNet.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClipping, sequentialLocation, "only one of ClipValue, ClipNorm and GlobalClipNorm can be set, as in Keras"));
             }
 
-            if (options.Nesterov && optimizerKind != OptimizerKind.Sgd && optimizer <= 3)
+            if (options.Nesterov && optimizerKind != Optimizer.Sgd && knownOptimizer)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "Nesterov", "Sgd", optimizerKind.ToString()));
             }
 
-            if (options.LegacyEpsilon && optimizerKind != OptimizerKind.RmsProp && optimizer <= 3)
+            if (options.LegacyEpsilon && optimizerKind != Optimizer.RmsProp && knownOptimizer)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredOption, sequentialLocation, "LegacyEpsilon", "RmsProp", optimizerKind.ToString()));
+            }
+
+            foreach (var (option, value) in new[] { ("LearningRate", learningRate), ("ClipValue", options.ClipValue), ("ClipNorm", options.ClipNorm), ("GlobalClipNorm", options.GlobalClipNorm), ("WeightDecay", options.WeightDecay) })
+            {
+                CheckFloat(diagnostics, NamedArgumentLocation(sequential, option, cancellationToken) ?? sequentialLocation, option, value);
             }
 
             double weightDecay = options.WeightDecay;

@@ -10,7 +10,7 @@ namespace AotNet.Generator
         {
             for (int i = 0; i < layers.Count - 1; i++)
             {
-                if (layers[i].Activation == ActivationKind.Softmax)
+                if (layers[i].Activation == Activation.Softmax)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenSoftmax, layerLocations[i], Format(i)));
                 }
@@ -20,15 +20,15 @@ namespace AotNet.Generator
             var lastLocation = layerLocations[layers.Count - 1];
             var lossKind = options.Loss;
             var metrics = options.Metrics;
-            foreach (var errorMetric in new[] { MetricFlags.MeanAbsoluteError, MetricFlags.MeanSquaredError })
+            foreach (var errorMetric in new[] { Metric.MeanAbsoluteError, Metric.MeanSquaredError })
             {
-                if ((metrics & errorMetric) != 0 && lossKind == LossKind.SparseCategoricalCrossentropy)
+                if ((metrics & errorMetric) != 0 && lossKind == Loss.SparseCategoricalCrossentropy)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricDoesNotFitLoss, sequentialLocation, errorMetric.ToString(), "SparseCategoricalCrossentropy", "its targets are class indices, not values to compare with the outputs; use Metric.Accuracy"));
                 }
             }
 
-            foreach (var thresholdMetric in new[] { MetricFlags.Auc, MetricFlags.Precision, MetricFlags.Recall })
+            foreach (var thresholdMetric in new[] { Metric.Auc, Metric.Precision, Metric.Recall })
             {
                 if ((metrics & thresholdMetric) == 0)
                 {
@@ -39,14 +39,14 @@ namespace AotNet.Generator
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MetricNeedsOneOutput, sequentialLocation, thresholdMetric.ToString(), Format(last.Units) + " units"));
                 }
-                else if (last.Activation != ActivationKind.Sigmoid)
+                else if (last.Activation != Activation.Sigmoid)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ThresholdMetricOnNonProbability, sequentialLocation, thresholdMetric.ToString(), last.Activation.ToString().ToLowerInvariant()));
                 }
             }
 
-            if ((metrics & MetricFlags.Accuracy) != 0 && lossKind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber &&
-                last.Activation is not (ActivationKind.Sigmoid or ActivationKind.Softmax))
+            if ((metrics & Metric.Accuracy) != 0 && lossKind is Loss.MeanSquaredError or Loss.MeanAbsoluteError or Loss.Huber &&
+                last.Activation is not (Activation.Sigmoid or Activation.Softmax))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AccuracyOnRegression, sequentialLocation, lossKind.ToString(), last.Activation.ToString()));
             }
@@ -55,40 +55,45 @@ namespace AotNet.Generator
             string lastActivation = last.Activation.ToString();
             switch (lossKind)
             {
-                case LossKind.BinaryCrossentropy when last.Units != 1 || last.Activation != ActivationKind.Sigmoid:
+                case Loss.BinaryCrossentropy when last.Units != 1 || last.Activation != Activation.Sigmoid:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossentropyNeedsSigmoid, lastLocation, lastUnits, lastActivation));
                     break;
-                case LossKind.CategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
+                case Loss.CategoricalCrossentropy when last.Units < 2 || last.Activation != Activation.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CategoricalCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
                     break;
-                case LossKind.SparseCategoricalCrossentropy when last.Units < 2 || last.Activation != ActivationKind.Softmax:
+                case Loss.SparseCategoricalCrossentropy when last.Units < 2 || last.Activation != Activation.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SparseCrossentropyNeedsSoftmax, lastLocation, lastUnits, lastActivation));
                     break;
-                case LossKind.MeanSquaredError when last.Activation is ActivationKind.Sigmoid or ActivationKind.Softmax:
+                case Loss.MeanSquaredError when last.Activation is Activation.Sigmoid or Activation.Softmax:
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.SquashedOutputUnderMeanSquaredError,
                         lastLocation,
                         lastActivation,
-                        last.Activation == ActivationKind.Sigmoid ? "BinaryCrossentropy" : "CategoricalCrossentropy"));
+                        last.Activation == Activation.Sigmoid ? "BinaryCrossentropy" : "CategoricalCrossentropy"));
                     break;
             }
         }
 
-        /// <summary>The parameter block and a row's workspace must fit in one array.</summary>
-        private static void CheckSize(int inputs, List<LayerSpec> layers, string name, Location classLocation, List<DiagnosticInfo> diagnostics)
+        /// <summary>
+        /// The parameter block and a training workspace (<see cref="ModelLimits.ChunkRows"/> rows of the layout's floats per row)
+        /// must each fit in one array: the sizes of the one <see cref="Emitter.Layout"/> the emitter writes.
+        /// </summary>
+        private static void CheckSize(Emitter.Layout layout, Location classLocation, List<DiagnosticInfo> diagnostics)
         {
-            long parameters = 0, workspace = 0;
-            int fanIn = inputs;
-            foreach (var layer in layers)
+            string name = layout.Model.ClassName;
+            long workspace = layout.WorkspaceFloats * ModelLimits.ChunkRows;
+            if (layout.ParameterCount > ModelLimits.MaxArrayLength)
             {
-                parameters += ((long)fanIn * layer.Units) + layer.Units;
-                workspace += 3L * layer.Units;
-                fanIn = layer.Units;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, classLocation, name, Format(layout.ParameterCount) + " parameters", Format(ModelLimits.MaxArrayLength)));
             }
-
-            if (parameters > Emitter.MaxArrayLength || workspace > Emitter.MaxArrayLength)
+            else if (workspace > ModelLimits.MaxArrayLength)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, classLocation, name, Format(parameters), Format(Emitter.MaxArrayLength)));
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.TooManyParameters,
+                    classLocation,
+                    name,
+                    Format(workspace) + " workspace floats (" + Format(ModelLimits.ChunkRows) + " rows of " + Format(layout.WorkspaceFloats) + ")",
+                    Format(ModelLimits.MaxArrayLength)));
             }
         }
     }

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -60,29 +62,19 @@ namespace AotNet.Generator
                 return Fail(diagnostics);
             }
 
+            if (layers.Count > MaxLayers)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyLayers, classLocation, name, Format(layers.Count), Format(MaxLayers)));
+                return Fail(diagnostics);
+            }
+
             PlaceDropouts(layers, dropouts, diagnostics);
             bool normalization = ReadNormalizations(type, classLocation, options, layers, diagnostics, cancellationToken);
             CheckOutput(options, layers, layerLocations, sequentialLocation, diagnostics);
-            CheckSize(inputs, layers, name, classLocation, diagnostics);
-            foreach (var diagnostic in diagnostics)
-            {
-                if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
-                {
-                    return Fail(diagnostics);
-                }
-            }
-
-            double learningRate = options.LearningRate == 0 ? (options.Optimizer == OptimizerKind.Sgd ? 0.01 : 0.001) : options.LearningRate;
+            double learningRate = options.LearningRate == 0 ? (options.Optimizer == Optimizer.Sgd ? 0.01 : 0.001) : options.LearningRate;
             double weightDecay = options.WeightDecay;
-            if (weightDecay * learningRate >= 1)
-            {
-                var at = NamedArgumentLocation(sequential, "WeightDecay", cancellationToken) ?? sequentialLocation;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightDecayTooLarge, at, Format(weightDecay), Format(learningRate), Format(1 - (weightDecay * learningRate))));
-            }
-
-            string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             var model = new ModelSpec(
-                ns,
+                NamespaceOf(type),
                 name,
                 type.IsRecord,
                 inputs,
@@ -99,6 +91,21 @@ namespace AotNet.Generator
                 options.GlobalClipNorm,
                 weightDecay,
                 normalization);
+            CheckSize(new Emitter.Layout(model), classLocation, diagnostics);
+            foreach (var diagnostic in diagnostics)
+            {
+                if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+                {
+                    return Fail(diagnostics);
+                }
+            }
+
+            if (weightDecay * learningRate >= 1)
+            {
+                var at = NamedArgumentLocation(sequential, "WeightDecay", cancellationToken) ?? sequentialLocation;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightDecayTooLarge, at, Format(weightDecay), Format(learningRate), Format(1 - (weightDecay * learningRate))));
+            }
+
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
@@ -121,8 +128,30 @@ namespace AotNet.Generator
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticOrAbstract, classLocation, name, type.IsStatic ? "static" : "abstract"));
             }
+            else if (!HasParameterlessConstructor(type))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameterlessConstructor, classLocation, name));
+            }
 
+            if (type.IsFileLocal)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalModel, classLocation, name));
+            }
+
+            CheckNames(type, classLocation, diagnostics);
             return true;
+        }
+
+        /// <summary>The containing namespace's names joined by dots, unescaped (<c>@namespace</c> is <c>namespace</c>), or null for the global namespace.</summary>
+        private static string? NamespaceOf(INamedTypeSymbol type)
+        {
+            var names = new List<string>();
+            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                names.Insert(0, ns.Name);
+            }
+
+            return names.Count == 0 ? null : string.Join(".", names);
         }
 
         private static ParseResult Fail(List<DiagnosticInfo> diagnostics) =>
@@ -155,11 +184,18 @@ namespace AotNet.Generator
         private static Location? LocationOf(AttributeData attribute, CancellationToken cancellationToken) =>
             attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
 
-        private static void CheckEnum(List<DiagnosticInfo> diagnostics, Location location, string enumName, int value, int max)
+        /// <summary>Every flag of <see cref="Metric"/> (the runtime's enum, linked into the generator).</summary>
+        private static readonly Metric AllMetrics = Enum.GetValues(typeof(Metric)).Cast<Metric>().Aggregate(Metric.None, (all, flag) => all | flag);
+
+        private static bool IsDefined<TEnum>(TEnum value)
+            where TEnum : struct, Enum => Enum.IsDefined(typeof(TEnum), value);
+
+        private static void CheckEnum<TEnum>(List<DiagnosticInfo> diagnostics, Location location, string enumName, TEnum value)
+            where TEnum : struct, Enum
         {
-            if (value < 0 || value > max)
+            if (!IsDefined(value))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, location, enumName, Format(value)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, location, enumName, Format(Convert.ToInt64(value, CultureInfo.InvariantCulture))));
             }
         }
 

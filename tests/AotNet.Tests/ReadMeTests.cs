@@ -66,8 +66,8 @@ public sealed partial class ReadMeTests
     [Fact]
     public void A_block_that_does_not_compile_is_caught()
     {
-        // the check itself: the README's first block with a name the library does not have must fail to compile
-        string broken = Blocks(ReadMe).First().Replace("new FitOptions", "new FitOptionz", StringComparison.Ordinal);
+        // the check itself: the README's Trainer block with a name the library does not have must fail to compile
+        string broken = Blocks(ReadMe).First(b => b.Contains("new FitOptions", StringComparison.Ordinal)).Replace("new FitOptions", "new FitOptionz", StringComparison.Ordinal);
         Compile(broken, out var errors);
         Assert.Contains(errors, e => e.Contains("FitOptionz", StringComparison.Ordinal));
 
@@ -102,7 +102,7 @@ public sealed partial class ReadMeTests
         try
         {
             File.WriteAllBytes(Path.Combine(dir, "ReadMeBlock.dll"), assembly);
-            foreach (var dependency in new[] { typeof(SequentialAttribute).Assembly, Assembly.Load("CommunityToolkit.HighPerformance"), Assembly.Load("System.Numerics.Tensors") })
+            foreach (var dependency in new[] { typeof(SequentialAttribute).Assembly, Assembly.Load("CommunityToolkit.HighPerformance"), Assembly.Load("System.Numerics.Tensors"), Assembly.Load("Google.Protobuf"), Assembly.Load("System.IO.Hashing"), Assembly.Load("Sep") })
             {
                 File.Copy(dependency.Location, Path.Combine(dir, Path.GetFileName(dependency.Location)));
             }

@@ -15,7 +15,7 @@ internal static class Cli
 {
     public const int Ok = CommandRunner.Ok, Failed = CommandRunner.Failed, Interrupted = Interrupts.SigintExit;
 
-    public static int Fail(string message, string? hint = null) => CommandRunner.Fail("aotnet", message, hint);
+    public static int Fail(string message, string? hint = null, string prefix = "aotnet") => CommandRunner.Fail(prefix, message, hint);
 
     /// <summary>What the user can do about <paramref name="e"/>, when its message does not already say it.</summary>
     public static string? Hint(Exception e) => e switch

@@ -70,7 +70,8 @@ public static class DataCommand
         {
             if (!Datasets.Contains(request.Dataset))
             {
-                return Fail(error, $"unknown dataset '{request.Dataset}' (expected imdb, reuters or boston)");
+                string hint = AotNet.Hosting.DidYouMean.Closest(request.Dataset, Datasets) is { } close ? $"; did you mean '{close}'?" : " (expected imdb, reuters or boston)";
+                return Fail(error, $"unknown dataset '{request.Dataset}'{hint}");
             }
 
             if (request.Split is not ("train" or "test"))

@@ -94,7 +94,7 @@ internal static class ExperimentCommand
                 var (parsed, variantProblem) = ImdbVariants.Parse(given);
                 if (variantProblem is not null)
                 {
-                    return Cli.Fail(variantProblem);
+                    return Cli.Fail(variantProblem, prefix: $"aotnet {name}");
                 }
 
                 variants = parsed!;

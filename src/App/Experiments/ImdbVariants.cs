@@ -74,7 +74,8 @@ namespace AotNet.App.Experiments
                     }
                     else
                     {
-                        return (null, $"--variant '{part}' is not an IMDB variant: use small, large, l2, dropout or all (comma-separated for several)");
+                        string hint = AotNet.Hosting.DidYouMean.Closest(name, Names.Append("all")) is { } close ? $"did you mean '{close}'? " : string.Empty;
+                        return (null, $"--variant '{part}' is not an IMDB variant; {hint}use small, large, l2, dropout or all (comma-separated for several)");
                     }
                 }
             }

@@ -20,6 +20,7 @@ internal static class Runner
     public static int Run(IReadOnlyList<Experiment> experiments, RunSettings settings, ConsoleReporter reporter, string commandLine, CancellationToken cancellation)
     {
         var output = new OutputFolder(settings.OutDir); // fails early when --out cannot be written
+        PathAliases.Check(settings, output); // and when an output would overwrite an input or another output
         var started = DateTimeOffset.UtcNow;
         var results = new ResultsFile();
         foreach (var experiment in experiments)

@@ -5,9 +5,18 @@ namespace AotNet.Data;
 /// <summary>A row-major float matrix in one allocation.</summary>
 public sealed class DenseMatrix
 {
+    /// <summary>A zero matrix; <paramref name="rows"/> and <paramref name="cols"/> must not be negative, nor their product exceed <see cref="Array.MaxLength"/>.</summary>
     public DenseMatrix(int rows, int cols)
-        : this(new float[checked(rows * cols)], rows, cols)
+        : this(new float[Size(rows, cols)], rows, cols)
     {
+    }
+
+    private static int Size(int rows, int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        long size = (long)rows * cols;
+        return size <= Array.MaxLength ? (int)size : throw new ArgumentOutOfRangeException(nameof(rows), $"{rows} x {cols} values do not fit in one array (at most {Array.MaxLength})");
     }
 
     public DenseMatrix(float[] data, int rows, int cols)

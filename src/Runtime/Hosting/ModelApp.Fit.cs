@@ -54,7 +54,7 @@ public static partial class ModelApp
         CheckFitRequest(request);
         var clock = Stopwatch.StartNew();
         var model = TModel.Create(request.Seed);
-        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters) : null;
+        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters, model.State) : null;
         var options = CsvOptions.For(description, request.Labels) with
         {
             Features = request.Features ?? initial?.Features,

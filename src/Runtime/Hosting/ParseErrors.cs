@@ -33,6 +33,7 @@ public static partial class ParseErrors
                 string? name = Suggest(token, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
                 string known = Names(command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
                 messages.Add(name is null ? $"unknown command '{token}' (the commands: {known})" : $"unknown command '{token}'; did you mean '{name}'?");
+                break; // what follows belongs to the unknown command: its options are not "unknown options" of this one
             }
             else
             {

@@ -438,10 +438,17 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(state);
         CheckStateBlock(description, state);
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new ArgumentException($"parameters holds {parameters.Length} values; {description.Name} has {description.ParameterCount}", nameof(parameters));
+        }
+
+        // everything is checked before anything is copied: bad weights leave the model's parameters and state as they were
         var expected = new HashSet<string>(StringComparer.Ordinal);
+        var copies = new List<(float[] Data, float[] Block, int Offset)>();
         foreach (var tensor in description.Tensors)
         {
-            Copy(tensor.Name, tensor.Shape, tensor.IsState ? state : parameters, tensor.Offset);
+            Check(tensor.Name, tensor.Shape, tensor.IsState ? state : parameters, tensor.Offset);
         }
 
         foreach (string name in tensors.Keys)
@@ -452,21 +459,32 @@ public static class SafeTensors
             }
         }
 
-        void Copy(string name, int[] shape, float[] block, int offset)
+        foreach (var (data, block, offset) in copies)
+        {
+            data.CopyTo(block, offset);
+        }
+
+        void Check(string name, int[] shape, float[] block, int offset)
         {
             expected.Add(name);
-            if (!tensors.TryGetValue(name, out var tensor))
+            if (!tensors.TryGetValue(name, out var tensor) || tensor is null)
             {
                 throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Tensors.Select(t => t.Name))}; {WhatToDo}");
             }
 
-            if (!tensor.Shape.AsSpan().SequenceEqual(shape))
+            if (tensor.Shape is null || !tensor.Shape.AsSpan().SequenceEqual(shape))
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
+                throw new SafeTensorsException($"{source}: tensor '{name}' has shape [{string.Join(", ", tensor.Shape ?? [])}], {description.Name} needs [{string.Join(", ", shape)}]; {WhatToDo}");
+            }
+
+            long count = (long)shape[0] * (shape.Length > 1 ? shape[1] : 1);
+            if (tensor.Data is null || tensor.Data.Length != count)
+            {
+                throw new SafeTensorsException($"{source}: tensor '{name}' holds {tensor.Data?.Length ?? 0} values for shape [{string.Join(", ", shape)}], which needs {count}; {WhatToDo}");
             }
 
             CheckFinite(name, tensor.Data, source);
-            tensor.Data.CopyTo(block, offset);
+            copies.Add((tensor.Data, block, offset));
         }
     }
 }

@@ -9,6 +9,7 @@ namespace AotNet.IO;
 public static class TemporaryFiles
 {
     private static readonly ConcurrentDictionary<string, byte> Live = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
     private static volatile bool _closed;
 
     /// <summary>
@@ -36,9 +37,26 @@ public static class TemporaryFiles
     /// <summary>The files being written now.</summary>
     public static IReadOnlyCollection<string> Current => [.. Live.Keys];
 
+    /// <summary>
+    /// Runs <paramref name="step"/> (short: a few renames) so that <see cref="DeleteAll"/> — a process ending at once
+    /// after a signal — waits for it to end rather than cutting it in half.
+    /// </summary>
+    public static void Uninterrupted(Action step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        using var scope = Gate.EnterScope();
+        if (_closed)
+        {
+            throw new OperationCanceledException("the process is ending");
+        }
+
+        step();
+    }
+
     /// <summary>Deletes every registered file (errors ignored) and refuses new ones; returns how many were deleted.</summary>
     public static int DeleteAll()
     {
+        using var scope = Gate.EnterScope(); // waits for an uninterrupted step (a set's renames) to end
         _closed = true;
         int deleted = 0;
         foreach (string path in Live.Keys)

@@ -30,20 +30,29 @@ public sealed partial class Trainer<TModel>
                 }
 
                 plateau.Validate();
-                if (!history.Keys.Contains(plateau.Monitor, StringComparer.Ordinal))
-                {
-                    throw new ArgumentException($"ReduceLROnPlateau monitors '{plateau.Monitor}', which this fit does not record (it records {string.Join(", ", history.Keys)})", nameof(options));
-                }
+                FitChecks.RequireKey(nameof(ReduceLROnPlateau), plateau.Monitor, history);
 
                 history.TrackLearningRate(options.Epochs);
                 _plateau = new PlateauTracker(plateau);
             }
 
             _plateauSettings = plateau;
+            // every callback's settings are checked here, before the first epoch changes the model
             if (options.EarlyStopping is { } early)
             {
+                FitChecks.RequireKey(nameof(EarlyStopping), early.Monitor, history);
+            }
+
+            (observer as IFitCheck)?.CheckBeforeFit(history);
+            foreach (var callback in _callbacks)
+            {
+                (callback as IFitCheck)?.CheckBeforeFit(history);
+            }
+
+            if (options.EarlyStopping is { } stopping)
+            {
                 _earlyStopping = true;
-                _early = new EarlyStoppingTracker(early, trainer.Model.Parameters.Length);
+                _early = new EarlyStoppingTracker(stopping, trainer.Model.Parameters.Length);
             }
         }
 

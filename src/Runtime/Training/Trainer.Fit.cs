@@ -18,10 +18,11 @@ public sealed partial class Trainer<TModel>
         ITrainingObserver? observer = null,
         CancellationToken cancellation = default)
     {
+        using var use = Use(nameof(Fit));
         var run = PrepareFit(train, validation, options);
         var history = new History(TModel.Description.MetricNames, run.Validation is not null, options.Epochs);
         var callbacks = new FitCallbacks(this, options, history, observer);
-        _context.LearningRateSchedule = options.LearningRateSchedule;
+        _context.LearningRateSchedule = CheckedSchedule.Wrap(options.LearningRateSchedule, firstStep: 0);
         long allocatedAfterFirstEpoch = 0;
         var clock = Stopwatch.StartNew();
         _pool.WarmCaller();

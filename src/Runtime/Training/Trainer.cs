@@ -26,9 +26,21 @@ public sealed partial class Trainer<TModel> : IParallelJob, IDisposable
     private BatchStats[] _chunkStats;
     private readonly long[] _evaluationCounters;
 
+    /// <summary>
+    /// The most worker threads a trainer takes (as <c>aotnet --threads</c>): each holds a workspace of
+    /// <see cref="ChunkRows"/> rows, and more threads than cores only add memory and switching, never speed.
+    /// </summary>
+    public const int MaxThreads = 256;
+
+    private int _user, _depth;
+
+    /// <param name="model">The model to train.</param>
+    /// <param name="threads">Worker threads, 1 to <see cref="MaxThreads"/>; results are the same bits for any count.</param>
     public Trainer(TModel model, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threads, MaxThreads);
         Model = model;
         _pool = new WorkerPool(threads);
         _context = new TrainingContext(_pool, ownsPool: false);
@@ -77,6 +89,7 @@ public sealed partial class Trainer<TModel> : IParallelJob, IDisposable
     public Evaluation Evaluate(LabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        using var use = Use(nameof(Evaluate));
         CheckShapes(data, nameof(data));
         EnsureStatsCapacity(data.Count);
         var description = TModel.Description;
@@ -89,6 +102,7 @@ public sealed partial class Trainer<TModel> : IParallelJob, IDisposable
     public DenseMatrix Predict(Features inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        using var use = Use(nameof(Predict));
         int outputs = TModel.Description.Outputs;
         var result = new DenseMatrix(inputs.Rows, outputs);
         int[] rows = Identity(inputs.Rows);
@@ -106,6 +120,35 @@ public sealed partial class Trainer<TModel> : IParallelJob, IDisposable
     {
         _context.Dispose();
         _pool.Dispose();
+    }
+
+    /// <summary>
+    /// A trainer serves one caller at a time (its workspaces, pool and model are shared): a call from another thread
+    /// while one runs throws at once instead of deadlocking or interleaving. The same thread may call again (a callback
+    /// evaluating during <see cref="Fit"/>).
+    /// </summary>
+    private UseScope Use(string what)
+    {
+        int me = Environment.CurrentManagedThreadId;
+        int owner = Interlocked.CompareExchange(ref _user, me, 0);
+        if (owner != 0 && owner != me)
+        {
+            throw new InvalidOperationException($"Trainer.{what} was called while another thread is using this trainer (Fit, Evaluate or Predict); a trainer is used by one caller at a time: wait for it, or give each thread its own model and trainer");
+        }
+
+        _depth++;
+        return new UseScope(this);
+    }
+
+    private readonly struct UseScope(Trainer<TModel> trainer) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (--trainer._depth == 0)
+            {
+                Volatile.Write(ref trainer._user, 0);
+            }
+        }
     }
 
     private long AllocatedByTraining() => GC.GetAllocatedBytesForCurrentThread() + _pool.BackgroundAllocatedBytes;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AotNet.App.Results;
+using AotNet.Hosting;
 using AotNet.Tests.Reliability;
 
 namespace AotNet.Tests.App;
@@ -25,8 +26,7 @@ public sealed partial class OutputFolderTests : IDisposable
 
     public void Dispose()
     {
-        OutputFolder.AfterStagedFile = null;
-        FolderSwap.TargetIsMountPoint = false;
+        OutputSetWriter.AfterStaged = null;
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -78,7 +78,7 @@ public sealed partial class OutputFolderTests : IDisposable
         Assert.Contains("kept the earlier results of imdb", result.Out);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "results.json")));
-        Assert.Equal(["imdb", "boston"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["imdb", "boston", "set"], json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("aotnet imdb --epochs 3", json.RootElement.GetProperty("imdb").GetProperty("run").GetProperty("command").GetString());
         var run = json.RootElement.GetProperty("boston").GetProperty("run");
         Assert.Equal(12, run.GetProperty("settings").GetProperty("epochs").GetInt32());
@@ -87,8 +87,9 @@ public sealed partial class OutputFolderTests : IDisposable
         Assert.True(run.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
 
         Assert.Equal(
-            ["boston_folds.svg", "boston_mae.svg", "boston_mae_smoothed.svg", "imdb_accuracy.svg", "imdb_loss.svg", "notes.txt", "report.html", "results.json", "weights"],
+            ["boston_folds.svg", "boston_mae.svg", "boston_mae_smoothed.svg", "imdb_accuracy.svg", "imdb_loss.svg", "notes.txt", "report.html", "results.json", "reuters_loss.svg", "weights"],
             Entries(Out));
+        Assert.Equal("<svg>stale: results.json has no reuters</svg>", File.ReadAllText(Path.Combine(Out, "reuters_loss.svg"))); // not named by a manifest: not provably ours, kept
         Assert.Equal("mine", File.ReadAllText(Path.Combine(Out, "notes.txt")));
         Assert.Equal("kept", File.ReadAllText(Path.Combine(Out, "weights", "w.safetensors")));
         string report = File.ReadAllText(Path.Combine(Out, "report.html"));
@@ -105,10 +106,10 @@ public sealed partial class OutputFolderTests : IDisposable
         WriteResults(Out, new ResultsFile { Imdb = FakeImdb() });
         string before = File.ReadAllText(Path.Combine(Out, "results.json"));
         var folder = new OutputFolder(Out);
-        OutputFolder.AfterStagedFile = file => throw new IOException($"No space left on device (simulated after {file})");
+        OutputSetWriter.AfterStaged = file => throw new IOException($"No space left on device (simulated after {file})");
 
         var e = Assert.Throws<IOException>(() => folder.Commit(new ResultsFile { Imdb = FakeImdb(5) }, "aotnet imdb", DateTimeOffset.UtcNow, CancellationToken.None));
-        Assert.Contains("keeps its previous contents", e.Message);
+        Assert.Contains("keeps its previous set", e.Message);
         Assert.Equal(["results.json"], Entries(Out));
         Assert.Equal(before, File.ReadAllText(Path.Combine(Out, "results.json")));
         Assert.Equal(["boston_housing.npz", "out"], Entries(_dir));
@@ -120,7 +121,7 @@ public sealed partial class OutputFolderTests : IDisposable
         WriteResults(Out, new ResultsFile { Imdb = FakeImdb() });
         var folder = new OutputFolder(Out);
         using var cancel = new CancellationTokenSource();
-        OutputFolder.AfterStagedFile = file =>
+        OutputSetWriter.AfterStaged = file =>
         {
             if (file == "report.html")
             {
@@ -177,20 +178,28 @@ public sealed partial class OutputFolderTests : IDisposable
     }
 
     [Fact]
-    public void A_target_that_cannot_be_swapped_like_a_mount_point_gets_its_files_replaced_in_place()
+    public void A_file_the_previous_set_named_goes_only_while_it_holds_the_bytes_aotnet_wrote()
     {
-        WriteResults(Out, new ResultsFile { Imdb = FakeImdb() });
-        File.WriteAllText(Path.Combine(Out, "reuters_loss.svg"), "<svg>stale</svg>");
-        File.WriteAllText(Path.Combine(Out, "boston_mae.svg"), "<svg>stale: results.json has no boston</svg>");
-        File.WriteAllText(Path.Combine(Out, "notes.txt"), "mine");
-        Directory.CreateDirectory(Path.Combine(Out, "weights"));
-        FolderSwap.TargetIsMountPoint = true;
+        // a set with the variants' figures, then one without them (what a later `aotnet imdb` run would leave)
+        var withVariants = new ResultsFile { Imdb = FakeImdb(), ImdbVariants = new() { ["small"] = FakeImdb(), ["large"] = FakeImdb(4) } };
+        new OutputFolder(Out).Commit(withVariants, "aotnet imdb --variant small,large", DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Contains("imdb_small_val_loss.svg", Entries(Out));
+        File.WriteAllText(Path.Combine(Out, "imdb_large_val_loss.svg"), "edited by hand"); // no longer what aotnet wrote
+        string json = File.ReadAllText(Path.Combine(Out, "results.json"));
+        using (var doc = JsonDocument.Parse(json))
+        {
+            Assert.Equal(64, doc.RootElement.GetProperty("set").GetProperty("files").GetProperty("report.html").GetString()!.Length);
+        }
 
-        var folder = new OutputFolder(Out);
-        folder.Commit(new ResultsFile { Reuters = FakeImdb(4) }, "aotnet reuters", DateTimeOffset.UtcNow, CancellationToken.None);
-        Assert.Equal(["imdb_accuracy.svg", "imdb_loss.svg", "notes.txt", "report.html", "results.json", "reuters_accuracy.svg", "reuters_loss.svg", "weights"], Entries(Out));
-        Assert.DoesNotContain("stale", File.ReadAllText(Path.Combine(Out, "reuters_loss.svg")));
-        Assert.Equal(["imdb", "reuters"], Sections(File.ReadAllText(Path.Combine(Out, "report.html"))));
+        // drop the variants from results.json (keeping its "set" record), then commit again
+        string withoutVariants = System.Text.RegularExpressions.Regex.Replace(json, "\"imdb_variants\"", "\"imdb_variants_gone\"");
+        File.WriteAllText(Path.Combine(Out, "results.json"), withoutVariants);
+        new OutputFolder(Out).Commit(new ResultsFile { Reuters = FakeImdb(4) }, "aotnet reuters", DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var entries = Entries(Out);
+        Assert.DoesNotContain("imdb_small_val_loss.svg", entries); // aotnet's, unchanged: removed with the set that named it
+        Assert.Contains("imdb_large_val_loss.svg", entries); // changed since: kept
+        Assert.Equal("edited by hand", File.ReadAllText(Path.Combine(Out, "imdb_large_val_loss.svg")));
         Assert.Equal(["boston_housing.npz", "out"], Entries(_dir));
     }
 

@@ -46,9 +46,25 @@ public sealed class Arm64BinaryBitsTests(ITestOutputHelper output)
 /// <summary>What running the ARM64 binary on this machine needs: both binaries, qemu-user and the arm64 sysroot.</summary>
 internal static class Arm64Tools
 {
-    public static string? X64Binary { get; } = ExistingFile(Environment.GetEnvironmentVariable("AOTNET_BINARY"));
+    /// <summary>$AOTNET_BINARY, else the README's publish folder artifacts/aotnet/aotnet of this checkout.</summary>
+    public static string? X64Binary { get; } = ExistingFile(Environment.GetEnvironmentVariable("AOTNET_BINARY")) ?? InCheckout("artifacts", "aotnet", "aotnet");
 
-    public static string? Arm64Binary { get; } = ExistingFile(Environment.GetEnvironmentVariable("AOTNET_ARM64_BINARY"));
+    /// <summary>$AOTNET_ARM64_BINARY, else the README's artifacts/aotnet-arm64/aotnet of this checkout.</summary>
+    public static string? Arm64Binary { get; } = ExistingFile(Environment.GetEnvironmentVariable("AOTNET_ARM64_BINARY")) ?? InCheckout("artifacts", "aotnet-arm64", "aotnet");
+
+    /// <summary>A file of the checkout the tests run from (the folder above them that holds AotNet.sln), when it exists.</summary>
+    internal static string? InCheckout(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AotNet.sln")))
+            {
+                return ExistingFile(Path.Combine([dir.FullName, .. parts]));
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>qemu-aarch64-static (Debian's qemu-user-static) or qemu-aarch64 on the PATH.</summary>
     public static string? Qemu { get; } = new[] { "qemu-aarch64-static", "qemu-aarch64" }

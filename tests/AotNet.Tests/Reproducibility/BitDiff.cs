@@ -19,8 +19,8 @@ public sealed record RunFiles(string Weights, string Results)
 /// </summary>
 public static class BitDiff
 {
-    /// <summary>Keys of results.json that measure or describe the run (time, allocation, when/how/where it ran), not its result; never compared.</summary>
-    public static readonly IReadOnlySet<string> MeasurementKeys = new HashSet<string>(StringComparer.Ordinal) { "seconds", "allocated_bytes_after_first_epoch", "run" };
+    /// <summary>Keys of results.json that measure or describe the run (time, allocation, when/how/where it ran, the output set's manifest: run id and file hashes), not its result; never compared.</summary>
+    public static readonly IReadOnlySet<string> MeasurementKeys = new HashSet<string>(StringComparer.Ordinal) { "seconds", "allocated_bytes_after_first_epoch", "run", "set" };
 
     /// <summary>Null when both runs wrote the same bits, else a few lines naming the first and the largest difference.</summary>
     public static string? Compare(string expectedLabel, RunFiles expected, string actualLabel, RunFiles actual)

@@ -184,7 +184,7 @@ internal sealed class MultiHotRows : IIntListSink
             }
         }
 
-        return new CsrMatrix(offsets, columns, _rules.NumWords);
+        return new CsrMatrix(offsets, columns, _rules.NumWords, trusted: true);
     }
 
     /// <summary>

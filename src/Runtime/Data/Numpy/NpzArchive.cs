@@ -177,7 +177,7 @@ public sealed class NpzArchive : IDisposable
         string source = $"{_source}[{entry.FullName}]";
         try
         {
-            using Stream input = entry.Open();
+            using var input = new CrcCheckingStream(entry.Open(), entry.Crc32, source);
             byte[] headerBytes = ReadNpyHeader(input);
             NpyHeader header = NpyHeader.Parse(headerBytes, source);
             if (header.DType != NpyDType.Object || header.Shape.Length != 1 || headerBytes.Length > entry.Length)
@@ -185,8 +185,13 @@ public sealed class NpzArchive : IDisposable
                 return false;
             }
 
-            return PickleObjectArrayReader.TryStream(
-                input, header.ElementCount, source, createSink(header.ElementCount), maxBytes: entry.Length - headerBytes.Length);
+            if (!PickleObjectArrayReader.TryStream(input, header.ElementCount, source, createSink(header.ElementCount), maxBytes: entry.Length - headerBytes.Length))
+            {
+                return false;
+            }
+
+            input.ReadToEndAndCheck(); // a CRC mismatch: false, and Read then reports it
+            return true;
         }
         catch (Exception e) when (e is DataFormatException or InvalidDataException or IOException)
         {
@@ -249,7 +254,7 @@ public sealed class NpzArchive : IDisposable
 
         try
         {
-            using Stream input = entry.Open();
+            using Stream input = new CrcCheckingStream(entry.Open(), entry.Crc32, source);
 
             // Inflate straight into the result array. It starts at the declared size only as far as the compressed
             // bytes can back it (deflate expands at most ~1032:1) and grows with the bytes actually decompressed, so a

@@ -57,6 +57,6 @@ public static class MultiHot
         }
 
         Array.Resize(ref columns, written);
-        return new CsrMatrix(offsets, columns, dimension);
+        return new CsrMatrix(offsets, columns, dimension, trusted: true);
     }
 }

@@ -8,7 +8,7 @@ namespace AotNet.Training;
 /// <c>SafeTensors.FromModel</c>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
 /// monitored value improves (Keras's "auto" mode: accuracy, AUC, precision and recall up, the rest down), else every epoch.
 /// </summary>
-public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver
+public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver, IFitCheck
     where TModel : class, IModel<TModel>
 {
     private double _best = double.NaN;
@@ -22,6 +22,20 @@ public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITraini
 
     /// <summary>The 1-based epoch last written, or 0.</summary>
     public int SavedEpoch { get; private set; }
+
+    /// <summary>Before the first epoch: the monitored key exists and the file can be written (a file is created in its folder and deleted).</summary>
+    void IFitCheck.CheckBeforeFit(History history)
+    {
+        FitChecks.RequireKey("ModelCheckpoint", Monitor, history);
+        try
+        {
+            AtomicFile.CheckWritable(Path);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"ModelCheckpoint: {e.Message}", e);
+        }
+    }
 
     public void OnEpochEnd(int epoch, History history, TimeSpan epochTime)
     {

@@ -27,6 +27,15 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     /// <summary>L2 factor of the bias regulariser.</summary>
     public double BiasL2 { get; init; }
 
+    /// <summary>
+    /// The <see cref="BatchNormalizationAttribute"/> or <see cref="LayerNormalizationAttribute"/> after this layer, by the
+    /// prefix of its saved tensors (<c>batch_normalization_0</c>, <c>layer_normalization_1</c>, …), or null when none.
+    /// </summary>
+    public string? NormalizationName { get; init; }
+
+    /// <summary>The activation that follows <see cref="NormalizationName"/>'s layer (Linear when none).</summary>
+    public Activation NormalizationActivation { get; init; }
+
     /// <summary>Whether any regulariser applies to this layer.</summary>
     public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
 }
@@ -92,8 +101,11 @@ public sealed record ModelDescription(
     /// <summary>Counters a workspace keeps for the metrics (the AUC buckets), 0 when none.</summary>
     public int MetricCounterCount => (Metrics & Metric.Auc) != 0 ? MetricValues.AucCounterCount : 0;
 
-    /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
+    /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid" (with "→ normalization", "→ batch_normalization relu", … where declared).</summary>
     public string Topology =>
-        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + string.Concat(
-            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty)));
+        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + (Tensors.Any(t => t.Name == "normalization.mean") ? " → normalization" : string.Empty) + string.Concat(
+            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty) + NormTopology(l)));
+
+    private static string NormTopology(LayerDescription l) => l.NormalizationName is not { } name ? string.Empty
+        : " → " + (name.StartsWith("batch_", StringComparison.Ordinal) ? "batch_normalization" : "layer_normalization") + (l.NormalizationActivation == Activation.Linear ? string.Empty : " " + l.NormalizationActivation.ToString().ToLowerInvariant());
 }

@@ -16,7 +16,7 @@ namespace AotNet.Training;
 public sealed class TrainingContext : IDisposable
 {
     /// <summary>Rows per chunk: the unit of the summation contract. Independent of the thread count by design.</summary>
-    public const int ChunkRows = 256;
+    public const int ChunkRows = ModelLimits.ChunkRows;
 
     private readonly bool _ownsPool;
     private int[] _rows = [];

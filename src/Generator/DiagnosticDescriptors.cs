@@ -210,6 +210,21 @@ namespace AotNet.Generator
             "Not supported with BatchNormalization or LayerNormalization",
             "{0} is not supported in a model with BatchNormalization or LayerNormalization: {1}");
 
+        public static readonly DiagnosticDescriptor SequenceLayerPosition = Error(
+            "AOTNET044",
+            "Misplaced Embedding or pooling layer",
+            "[{0}] {1}");
+
+        public static readonly DiagnosticDescriptor InvalidEmbeddingOption = Error(
+            "AOTNET045",
+            "Invalid Embedding option",
+            "[Embedding] {0} = {1} is invalid: {2}");
+
+        public static readonly DiagnosticDescriptor EmbeddingUnsupported = Error(
+            "AOTNET046",
+            "Not supported with Embedding",
+            "{0} is not supported in a model with an Embedding: {1}");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

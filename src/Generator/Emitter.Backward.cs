@@ -74,8 +74,8 @@ namespace AotNet.Generator
                 w.Close();
                 w.Close();
                 w.Open("else");
-                w.Line(ReadOnlySpan + " x = workspace.InputBlock(InputCount);");
-                w.Line(Kernels + "MatrixKernels.BackwardWeights(x.Slice(k0), InputCount, d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
+                w.Line(ReadOnlySpan + " x = " + m.FirstInputBlock + ";");
+                w.Line(Kernels + "MatrixKernels.BackwardWeights(x.Slice(k0), " + m.FirstInputs + ", d, " + p + "Units, gradient.Slice(" + p + "KernelOffset + (k0 * " + p + "Units)), " + p + "Units, n, k1 - k0, " + p + "Units, accumulate);");
                 w.Close();
                 w.Line();
             }

@@ -7,21 +7,14 @@ namespace AotNet.Generator
         private static void EmitChunkPasses(CodeWriter w, Layout m)
         {
             // inputs
-            w.Line("/// <summary>Dense inputs: gathers the rows into the workspace's input block (a multi-hot layer reads its rows directly)" + (m.Model.Normalization ? ", normalised (the Normalization layer)" : string.Empty) + ".</summary>");
-            w.Open("private " + (m.Model.Normalization ? string.Empty : "static ") + "void LoadInputs(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
-            w.Open("if (inputs.Dense is { } dense)");
-            w.Line("float[] x = workspace.InputBlock(InputCount);");
-            w.Open("for (int r = 0; r < rows.Length; r++)");
-            w.Line("dense.Row(rows[r]).CopyTo(new " + Span + "(x, r * InputCount, InputCount));");
-            w.Close();
-            if (m.Model.Normalization)
+            if (m.Model.Embedding is not null)
             {
-                w.Line(Kernels + "NormalizationKernels.ApplyRows(x, rows.Length, NormalizationMean, NormalizationVariance);");
+                EmitEmbeddingInputs(w, m);
             }
-
-            w.Close();
-            w.Close();
-            w.Line();
+            else
+            {
+                EmitLoadInputs(w, m);
+            }
 
             w.Line("/// <summary>Forward over a block of rows: " + Escape(m.Topology) + ".</summary>");
             w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace" + (m.HasDropout || m.Model.HasNorm ? ", bool training = false" : string.Empty) + ")");
@@ -65,6 +58,11 @@ namespace AotNet.Generator
                 w.Line("Backward" + I(i) + "(inputs, rows, workspace, n, gradient, accumulate, 0, Dense" + I(i) + "Inputs, bias: true" + (i == 0 ? ", firstLayerDeltas" : string.Empty) + ");");
             }
 
+            if (m.Model.Embedding is not null)
+            {
+                w.Line("EmbeddingBackward(inputs, rows, workspace, n, gradient, accumulate);");
+            }
+
             w.Line("return Sums(workspace, n, default);");
             w.Close();
             w.Line();
@@ -75,6 +73,25 @@ namespace AotNet.Generator
             {
                 EmitBackwardLayer(w, m, i);
             }
+        }
+
+        private static void EmitLoadInputs(CodeWriter w, Layout m)
+        {
+            w.Line("/// <summary>Dense inputs: gathers the rows into the workspace's input block (a multi-hot layer reads its rows directly)" + (m.Model.Normalization ? ", normalised (the Normalization layer)" : string.Empty) + ".</summary>");
+            w.Open("private " + (m.Model.Normalization ? string.Empty : "static ") + "void LoadInputs(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Open("if (inputs.Dense is { } dense)");
+            w.Line("float[] x = workspace.InputBlock(InputCount);");
+            w.Open("for (int r = 0; r < rows.Length; r++)");
+            w.Line("dense.Row(rows[r]).CopyTo(new " + Span + "(x, r * InputCount, InputCount));");
+            w.Close();
+            if (m.Model.Normalization)
+            {
+                w.Line(Kernels + "NormalizationKernels.ApplyRows(x, rows.Length, NormalizationMean, NormalizationVariance);");
+            }
+
+            w.Close();
+            w.Close();
+            w.Line();
         }
 
         private static void EmitForwardLayer(CodeWriter w, Layout m, int i)
@@ -100,7 +117,7 @@ namespace AotNet.Generator
                 w.Line(Span + " a = Block(workspace, Activation" + I(i) + "Offset, " + p + "Units);");
             }
 
-            string x, ldx = i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units";
+            string x, ldx = i == 0 ? m.FirstInputs : "Dense" + I(i - 1) + "Units";
             if (i == 0)
             {
                 w.Open("if (inputs.Sparse is { } sparse)");
@@ -123,7 +140,7 @@ namespace AotNet.Generator
 
                 w.Close();
                 w.Line();
-                x = "workspace.InputBlock(InputCount)";
+                x = m.FirstInputBlock;
             }
             else
             {

@@ -21,7 +21,7 @@ namespace AotNet.Generator
                 w.Lines($$"""
 
                     /// <summary>dense_{{n}}: {{I(m.FanIn[i])}} → {{units}} {{ActivationName(m.Layers[i].Activation)}}: its inputs and units, then the offset and length of dense_{{n}}.kernel [{{I(m.FanIn[i])}}, {{units}}] and the offset of dense_{{n}}.bias [{{units}}] in the parameter block.</summary>
-                    public const int {{p}}Inputs = {{(i == 0 ? "InputCount" : "Dense" + I(i - 1) + "Units")}}, {{p}}Units = {{units}},
+                    public const int {{p}}Inputs = {{(i == 0 ? m.FirstInputs : "Dense" + I(i - 1) + "Units")}}, {{p}}Units = {{units}},
                         {{p}}KernelOffset = {{I(m.KernelOffset[i])}}, {{p}}KernelLength = {{p}}Inputs * {{p}}Units, {{p}}BiasOffset = {{p}}KernelOffset + {{p}}KernelLength;
                     """);
             }
@@ -49,6 +49,7 @@ namespace AotNet.Generator
 
             EmitDropoutLayout(w, m);
             EmitNormalizationLayout(w, m);
+            EmitEmbeddingLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
@@ -118,8 +119,8 @@ namespace AotNet.Generator
                 KernelOffset = new long[Layers.Length];
                 ActivationOffset = new long[Layers.Length];
                 DeltaOffset = new long[Layers.Length];
-                int fanIn = model.Inputs;
-                long offset = 0, workspace = 0;
+                int fanIn = model.Embedding?.OutputDim ?? model.Inputs; // an embedding's pooled vectors feed the first Dense layer
+                long offset = model.Embedding is { } embedding ? (long)embedding.InputDim * embedding.OutputDim : 0, workspace = 0; // embedding.embeddings first
                 for (int i = 0; i < Layers.Length; i++)
                 {
                     FanIn[i] = fanIn;
@@ -180,8 +181,8 @@ namespace AotNet.Generator
                 }
 
                 HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
-                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= Loss.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ) && !model.HasNorm; // the fused row step knows the first three losses (and no batch statistics)
-                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping && !model.HasNorm && !model.Normalization; // normalisation layers take dense inputs only
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= Loss.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ) && !model.HasNorm && model.Embedding is null; // the fused row step knows the first three losses (and no batch statistics)
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping && !model.HasNorm && !model.Normalization && model.Embedding is null; // normalisation layers take dense inputs only
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -190,9 +191,10 @@ namespace AotNet.Generator
                     SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == Activation.Softmax;
                 }
 
-                TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax) && !model.HasNorm; // a batch statistic needs whole columns
-                Topology = I(model.Inputs) + (model.Normalization ? " → normalization" : string.Empty) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty) + NormTitle(l)));
+                TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax) && !model.HasNorm && model.Embedding is null; // a batch statistic needs whole columns; an embedding's backward runs per chunk
+                Topology = I(model.Inputs) + EmbeddingTitle(model) + (model.Normalization ? " → normalization" : string.Empty) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty) + NormTitle(l)));
                 LayoutNormalization();
+                LayoutEmbedding();
             }
 
             public ModelSpec Model { get; }

@@ -23,6 +23,11 @@ namespace AotNet.Generator
             {
                 w.Line("private float[]? _sparseScratch;"); // the chunk backward's multi-hot kernel gradient (models with batch statistics take dense inputs)
             }
+
+            if (m.Model.Embedding is not null)
+            {
+                w.Line("private float[]? _embeddingScratch; // Backward's chunk gradient of embedding.embeddings (added to the caller's)");
+            }
             if (m.HasClipping)
             {
                 w.Line("private float _clipScale; // the current step's gradient scale (1 / rows)");
@@ -82,9 +87,21 @@ namespace AotNet.Generator
                 w.Line("public " + Span + " " + p + "Bias => new(_parameters, " + p + "BiasOffset, " + p + "Units);");
             }
 
+            if (m.Model.Embedding is { } e)
+            {
+                w.Line();
+                w.Line("/// <summary>embedding.embeddings [" + I(e.InputDim) + ", " + I(e.OutputDim) + "]: row i is token id i's vector.</summary>");
+                w.Line("public " + Span + " Embeddings => new(_parameters, EmbeddingOffset, EmbeddingLength);");
+            }
+
             w.Line();
             w.Line("/// <summary>A tensor of the parameter block by its Keras-style name (<c>dense_0.kernel</c>, <c>dense_0.bias</c>, …).</summary>");
             w.Open("public " + Span + " GetWeights(string name) => name switch");
+            if (m.Model.Embedding is not null)
+            {
+                w.Line("\"embedding.embeddings\" => Embeddings,");
+            }
+
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 w.Line("\"dense_" + I(i) + ".kernel\" => Dense" + I(i) + "Kernel,");
@@ -104,6 +121,11 @@ namespace AotNet.Generator
             w.Open("public static " + name + " Create(ulong seed)");
             w.Line("var model = new " + name + "();");
             w.Line("var random = new " + Training + "DeterministicRandom(seed);");
+            if (m.Model.Embedding is not null)
+            {
+                w.Line(Kernels + "Initializers.Uniform(random, model.Embeddings); // Keras's \"uniform\": U(-0.05, 0.05), drawn first (Keras builds the embedding first)");
+            }
+
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 string p = "Dense" + I(i);
@@ -192,6 +214,7 @@ namespace AotNet.Generator
             w.Close();
             w.Line();
             w.Open("private static void CheckData(" + Features + "? inputs, global::AotNet.Data.DenseMatrix? targets, bool needsTargets, float[]? weights)");
+            EmitEmbeddingChecks(w, m);
             w.Open("if (inputs is null || inputs.Cols != InputCount)");
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();

@@ -81,9 +81,14 @@ namespace AotNet.Generator
         /// <summary>The Description's initialisers: the state block's size and every tensor in Keras's order.</summary>
         private static IEnumerable<string> NormalizationDescription(Layout m)
         {
-            if (!m.Model.Normalization && !m.Model.HasNorm)
+            if (!m.Model.Normalization && !m.Model.HasNorm && m.Model.Embedding is null)
             {
                 yield break;
+            }
+
+            if (m.Model.Embedding is { } e)
+            {
+                yield return "Embedding = new(" + I(e.InputDim) + ", " + I(e.OutputDim) + ", " + (e.MaskZero ? "true" : "false") + ", EmbeddingOffset)";
             }
 
             if (m.StateCount > 0)
@@ -94,6 +99,11 @@ namespace AotNet.Generator
             var tensors = new List<string>();
             string Tensor(string name, string shape, string offset, bool state = false) =>
                 "new(\"" + name + "\", new[] { " + shape + " }, " + offset + (state ? ", IsState: true" : string.Empty) + ")";
+            if (m.Model.Embedding is not null)
+            {
+                tensors.Add(Tensor("embedding.embeddings", "EmbeddingInputs, EmbeddingOutputs", "EmbeddingOffset"));
+            }
+
             if (m.Model.Normalization)
             {
                 tensors.Add(Tensor("normalization.mean", "InputCount", "NormalizationMeanOffset", true));

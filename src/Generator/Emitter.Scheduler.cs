@@ -95,7 +95,7 @@ namespace AotNet.Generator
                     public global::AotNet.Data.DenseMatrix? CheckBatch(in {{Training}}Batch batch, {{ws}} workspace, bool needsTargets) => {{type}}.CheckBatch(batch, workspace, needsTargets);
                     public {{Training}}BatchStats ChunkPass({{Features}} inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, {{ws}} workspace, {{span}} gradient, bool accumulate, {{span}} firstLayerDeltas, float[]? weights) =>
                         {{chunkPass}};
-                    public void LoadInputs({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => {{(m.Model.Normalization ? "_model" : type)}}.LoadInputs(inputs, rows, workspace);
+                    public void LoadInputs({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => {{(m.Model.Normalization || m.Model.Embedding is not null ? "_model" : type)}}.LoadInputs(inputs, rows, workspace);
                     public void ForwardChunk({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => _model.ForwardChunk(inputs, rows, workspace);
                     public void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, {{ws}} workspace, int from, int to, bool gradient, float[]? weights) =>
                         {{type}}.LossRows(targets, rows, workspace, from, to, gradient, weights);
@@ -105,6 +105,11 @@ namespace AotNet.Generator
                     public void StepRange(int start, int end, float scale) => _model.StepRange(start, end, scale);
                     public void FirstKernelStep({{Training}}FirstKernelGradient firstKernel, int job, float scale) => {{firstKernelStep}};
                 """);
+            if (m.Model.Embedding is not null)
+            {
+                w.Line("    public static bool TakesTokens => true;");
+            }
+
             if (m.Model.HasNorm)
             {
                 EmitWholeBatchPasses(w);

@@ -23,6 +23,9 @@ namespace AotNet.Generator
         public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
     }
 
+    /// <summary>Keras's Embedding(InputDim, OutputDim, mask_zero) as the first layer, pooled by GlobalAveragePooling1D.</summary>
+    internal readonly record struct EmbeddingSpec(int InputDim, int OutputDim, bool MaskZero);
+
     /// <summary>Everything the emitter needs, with value equality (no symbols, syntax or locations).</summary>
     /// <param name="Namespace">Containing namespace, or null for the global namespace.</param>
     /// <param name="ClassName">The partial class's name.</param>
@@ -37,6 +40,7 @@ namespace AotNet.Generator
     /// <param name="Momentum">SGD momentum.</param>
     /// <param name="WeightDecay">Keras's optimizer weight_decay (0 = none; AdamW's 0.004 when not declared).</param>
     /// <param name="Normalization">Whether [Normalization] (Keras's input preprocessing layer) comes first.</param>
+    /// <param name="Embedding">The [Embedding] first layer (its inputs are token ids, Inputs per row), or null.</param>
     internal sealed record ModelSpec(
         string? Namespace,
         string ClassName,
@@ -54,7 +58,8 @@ namespace AotNet.Generator
         double ClipNorm = 0,
         double GlobalClipNorm = 0,
         double WeightDecay = 0,
-        bool Normalization = false)
+        bool Normalization = false,
+        EmbeddingSpec? Embedding = null)
     {
         /// <summary>Whether a dense layer is followed by BatchNormalization or LayerNormalization (the whole-batch training path).</summary>
         public bool HasNorm => Layers.Any(l => l.Norm != NormKind.None);

@@ -15,7 +15,7 @@ namespace AotNet.Generator
         {
             "GetWeights", "Create", "CreateWorkspace", "ResetOptimizer", "SetDropoutKey", "Block", "Backward", "Evaluate", "Predict",
             "LoadInputs", "ForwardChunk", "LossRows", "ChunkPass", "Sums", "Step", "BeginStep", "StepRange", "RegularizationLoss",
-            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData", "Adapt", "BatchPass", "DenseGradient",
+            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData", "Adapt", "BatchPass", "DenseGradient", "EmbeddingBackward",
         };
 
         /// <summary>The generated model's other members: constants, fields, properties and the nested Passes struct.</summary>
@@ -26,7 +26,8 @@ namespace AotNet.Generator
             "Parameters", "Gradients", "Iterations", "Passes", "_parameters", "_gradients", "_velocity", "_momentum", "_iterations",
             "_update", "_learningRate", "_schedule", "_training", "_sparseScratch", "_clipScale", "_clipFactors", "_dropoutKey",
             "State", "StateCount", "IsAdapted", "NormalizationMean", "NormalizationVariance", "NormalizationMeanOffset",
-            "NormalizationVarianceOffset", "NormScratchOffset", "_state", "_normMean", "_normSums",
+            "NormalizationVarianceOffset", "NormScratchOffset", "_state", "_normMean", "_normSums", "EmbeddingInputs", "EmbeddingOutputs",
+            "EmbeddingOffset", "EmbeddingLength", "Embeddings", "PooledOffset", "PoolCountOffset", "_embeddingScratch",
         };
 
         private static readonly Regex GeneratedLayerMethod = new(@"^(Forward|Backward|Norm)[0-9]+$", RegexOptions.CultureInvariant);

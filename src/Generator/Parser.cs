@@ -70,6 +70,7 @@ namespace AotNet.Generator
 
             PlaceDropouts(layers, dropouts, diagnostics);
             bool normalization = ReadNormalizations(type, classLocation, options, layers, diagnostics, cancellationToken);
+            var embedding = ReadEmbedding(type, classLocation, options, layers, normalization, diagnostics, cancellationToken);
             CheckOutput(options, layers, layerLocations, sequentialLocation, diagnostics);
             double learningRate = options.LearningRate == 0 ? (options.Optimizer == Optimizer.Sgd ? 0.01 : 0.001) : options.LearningRate;
             double weightDecay = options.WeightDecay;
@@ -90,7 +91,8 @@ namespace AotNet.Generator
                 options.ClipNorm,
                 options.GlobalClipNorm,
                 weightDecay,
-                normalization);
+                normalization,
+                embedding);
             CheckSize(new Emitter.Layout(model), classLocation, diagnostics);
             foreach (var diagnostic in diagnostics)
             {

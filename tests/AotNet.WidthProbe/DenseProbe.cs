@@ -54,6 +54,7 @@ internal static class DenseProbe
         foreach (var (rows, units) in new[] { (1, 1), (2, 7), (5, 16), (33, 17), (257, 9), (300, 64), (600, 3) })
         {
             Normalizations(random, rows, units, Add);
+            Embeddings(random, rows, units, Add);
         }
 
         foreach (var (kernel, hash) in hashes)
@@ -138,6 +139,32 @@ internal static class DenseProbe
                     Value = (Value ^ ((bits >> (8 * i)) & 0xFF)) * 1099511628211UL;
                 }
             }
+        }
+    }
+
+    /// <summary>Embedding + GlobalAveragePooling1D: the masked and plain average of rows of ids (some padding), then the scatter-add.</summary>
+    private static void Embeddings(Xorshift random, int rows, int dim, Action<string, ReadOnlySpan<float>> add)
+    {
+        const int vocabulary = 37, length = 19;
+        float[] embeddings = random.Values(vocabulary * dim, 0f), pooled = new float[dim], gradient = new float[vocabulary * dim];
+        var ids = new int[length];
+        foreach (bool mask in new[] { true, false })
+        {
+            for (int r = 0; r < Math.Min(rows, 40); r++)
+            {
+                for (int t = 0; t < length; t++)
+                {
+                    float v = random.Values(1, 0f)[0];
+                    ids[t] = t < r % length ? 0 : (int)(Math.Abs(v) * 1000) % vocabulary; // pre-padding, then ids (0 included)
+                }
+
+                ids[^1] = 1 + (r % (vocabulary - 1));
+                int count = EmbeddingKernels.PoolRow(ids, embeddings, dim, pooled, mask);
+                add("EmbeddingKernels.PoolRow", pooled);
+                EmbeddingKernels.ScatterRow(ids, pooled, count, gradient, dim, mask);
+            }
+
+            add("EmbeddingKernels.ScatterRow", gradient);
         }
     }
 

@@ -53,3 +53,33 @@ public sealed class LayerNormalizationAttribute(Activation activation = Activati
     /// <summary>Keras's <c>epsilon</c> (Keras 3's default 1e-3).</summary>
     public double Epsilon { get; set; } = 1e-3;
 }
+
+/// <summary>
+/// Keras 3's <c>Embedding(inputDim, outputDim, mask_zero=MaskZero)</c> as the model's first layer: each token id of a row
+/// (the inputs are a <see cref="Data.TokenMatrix"/> of <c>[Sequential(length)]</c> ids) selects a row of
+/// <c>embedding.embeddings</c> [inputDim, outputDim], initialised <c>uniform(−0.05, 0.05)</c> (Keras's default) and trained
+/// by the model's optimizer over every row, as Keras's optimizers do. Must be followed by
+/// <see cref="GlobalAveragePooling1DAttribute"/>. With <see cref="MaskZero"/> the id 0 is padding: excluded from the average.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class EmbeddingAttribute(int inputDim, int outputDim) : Attribute
+{
+    /// <summary>The vocabulary size: ids are in [0, inputDim).</summary>
+    public int InputDim { get; } = inputDim;
+
+    /// <summary>The length of each embedding vector.</summary>
+    public int OutputDim { get; } = outputDim;
+
+    /// <summary>Keras's <c>mask_zero</c>: the id 0 is padding, masked out of the pooling.</summary>
+    public bool MaskZero { get; set; }
+}
+
+/// <summary>
+/// Keras 3's <c>GlobalAveragePooling1D()</c> after <see cref="EmbeddingAttribute"/>: the mean of a row's embedding vectors
+/// over its positions; with the embedding's mask, <c>Σ(x·mask) / Σ(mask)</c> over the unmasked positions (keras/src/layers/
+/// pooling/global_average_pooling1d.py). A row with no unmasked position is refused (Keras would give 0/0 = NaN).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class GlobalAveragePooling1DAttribute : Attribute
+{
+}

@@ -40,7 +40,7 @@ public static class DataSplits
     public static LabeledData Gather(this LabeledData data, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(data);
-        Features inputs = data.Inputs.Sparse is { } sparse ? Gather(sparse, rows) : Gather(data.Inputs.Dense!, rows);
+        Features inputs = data.Inputs.Sparse is { } sparse ? Gather(sparse, rows) : data.Inputs.Tokens is { } tokens ? tokens.Gather(rows) : Gather(data.Inputs.Dense!, rows);
         float[]? weights = null;
         if (data.SampleWeights is { } w)
         {

@@ -1,6 +1,6 @@
 namespace AotNet.Data;
 
-/// <summary>Model inputs: either a dense matrix or a sparse multi-hot (CSR) matrix.</summary>
+/// <summary>Model inputs: a dense matrix, a sparse multi-hot (CSR) matrix, or padded token sequences (an Embedding model's).</summary>
 public sealed class Features
 {
     public Features(DenseMatrix dense)
@@ -13,22 +13,35 @@ public sealed class Features
         Sparse = sparse ?? throw new ArgumentNullException(nameof(sparse));
     }
 
+    /// <summary>Padded token-id sequences, the inputs of a model whose first layer is <see cref="EmbeddingAttribute"/>.</summary>
+    public Features(TokenMatrix tokens)
+    {
+        Tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+    }
+
     public DenseMatrix? Dense { get; }
+
+    public TokenMatrix? Tokens { get; }
 
     public CsrMatrix? Sparse { get; }
 
     public bool IsSparse => Sparse is not null;
 
-    public int Rows => Dense?.Rows ?? Sparse!.Rows;
+    public int Rows => Dense?.Rows ?? Sparse?.Rows ?? Tokens!.Rows;
 
-    public int Cols => Dense?.Cols ?? Sparse!.Cols;
+    /// <summary>Columns: features, or a token sequence's length.</summary>
+    public int Cols => Dense?.Cols ?? Sparse?.Cols ?? Tokens!.Length;
 
     public Features SliceRows(int start, int count) =>
-        Sparse is not null ? new Features(Sparse.SliceRows(start, count)) : new Features(Dense!.SliceRows(start, count));
+        Sparse is not null ? new Features(Sparse.SliceRows(start, count))
+        : Tokens is not null ? new Features(Tokens.SliceRows(start, count))
+        : new Features(Dense!.SliceRows(start, count));
 
     public static implicit operator Features(DenseMatrix dense) => new(dense);
 
     public static implicit operator Features(CsrMatrix sparse) => new(sparse);
+
+    public static implicit operator Features(TokenMatrix tokens) => new(tokens);
 }
 
 /// <summary>Inputs with their targets (one row of <see cref="Targets"/> per input row), and optionally a weight per row.</summary>

@@ -29,6 +29,12 @@ public static partial class ModelApp
             rows.Add(("normalization (Normalization)", $"(None, {description.Inputs})", 0, 2 * description.Inputs)); // mean and variance, not trained
         }
 
+        if (description.Embedding is { } e)
+        {
+            rows.Add(($"embedding (Embedding{(e.MaskZero ? ", mask_zero" : string.Empty)})", $"(None, {description.Inputs}, {e.OutputDim})", e.InputDim * e.OutputDim, 0));
+            rows.Add(("global_average_pooling1d (GlobalAveragePooling1D)", $"(None, {e.OutputDim})", 0, 0));
+        }
+
         int dropout = 0;
         foreach (var layer in description.Layers)
         {
@@ -49,7 +55,8 @@ public static partial class ModelApp
             }
         }
 
-        const int w1 = 34, w2 = 22, w3 = 12;
+        const int w2 = 22, w3 = 12;
+        int w1 = Math.Max(34, rows.Max(r => r.Layer.Length) + 1);
         string rule = new('─', w1 + w2 + w3 + 2);
         var text = new System.Text.StringBuilder();
         text.Append(inv, $"Model: \"{description.Name}\"\n");

@@ -20,4 +20,14 @@ public static class Initializers
             kernel[i] = random.NextSingle(-limit, limit);
         }
     }
+
+    /// <summary>Keras's <c>"uniform"</c> (<c>RandomUniform(minval=-0.05, maxval=0.05)</c>, the Embedding layer's default), drawn in span order.</summary>
+    public static void Uniform(DeterministicRandom random, Span<float> values, float minValue = -0.05f, float maxValue = 0.05f)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = random.NextSingle(minValue, maxValue);
+        }
+    }
 }

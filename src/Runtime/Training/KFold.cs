@@ -41,7 +41,8 @@ public static class KFold
         }
 
         float[]? weights = a.SampleWeights is null ? null : [.. a.SampleWeights, .. b.SampleWeights!];
-        return new LabeledData(Concat(a.Inputs.Dense!, b.Inputs.Dense!), Concat(a.Targets, b.Targets), weights);
+        Features inputs = a.Inputs.Tokens is { } tokens ? TokenMatrix.Concat(tokens, b.Inputs.Tokens!) : Concat(a.Inputs.Dense!, b.Inputs.Dense!);
+        return new LabeledData(inputs, Concat(a.Targets, b.Targets), weights);
     }
 
     private static DenseMatrix Concat(DenseMatrix a, DenseMatrix b)

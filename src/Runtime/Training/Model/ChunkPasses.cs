@@ -1,3 +1,5 @@
+using AotNet.Data;
+
 namespace AotNet.Training;
 
 /// <summary>
@@ -17,6 +19,7 @@ public static class ChunkPasses
     public static BatchStats Backward<TPasses>(TPasses passes, in Batch batch, Workspace workspace, Span<float> gradient)
         where TPasses : struct, IChunkPasses
     {
+        CheckInputs<TPasses>(batch.Inputs);
         var targets = passes.CheckBatch(batch, workspace, needsTargets: true)!;
         if (gradient.Length < passes.ParameterCount)
         {
@@ -54,6 +57,7 @@ public static class ChunkPasses
     public static BatchStats Evaluate<TPasses>(TPasses passes, in Batch batch, Workspace workspace)
         where TPasses : struct, IChunkPasses
     {
+        CheckInputs<TPasses>(batch.Inputs);
         var targets = passes.CheckBatch(batch, workspace, needsTargets: true)!;
         var sums = default(BatchStats);
         for (int start = 0; start < batch.Count; start += workspace.MaxRows)
@@ -71,6 +75,7 @@ public static class ChunkPasses
     public static void Predict<TPasses>(TPasses passes, in Batch batch, Workspace workspace, Span<float> outputs)
         where TPasses : struct, IChunkPasses
     {
+        CheckInputs<TPasses>(batch.Inputs);
         passes.CheckBatch(batch, workspace, needsTargets: false);
         int outputCount = passes.OutputCount;
         if (outputs.Length < batch.Count * outputCount)
@@ -83,6 +88,16 @@ public static class ChunkPasses
             var rows = batch.Rows.Slice(start, Math.Min(workspace.MaxRows, batch.Count - start));
             passes.ForwardChunk(batch.Inputs, rows, workspace);
             passes.Outputs(workspace).Slice(0, rows.Length * outputCount).CopyTo(outputs.Slice(start * outputCount));
+        }
+    }
+
+    /// <summary>Refuses token sequences for a model whose first layer is not an Embedding (its checks know features only).</summary>
+    internal static void CheckInputs<TPasses>(Features? inputs)
+        where TPasses : struct, IChunkPasses
+    {
+        if (inputs?.Tokens is not null && !TPasses.TakesTokens)
+        {
+            throw new ArgumentException("token sequences (TokenMatrix) are the inputs of a model whose first layer is [Embedding]; this model takes numeric features", nameof(inputs));
         }
     }
 }

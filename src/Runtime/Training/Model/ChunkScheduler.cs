@@ -63,6 +63,7 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
     public BatchStats Train()
     {
         var context = Context;
+        ChunkPasses.CheckInputs<TPasses>(context.Inputs);
         int count = context.Count, threads = context.Threads;
         int parameters = _passes.ParameterCount;
         _chunks = TrainingContext.ChunksFor(count);

@@ -92,6 +92,9 @@ public interface IChunkPasses
     /// </summary>
     static virtual bool WholeBatch => false;
 
+    /// <summary>Whether the model's inputs are token sequences (<see cref="Features.Tokens"/>: its first layer is an Embedding); else features.</summary>
+    static virtual bool TakesTokens => false;
+
     /// <summary>
     /// Forward (with the batch statistics), loss and backward over all of <paramref name="rows"/> in one workspace, every sum
     /// over rows in the chunk order of the summation contract: the gradient of the summed loss goes to

@@ -51,6 +51,12 @@ public sealed record WeightTensor(string Name, int[] Shape, int Offset, bool IsS
     public int Length => Shape.Aggregate(1, (a, b) => a * b);
 }
 
+/// <summary>
+/// The <see cref="EmbeddingAttribute"/> first layer (followed by GlobalAveragePooling1D): <c>embedding.embeddings</c>
+/// [InputDim, OutputDim] at <paramref name="Offset"/> of the parameter block; the model's inputs are token sequences.
+/// </summary>
+public sealed record EmbeddingDescription(int InputDim, int OutputDim, bool MaskZero, int Offset);
+
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
 public sealed record ModelDescription(
     string Name,
@@ -70,6 +76,9 @@ public sealed record ModelDescription(
     /// variance, …); 0 when the model has none.
     /// </summary>
     public int StateCount { get; init; }
+
+    /// <summary>The Embedding first layer (then <see cref="Inputs"/> is the token sequences' length), or null.</summary>
+    public EmbeddingDescription? Embedding { get; init; }
 
     /// <summary>
     /// Every weight tensor in Keras's order, as saved and loaded: trainable tensors in the parameter block and
@@ -103,7 +112,7 @@ public sealed record ModelDescription(
 
     /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid" (with "→ normalization", "→ batch_normalization relu", … where declared).</summary>
     public string Topology =>
-        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + (Tensors.Any(t => t.Name == "normalization.mean") ? " → normalization" : string.Empty) + string.Concat(
+        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + (Embedding is { } e ? $" ids → embedding {e.InputDim}×{e.OutputDim}{(e.MaskZero ? " mask_zero" : string.Empty)} → global_average_pooling1d" : string.Empty) + (Tensors.Any(t => t.Name == "normalization.mean") ? " → normalization" : string.Empty) + string.Concat(
             Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty) + NormTopology(l)));
 
     private static string NormTopology(LayerDescription l) => l.NormalizationName is not { } name ? string.Empty

@@ -278,7 +278,7 @@ public static class PredictCommand
         where TModel : class, IModel<TModel>
     {
         var model = TModel.Create(0);
-        metadata = ModelWeights.Load(path, TModel.Description, model.Parameters, dataset);
+        metadata = ModelWeights.Load(path, TModel.Description, model.Parameters, dataset, model.State);
         return model;
     }
 

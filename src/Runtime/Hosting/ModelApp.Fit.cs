@@ -55,7 +55,7 @@ public static partial class ModelApp
         var output = OpenOutput(request, description); // before reading or training: --out takes files, no output is an input
         var clock = Stopwatch.StartNew();
         var model = TModel.Create(request.Seed);
-        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters) : null;
+        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters, model.State) : null;
         var options = CsvOptions.For(description, request.Labels) with
         {
             Features = request.Features ?? initial?.Features,
@@ -86,7 +86,7 @@ public static partial class ModelApp
         cancellation.ThrowIfCancellationRequested();
         if (request.SaveWeights is { } savePath)
         {
-            ModelWeights.Save(savePath, description, model.Parameters, weights.ToMetadata());
+            ModelWeights.Save(savePath, description, model.Parameters, weights.ToMetadata(), model.State);
             reporter.Line($"weights: {savePath}");
         }
 

@@ -70,9 +70,9 @@ public static class OnnxExport
             throw new ArgumentException($"ONNX export of {description.Name}: {parameters.Length} parameters given, the model has {description.ParameterCount}", nameof(parameters));
         }
 
-        if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount)
+        if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount || description.StateCount > 0 || description.Embedding is not null)
         {
-            throw new OnnxExportException($"ONNX export of {description.Name}: the model has parameters outside its Dense layers, a layer kind the export does not support yet ({description.Topology})");
+            throw new OnnxExportException($"ONNX export of {description.Name}: the model has layers other than Dense and Dropout (parameters or state outside its Dense layers), which the export does not support yet ({description.Topology})");
         }
 
         var graph = new GraphBuilder(options.InputName);

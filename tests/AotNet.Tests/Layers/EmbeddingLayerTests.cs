@@ -207,3 +207,14 @@ public class EmbeddingLayerAllocationTests
         Assert.Equal(0, bytes);
     }
 }
+
+/// <summary>The ONNX and Keras exports refuse models with layers they do not write, rather than dropping them.</summary>
+public class NewLayerExportTests
+{
+    [Fact]
+    public void ExportsRefuseNormalizationAndEmbeddingModels()
+    {
+        Assert.Contains("other than Dense", Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(NormalizationMlp.Description)).Message);
+        Assert.Contains("other than Dense", Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(EmbeddingMasked.Description)).Message);
+    }
+}

@@ -61,6 +61,11 @@ public interface ILanes<TSelf>
     /// <summary><c>a · b + c</c> rounded once.</summary>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
 
+    /// <summary><c>acc = a · b + acc</c> rounded once (<see cref="Fma"/> into an accumulator): the form the JIT keeps in
+    /// the accumulator's register (one <c>vfmadd231ps</c>), where <c>acc = Fma(a, b, acc)</c> through a wrapper struct
+    /// costs a register copy per multiply-add.</summary>
+    static abstract void MultiplyAdd(ref TSelf acc, TSelf a, TSelf b);
+
     static abstract TSelf Sqrt(TSelf a);
 
     /// <summary>The IEEE 754:2019 maximum, as <see cref="MathF.Max(float, float)"/>: NaN if either lane is NaN, and

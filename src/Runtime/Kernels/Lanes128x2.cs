@@ -64,6 +64,14 @@ public readonly struct Lanes128x2(Vector128<float> lo, Vector128<float> hi) : IO
     public static Lanes128x2 Fma(Lanes128x2 a, Lanes128x2 b, Lanes128x2 c) => new(Vector128.FusedMultiplyAdd(a.Lo, b.Lo, c.Lo), Vector128.FusedMultiplyAdd(a.Hi, b.Hi, c.Hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes128x2 acc, Lanes128x2 a, Lanes128x2 b)
+    {
+        ref Vector128<float> lo = ref Unsafe.As<Lanes128x2, Vector128<float>>(ref acc);
+        Unsafe.Add(ref lo, 1) = Vector128.FusedMultiplyAdd(a.Hi, b.Hi, acc.Hi);
+        lo = Vector128.FusedMultiplyAdd(a.Lo, b.Lo, acc.Lo);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128x2 Max(Lanes128x2 a, Lanes128x2 b) => new(Vector128.Max(a.Lo, b.Lo), Vector128.Max(a.Hi, b.Hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

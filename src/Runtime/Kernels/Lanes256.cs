@@ -55,6 +55,9 @@ public readonly struct Lanes256(Vector256<float> value) : IOctLanes<Lanes256>
     public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes256 acc, Lanes256 a, Lanes256 b) => Unsafe.As<Lanes256, Vector256<float>>(ref acc) = Vector256.FusedMultiplyAdd(a.Value, b.Value, acc.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.Value, b.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

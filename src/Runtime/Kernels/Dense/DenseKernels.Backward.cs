@@ -164,37 +164,37 @@ public static partial class DenseKernels
                 var acc = TL.Fma(TL.Load(ref row), d0, zero);
                 if (blocks > 1)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 8)), d1, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 8)), d1);
                 }
 
                 if (blocks > 2)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 16)), d2, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 16)), d2);
                 }
 
                 if (blocks > 3)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 24)), d3, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 24)), d3);
                 }
 
                 if (blocks > 4)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 32)), d4, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 32)), d4);
                 }
 
                 if (blocks > 5)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 40)), d5, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 40)), d5);
                 }
 
                 if (blocks > 6)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 48)), d6, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 48)), d6);
                 }
 
                 if (blocks > 7)
                 {
-                    acc = TL.Fma(TL.Load(ref Unsafe.Add(ref row, 56)), d7, acc);
+                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 56)), d7);
                 }
 
                 float sum = TL.Combine(acc);

@@ -153,40 +153,40 @@ public static partial class DenseKernels
             int i = BitOperations.TrailingZeroCount(bits);
             var v = TL.Create(Unsafe.Add(ref x, i));
             ref float row = ref Unsafe.Add(ref w, (nint)i * stride);
-            a0 = TL.Fma(v, TL.Load(ref row), a0);
+            TL.MultiplyAdd(ref a0, v, TL.Load(ref row));
             if (blocks > 1)
             {
-                a1 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o1)), a1);
+                TL.MultiplyAdd(ref a1, v, TL.Load(ref Unsafe.Add(ref row, o1)));
             }
 
             if (blocks > 2)
             {
-                a2 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o2)), a2);
+                TL.MultiplyAdd(ref a2, v, TL.Load(ref Unsafe.Add(ref row, o2)));
             }
 
             if (blocks > 3)
             {
-                a3 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o3)), a3);
+                TL.MultiplyAdd(ref a3, v, TL.Load(ref Unsafe.Add(ref row, o3)));
             }
 
             if (blocks > 4)
             {
-                a4 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o4)), a4);
+                TL.MultiplyAdd(ref a4, v, TL.Load(ref Unsafe.Add(ref row, o4)));
             }
 
             if (blocks > 5)
             {
-                a5 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o5)), a5);
+                TL.MultiplyAdd(ref a5, v, TL.Load(ref Unsafe.Add(ref row, o5)));
             }
 
             if (blocks > 6)
             {
-                a6 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o6)), a6);
+                TL.MultiplyAdd(ref a6, v, TL.Load(ref Unsafe.Add(ref row, o6)));
             }
 
             if (blocks > 7)
             {
-                a7 = TL.Fma(v, TL.Load(ref Unsafe.Add(ref row, o7)), a7);
+                TL.MultiplyAdd(ref a7, v, TL.Load(ref Unsafe.Add(ref row, o7)));
             }
         }
 

@@ -189,59 +189,59 @@ public static partial class MatrixKernels
             TL a1 = tr > 1 ? TL.Load(ref Unsafe.Add(ref dp, d1)) : zero;
             TL a2 = tr > 2 ? TL.Load(ref Unsafe.Add(ref dp, d2)) : zero;
             TL b = TL.Load(ref wp);
-            s00 = TL.Fma(a0, b, s00);
+            TL.MultiplyAdd(ref s00, a0, b);
             if (tr > 1)
             {
-                s10 = TL.Fma(a1, b, s10);
+                TL.MultiplyAdd(ref s10, a1, b);
             }
 
             if (tr > 2)
             {
-                s20 = TL.Fma(a2, b, s20);
+                TL.MultiplyAdd(ref s20, a2, b);
             }
 
             if (tk > 1)
             {
                 b = TL.Load(ref Unsafe.Add(ref wp, w1));
-                s01 = TL.Fma(a0, b, s01);
+                TL.MultiplyAdd(ref s01, a0, b);
                 if (tr > 1)
                 {
-                    s11 = TL.Fma(a1, b, s11);
+                    TL.MultiplyAdd(ref s11, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s21 = TL.Fma(a2, b, s21);
+                    TL.MultiplyAdd(ref s21, a2, b);
                 }
             }
 
             if (tk > 2)
             {
                 b = TL.Load(ref Unsafe.Add(ref wp, w2));
-                s02 = TL.Fma(a0, b, s02);
+                TL.MultiplyAdd(ref s02, a0, b);
                 if (tr > 1)
                 {
-                    s12 = TL.Fma(a1, b, s12);
+                    TL.MultiplyAdd(ref s12, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s22 = TL.Fma(a2, b, s22);
+                    TL.MultiplyAdd(ref s22, a2, b);
                 }
             }
 
             if (tk > 3)
             {
                 b = TL.Load(ref Unsafe.Add(ref wp, w3));
-                s03 = TL.Fma(a0, b, s03);
+                TL.MultiplyAdd(ref s03, a0, b);
                 if (tr > 1)
                 {
-                    s13 = TL.Fma(a1, b, s13);
+                    TL.MultiplyAdd(ref s13, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s23 = TL.Fma(a2, b, s23);
+                    TL.MultiplyAdd(ref s23, a2, b);
                 }
             }
 

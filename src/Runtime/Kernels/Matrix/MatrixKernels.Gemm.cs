@@ -139,59 +139,59 @@ public static partial class MatrixKernels
             TL b0 = TL.Load(ref bp);
             TL b1 = two ? TL.Load(ref Unsafe.Add(ref bp, w)) : zero;
             TL v = TL.Create(ap);
-            c00 = TL.Fma(v, b0, c00);
+            TL.MultiplyAdd(ref c00, v, b0);
             if (two)
             {
-                c01 = TL.Fma(v, b1, c01);
+                TL.MultiplyAdd(ref c01, v, b1);
             }
 
             if (m > 1)
             {
                 v = TL.Create(Unsafe.Add(ref ap, r1));
-                c10 = TL.Fma(v, b0, c10);
+                TL.MultiplyAdd(ref c10, v, b0);
                 if (two)
                 {
-                    c11 = TL.Fma(v, b1, c11);
+                    TL.MultiplyAdd(ref c11, v, b1);
                 }
             }
 
             if (m > 2)
             {
                 v = TL.Create(Unsafe.Add(ref ap, r2));
-                c20 = TL.Fma(v, b0, c20);
+                TL.MultiplyAdd(ref c20, v, b0);
                 if (two)
                 {
-                    c21 = TL.Fma(v, b1, c21);
+                    TL.MultiplyAdd(ref c21, v, b1);
                 }
             }
 
             if (m > 3)
             {
                 v = TL.Create(Unsafe.Add(ref ap, r3));
-                c30 = TL.Fma(v, b0, c30);
+                TL.MultiplyAdd(ref c30, v, b0);
                 if (two)
                 {
-                    c31 = TL.Fma(v, b1, c31);
+                    TL.MultiplyAdd(ref c31, v, b1);
                 }
             }
 
             if (m > 4)
             {
                 v = TL.Create(Unsafe.Add(ref ap, r4));
-                c40 = TL.Fma(v, b0, c40);
+                TL.MultiplyAdd(ref c40, v, b0);
                 if (two)
                 {
-                    c41 = TL.Fma(v, b1, c41);
+                    TL.MultiplyAdd(ref c41, v, b1);
                 }
             }
 
             if (m > 5)
             {
                 v = TL.Create(Unsafe.Add(ref ap, r5));
-                c50 = TL.Fma(v, b0, c50);
+                TL.MultiplyAdd(ref c50, v, b0);
                 if (two)
                 {
-                    c51 = TL.Fma(v, b1, c51);
+                    TL.MultiplyAdd(ref c51, v, b1);
                 }
             }
 

@@ -141,7 +141,7 @@ public static partial class OptimizerKernels
     {
         var wj = TV.Load(ref w, o);
         var dj = TV.Load(ref d, o);
-        acc = TV.Fma(wj, dj, acc);
+        TV.MultiplyAdd(ref acc, wj, dj);
         Step<TUpdate, TV>(k, ref w, ref a, ref b, o, wj, TV.Fma(x, dj, TV.Zero));
         return acc;
     }

@@ -66,6 +66,9 @@ public interface ILanes<TSelf>
     /// costs a register copy per multiply-add.</summary>
     static abstract void MultiplyAdd(ref TSelf acc, TSelf a, TSelf b);
 
+    /// <summary><c>acc = a · (the block at b) + acc</c> rounded once, the load folded into the multiply-add.</summary>
+    static abstract void MultiplyAdd(ref TSelf acc, TSelf a, ref float b);
+
     static abstract TSelf Sqrt(TSelf a);
 
     /// <summary>The IEEE 754:2019 maximum, as <see cref="MathF.Max(float, float)"/>: NaN if either lane is NaN, and

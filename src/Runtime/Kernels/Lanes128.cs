@@ -57,6 +57,9 @@ public readonly struct Lanes128(Vector128<float> value) : ILanes<Lanes128>
     public static void MultiplyAdd(ref Lanes128 acc, Lanes128 a, Lanes128 b) => Unsafe.As<Lanes128, Vector128<float>>(ref acc) = Vector128.FusedMultiplyAdd(a.Value, b.Value, acc.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes128 acc, Lanes128 a, ref float b) => Unsafe.As<Lanes128, Vector128<float>>(ref acc) = Vector128.FusedMultiplyAdd(a.Value, Vector128.LoadUnsafe(ref b), acc.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Max(Lanes128 a, Lanes128 b) => new(Vector128.Max(a.Value, b.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -72,6 +72,9 @@ public readonly struct Lanes128x2(Vector128<float> lo, Vector128<float> hi) : IO
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes128x2 acc, Lanes128x2 a, ref float b) => MultiplyAdd(ref acc, a, Load(ref b, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128x2 Max(Lanes128x2 a, Lanes128x2 b) => new(Vector128.Max(a.Lo, b.Lo), Vector128.Max(a.Hi, b.Hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

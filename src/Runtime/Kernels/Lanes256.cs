@@ -58,6 +58,9 @@ public readonly struct Lanes256(Vector256<float> value) : IOctLanes<Lanes256>
     public static void MultiplyAdd(ref Lanes256 acc, Lanes256 a, Lanes256 b) => Unsafe.As<Lanes256, Vector256<float>>(ref acc) = Vector256.FusedMultiplyAdd(a.Value, b.Value, acc.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes256 acc, Lanes256 a, ref float b) => Unsafe.As<Lanes256, Vector256<float>>(ref acc) = Vector256.FusedMultiplyAdd(a.Value, Vector256.LoadUnsafe(ref b), acc.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.Value, b.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

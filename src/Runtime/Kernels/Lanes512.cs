@@ -57,6 +57,9 @@ public readonly struct Lanes512(Vector512<float> value) : ILanes<Lanes512>
     public static void MultiplyAdd(ref Lanes512 acc, Lanes512 a, Lanes512 b) => Unsafe.As<Lanes512, Vector512<float>>(ref acc) = Vector512.FusedMultiplyAdd(a.Value, b.Value, acc.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Lanes512 acc, Lanes512 a, ref float b) => Unsafe.As<Lanes512, Vector512<float>>(ref acc) = Vector512.FusedMultiplyAdd(a.Value, Vector512.LoadUnsafe(ref b), acc.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.Value, b.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

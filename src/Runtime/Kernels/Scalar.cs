@@ -57,6 +57,9 @@ public readonly struct Scalar(float value) : ILanes<Scalar>
     public static void MultiplyAdd(ref Scalar acc, Scalar a, Scalar b) => Unsafe.As<Scalar, float>(ref acc) = MathF.FusedMultiplyAdd(a.Value, b.Value, acc.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref Scalar acc, Scalar a, ref float b) => Unsafe.As<Scalar, float>(ref acc) = MathF.FusedMultiplyAdd(a.Value, b, acc.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Scalar Max(Scalar a, Scalar b) => new(MathF.Max(a.Value, b.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

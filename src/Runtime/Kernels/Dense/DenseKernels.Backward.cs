@@ -164,37 +164,37 @@ public static partial class DenseKernels
                 var acc = TL.Fma(TL.Load(ref row), d0, zero);
                 if (blocks > 1)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 8)), d1);
+                    TL.MultiplyAdd(ref acc, d1, ref Unsafe.Add(ref row, 8));
                 }
 
                 if (blocks > 2)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 16)), d2);
+                    TL.MultiplyAdd(ref acc, d2, ref Unsafe.Add(ref row, 16));
                 }
 
                 if (blocks > 3)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 24)), d3);
+                    TL.MultiplyAdd(ref acc, d3, ref Unsafe.Add(ref row, 24));
                 }
 
                 if (blocks > 4)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 32)), d4);
+                    TL.MultiplyAdd(ref acc, d4, ref Unsafe.Add(ref row, 32));
                 }
 
                 if (blocks > 5)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 40)), d5);
+                    TL.MultiplyAdd(ref acc, d5, ref Unsafe.Add(ref row, 40));
                 }
 
                 if (blocks > 6)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 48)), d6);
+                    TL.MultiplyAdd(ref acc, d6, ref Unsafe.Add(ref row, 48));
                 }
 
                 if (blocks > 7)
                 {
-                    TL.MultiplyAdd(ref acc, TL.Load(ref Unsafe.Add(ref row, 56)), d7);
+                    TL.MultiplyAdd(ref acc, d7, ref Unsafe.Add(ref row, 56));
                 }
 
                 float sum = TL.Combine(acc);

@@ -52,7 +52,7 @@ public static partial class DenseKernels
             for (; k + Width <= count; k += Width)
             {
                 var v = TL.Load(ref Unsafe.Add(ref x, k));
-                uint bits = positive ? TL.SignBits(TL.GreaterThan(v, TL.Zero)) : ~TL.SignBits(TL.Equal(v, TL.Zero)) & 0xFFu; // NaN is not zero
+                uint bits = positive ? TL.SignBits(TL.GreaterThan(v, TL.Zero)) : 0xFFu ^ TL.SignBits(TL.Equal(v, TL.Zero)); // NaN is not zero
                 mask |= (ulong)bits << k;
             }
         }
@@ -153,40 +153,40 @@ public static partial class DenseKernels
             int i = BitOperations.TrailingZeroCount(bits);
             var v = TL.Create(Unsafe.Add(ref x, i));
             ref float row = ref Unsafe.Add(ref w, (nint)i * stride);
-            TL.MultiplyAdd(ref a0, v, TL.Load(ref row));
+            TL.MultiplyAdd(ref a0, v, ref row);
             if (blocks > 1)
             {
-                TL.MultiplyAdd(ref a1, v, TL.Load(ref Unsafe.Add(ref row, o1)));
+                TL.MultiplyAdd(ref a1, v, ref Unsafe.Add(ref row, o1));
             }
 
             if (blocks > 2)
             {
-                TL.MultiplyAdd(ref a2, v, TL.Load(ref Unsafe.Add(ref row, o2)));
+                TL.MultiplyAdd(ref a2, v, ref Unsafe.Add(ref row, o2));
             }
 
             if (blocks > 3)
             {
-                TL.MultiplyAdd(ref a3, v, TL.Load(ref Unsafe.Add(ref row, o3)));
+                TL.MultiplyAdd(ref a3, v, ref Unsafe.Add(ref row, o3));
             }
 
             if (blocks > 4)
             {
-                TL.MultiplyAdd(ref a4, v, TL.Load(ref Unsafe.Add(ref row, o4)));
+                TL.MultiplyAdd(ref a4, v, ref Unsafe.Add(ref row, o4));
             }
 
             if (blocks > 5)
             {
-                TL.MultiplyAdd(ref a5, v, TL.Load(ref Unsafe.Add(ref row, o5)));
+                TL.MultiplyAdd(ref a5, v, ref Unsafe.Add(ref row, o5));
             }
 
             if (blocks > 6)
             {
-                TL.MultiplyAdd(ref a6, v, TL.Load(ref Unsafe.Add(ref row, o6)));
+                TL.MultiplyAdd(ref a6, v, ref Unsafe.Add(ref row, o6));
             }
 
             if (blocks > 7)
             {
-                TL.MultiplyAdd(ref a7, v, TL.Load(ref Unsafe.Add(ref row, o7)));
+                TL.MultiplyAdd(ref a7, v, ref Unsafe.Add(ref row, o7));
             }
         }
 

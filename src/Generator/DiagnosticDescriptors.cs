@@ -190,6 +190,26 @@ namespace AotNet.Generator
             "File-local model class",
             "Model '{0}' is file-local, but its generated members are written to another file, which a file-local type cannot span: remove the 'file' modifier");
 
+        public static readonly DiagnosticDescriptor NormalizationNotFirst = Error(
+            "AOTNET040",
+            "Normalization must be the first layer",
+            "[Normalization] normalises the model's input features, so it must be declared before every [Dense] layer; {0}");
+
+        public static readonly DiagnosticDescriptor NormalizationLayerPosition = Error(
+            "AOTNET041",
+            "Misplaced normalisation layer",
+            "[{0}] {1}");
+
+        public static readonly DiagnosticDescriptor InvalidNormalizationOption = Error(
+            "AOTNET042",
+            "Invalid normalisation option",
+            "[{0}] {1} = {2} is invalid: {3}");
+
+        public static readonly DiagnosticDescriptor NormalizationUnsupported = Error(
+            "AOTNET043",
+            "Not supported with BatchNormalization or LayerNormalization",
+            "{0} is not supported in a model with BatchNormalization or LayerNormalization: {1}");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -7,24 +7,33 @@ namespace AotNet.Generator
         private static void EmitChunkPasses(CodeWriter w, Layout m)
         {
             // inputs
-            w.Line("/// <summary>Dense inputs: gathers the rows into the workspace's input block (a multi-hot layer reads its rows directly).</summary>");
-            w.Open("private static void LoadInputs(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
+            w.Line("/// <summary>Dense inputs: gathers the rows into the workspace's input block (a multi-hot layer reads its rows directly)" + (m.Model.Normalization ? ", normalised (the Normalization layer)" : string.Empty) + ".</summary>");
+            w.Open("private " + (m.Model.Normalization ? string.Empty : "static ") + "void LoadInputs(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace)");
             w.Open("if (inputs.Dense is { } dense)");
             w.Line("float[] x = workspace.InputBlock(InputCount);");
             w.Open("for (int r = 0; r < rows.Length; r++)");
             w.Line("dense.Row(rows[r]).CopyTo(new " + Span + "(x, r * InputCount, InputCount));");
             w.Close();
+            if (m.Model.Normalization)
+            {
+                w.Line(Kernels + "NormalizationKernels.ApplyRows(x, rows.Length, NormalizationMean, NormalizationVariance);");
+            }
+
             w.Close();
             w.Close();
             w.Line();
 
             w.Line("/// <summary>Forward over a block of rows: " + Escape(m.Topology) + ".</summary>");
-            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace" + (m.HasDropout ? ", bool training = false" : string.Empty) + ")");
+            w.Open("private void ForwardChunk(" + Features + " inputs, global::System.ReadOnlySpan<int> rows, " + Training + "Workspace workspace" + (m.HasDropout || m.Model.HasNorm ? ", bool training = false" : string.Empty) + ")");
             w.Line("int n = rows.Length;");
             w.Line("LoadInputs(inputs, rows, workspace);");
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 w.Line("Forward" + I(i) + "(inputs, rows, workspace, n, 0, " + (m.SplitRows[i] ? "n" : "Dense" + I(i) + "Units") + (m.Layers[i].Dropout > 0 ? ", training" : string.Empty) + ");");
+                if (m.Layers[i].Norm != NormKind.None)
+                {
+                    w.Line("Norm" + I(i) + "(workspace, n, training);");
+                }
             }
 
             w.Close();
@@ -36,6 +45,12 @@ namespace AotNet.Generator
             }
 
             EmitLossRows(w, m);
+            if (m.Model.HasNorm)
+            {
+                EmitSums(w, m);
+                EmitNormPasses(w, m); // the norm layers' passes and the whole-batch backward replace ChunkPass
+                return;
+            }
 
             w.Line("/// <summary>Forward, loss and backward over one chunk: the chunk's gradient (summed from +0 over its rows in order) goes to");
             w.Line("/// <paramref name=\"gradient\"/>, added to it when <paramref name=\"accumulate\"/>; with <paramref name=\"firstLayerDeltas\"/> the first");

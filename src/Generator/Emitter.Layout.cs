@@ -48,6 +48,7 @@ namespace AotNet.Generator
             }
 
             EmitDropoutLayout(w, m);
+            EmitNormalizationLayout(w, m);
             w.Line();
             w.Line("/// <summary>Workspace floats per row.</summary>");
             w.Line("public const int WorkspaceFloatsPerRow = " + I(m.WorkspaceFloats) + ";");
@@ -104,7 +105,7 @@ namespace AotNet.Generator
         private static long DropoutThreshold(double rate) => (long)System.Math.Ceiling(rate * (1 << 24));
 
         /// <summary>Offsets and sizes derived from a spec, in long (the parser checks them against the array limits before anything is emitted).</summary>
-        internal sealed class Layout
+        internal sealed partial class Layout
         {
             public Layout(ModelSpec model)
             {
@@ -179,8 +180,8 @@ namespace AotNet.Generator
                 }
 
                 HasClipping = model.ClipValue > 0 || model.ClipNorm > 0 || model.GlobalClipNorm > 0;
-                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= Loss.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ); // the fused row step knows the first three losses
-                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping;
+                RowFusable = !HasClipping && !HasDropout && !HasRegularizer && model.Loss <= Loss.CategoricalCrossentropy && Layers.All(l => !l.KeepsZ) && !model.HasNorm; // the fused row step knows the first three losses (and no batch statistics)
+                FirstKernelRowWise = Layers[0].KernelL1 == 0 && Layers[0].KernelL2 == 0 && !HasClipping && !model.HasNorm && !model.Normalization; // normalisation layers take dense inputs only
                 SplitRows = new bool[Layers.Length];
                 for (int i = 0; i < Layers.Length; i++)
                 {
@@ -189,8 +190,9 @@ namespace AotNet.Generator
                     SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == Activation.Softmax;
                 }
 
-                TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax);
-                Topology = I(model.Inputs) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty)));
+                TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax) && !model.HasNorm; // a batch statistic needs whole columns
+                Topology = I(model.Inputs) + (model.Normalization ? " → normalization" : string.Empty) + string.Concat(Layers.Select(l => " → " + I(l.Units) + " " + ActivationName(l.Activation) + (l.Dropout > 0 ? " → dropout " + R(l.Dropout) : string.Empty) + NormTitle(l)));
+                LayoutNormalization();
             }
 
             public ModelSpec Model { get; }
@@ -212,11 +214,11 @@ namespace AotNet.Generator
 
             public long[] DeltaOffset { get; }
 
-            public long ParameterCount { get; }
+            public long ParameterCount { get; private set; }
 
             public long LogitsOffset { get; }
 
-            public long WorkspaceFloats { get; }
+            public long WorkspaceFloats { get; private set; }
 
             public long LossOffset { get; }
 
@@ -276,7 +278,7 @@ namespace AotNet.Generator
             public bool RowFusable { get; }
 
             /// <summary>The workspace block layer <paramref name="i"/> reads its inputs from (i &gt; 0): the layer below's outputs, after its dropout.</summary>
-            public string InputBlock(int i) => (Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
+            public string InputBlock(int i) => (Layers[i - 1].Norm != NormKind.None ? "Norm" : Layers[i - 1].Dropout > 0 ? "Dropped" : "Activation") + I(i - 1) + "Offset";
         }
     }
 }

@@ -19,7 +19,10 @@ namespace AotNet.Generator
             w.Line("private " + Training + "LearningRateSchedule? _schedule; // TrainingContext.LearningRateSchedule, evaluated once per step in BeginStep");
 
             w.Line("private " + Training + "ChunkScheduler<Passes>? _training; // the training buffers of the current context and its jobs");
-            w.Line("private float[]? _sparseScratch;");
+            if (!m.Model.HasNorm)
+            {
+                w.Line("private float[]? _sparseScratch;"); // the chunk backward's multi-hot kernel gradient (models with batch statistics take dense inputs)
+            }
             if (m.HasClipping)
             {
                 w.Line("private float _clipScale; // the current step's gradient scale (1 / rows)");
@@ -40,7 +43,7 @@ namespace AotNet.Generator
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 string p = "Dense" + I(i);
-                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i]) + ",");
+                w.Line("        new(" + I(i) + ", " + p + "Inputs, " + p + "Units, global::AotNet.Activation." + m.Layers[i].Activation + ", " + p + "KernelOffset, " + p + "BiasOffset)" + LayerOptions(m.Layers[i], NormOptions(m, i)) + ",");
             }
 
             w.Line("    },");
@@ -48,7 +51,14 @@ namespace AotNet.Generator
             w.Line("    global::AotNet.Optimizer." + m.Model.Optimizer + ",");
             w.Line("    " + D(m.Model.LearningRate) + ",");
             w.Line("    " + MetricExpression(m.Model.Metrics) + ",");
-            w.Line("    ParameterCount)" + (m.Model.WeightDecay > 0 ? " { WeightDecay = " + D(m.Model.WeightDecay) + " };" : ";"));
+            var initializers = new System.Collections.Generic.List<string>();
+            if (m.Model.WeightDecay > 0)
+            {
+                initializers.Add("WeightDecay = " + D(m.Model.WeightDecay));
+            }
+
+            initializers.AddRange(NormalizationDescription(m));
+            w.Line("    ParameterCount)" + (initializers.Count > 0 ? " { " + string.Join(", ", initializers) + " };" : ";"));
             w.Line();
         }
 
@@ -81,6 +91,7 @@ namespace AotNet.Generator
                 w.Line("\"dense_" + I(i) + ".bias\" => Dense" + I(i) + "Bias,");
             }
 
+            EmitNormalizationWeightNames(w, m);
             w.Line("_ => throw new global::System.ArgumentException(\"no weight tensor named '\" + name + \"'\", nameof(name)),");
             w.Close(";");
             w.Line();
@@ -99,6 +110,7 @@ namespace AotNet.Generator
                 w.Line(Kernels + "Initializers.GlorotUniform(random, model." + p + "Kernel, " + p + "Inputs, " + p + "Units);");
             }
 
+            EmitNormalizationCreate(w, m);
             w.Line("return model;");
             w.Close();
             w.Line();
@@ -131,7 +143,7 @@ namespace AotNet.Generator
         }
 
         /// <summary>The LayerDescription's init properties beyond the positional ones.</summary>
-        private static string LayerOptions(LayerSpec layer)
+        private static string LayerOptions(LayerSpec layer, System.Collections.Generic.IEnumerable<string> more)
         {
             var options = new System.Collections.Generic.List<string>();
             if (layer.Activation == Activation.LeakyRelu)
@@ -164,6 +176,7 @@ namespace AotNet.Generator
                 options.Add("BiasL2 = " + D(layer.BiasL2));
             }
 
+            options.AddRange(more);
             return options.Count == 0 ? string.Empty : " { " + string.Join(", ", options) + " }";
         }
 
@@ -183,6 +196,14 @@ namespace AotNet.Generator
             w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs inputs with \" + InputCount + \" columns\", nameof(inputs));");
             w.Close();
             w.Line();
+            if (m.Model.Normalization || m.Model.HasNorm)
+            {
+                w.Open("if (inputs.Sparse is not null)");
+                w.Line("throw new global::System.ArgumentException(\"" + m.Model.ClassName + " needs dense inputs (its " + (m.Model.Normalization ? "Normalization" : "normalisation") + " layer works on dense features), not a multi-hot matrix\", nameof(inputs));");
+                w.Close();
+                w.Line();
+            }
+
             if (m.Model.Loss == Loss.SparseCategoricalCrossentropy)
             {
                 w.Open("if (needsTargets && (targets is null || targets.Cols != 1))");

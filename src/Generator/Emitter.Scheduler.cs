@@ -70,6 +70,7 @@ namespace AotNet.Generator
                 ? "firstKernel.Step(job, _model._update, _model.Dense0Kernel, " + StateSpans(m.Model, "Dense0KernelOffset", "Dense0KernelLength").Replace("_velocity", "_model._velocity").Replace("_momentum", "_model._momentum") + ", scale)"
                 : "throw new global::System.NotSupportedException()";
             string tile = "(context.Inputs, context.Rows, workspace, context.Count, from, to";
+            string chunkPass = m.Model.HasNorm ? WholeBatchOnly : "_model.ChunkPass(inputs, targets, rows, workspace, gradient, accumulate, firstLayerDeltas, weights)";
             w.Lines($$"""
                 /// <summary>This model's sizes, split rules and passes, for the runtime's ChunkScheduler and ChunkPasses.</summary>
                 private readonly struct Passes : {{Training}}IChunkPasses
@@ -93,8 +94,8 @@ namespace AotNet.Generator
                     public {{ws}} CreateWorkspace(int maxRows) => _model.CreateWorkspace(maxRows);
                     public global::AotNet.Data.DenseMatrix? CheckBatch(in {{Training}}Batch batch, {{ws}} workspace, bool needsTargets) => {{type}}.CheckBatch(batch, workspace, needsTargets);
                     public {{Training}}BatchStats ChunkPass({{Features}} inputs, global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, {{ws}} workspace, {{span}} gradient, bool accumulate, {{span}} firstLayerDeltas, float[]? weights) =>
-                        _model.ChunkPass(inputs, targets, rows, workspace, gradient, accumulate, firstLayerDeltas, weights);
-                    public void LoadInputs({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => {{type}}.LoadInputs(inputs, rows, workspace);
+                        {{chunkPass}};
+                    public void LoadInputs({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => {{(m.Model.Normalization ? "_model" : type)}}.LoadInputs(inputs, rows, workspace);
                     public void ForwardChunk({{Features}} inputs, global::System.ReadOnlySpan<int> rows, {{ws}} workspace) => _model.ForwardChunk(inputs, rows, workspace);
                     public void LossRows(global::AotNet.Data.DenseMatrix targets, global::System.ReadOnlySpan<int> rows, {{ws}} workspace, int from, int to, bool gradient, float[]? weights) =>
                         {{type}}.LossRows(targets, rows, workspace, from, to, gradient, weights);
@@ -103,6 +104,14 @@ namespace AotNet.Generator
                     public void BeginStep() => _model.BeginStep();
                     public void StepRange(int start, int end, float scale) => _model.StepRange(start, end, scale);
                     public void FirstKernelStep({{Training}}FirstKernelGradient firstKernel, int job, float scale) => {{firstKernelStep}};
+                """);
+            if (m.Model.HasNorm)
+            {
+                EmitWholeBatchPasses(w);
+                return;
+            }
+
+            w.Lines($$"""
 
                     public void Forward(int layer, {{Training}}TrainingContext context, {{ws}} workspace, int from, int to)
                     {

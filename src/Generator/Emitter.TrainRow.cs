@@ -19,6 +19,13 @@ namespace AotNet.Generator
             w.Open("private " + Training + "BatchStats TrainRow(global::AotNet.Data.DenseMatrix inputs, global::AotNet.Data.DenseMatrix targets, int row, " + Training + "Workspace workspace, float[]? weights)");
             w.Line(ReadOnlySpan + " parameters = _parameters;");
             w.Line(ReadOnlySpan + " target = targets.Row(row);");
+            string input = "inputs.Row(row)";
+            if (m.Model.Normalization)
+            {
+                input = "x";
+                w.Line(Span + " x = new(workspace.InputBlock(InputCount), 0, InputCount);");
+                w.Line(Kernels + "NormalizationKernels.Apply(inputs.Row(row), NormalizationMean, NormalizationVariance, x); // the Normalization layer");
+            }
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 var layer = m.Layers[i];
@@ -33,7 +40,7 @@ namespace AotNet.Generator
                     w.Line(Span + " " + z + " = Block(workspace, LogitsOffset, " + p + "Units).Slice(0, " + p + "Units);");
                 }
 
-                string x = i == 0 ? "inputs.Row(row)" : "a" + I(i - 1);
+                string x = i == 0 ? input : "a" + I(i - 1);
                 w.Line(Kernels + "DenseKernels.Affine(" + x + ", parameters.Slice(" + p + "KernelOffset, " + p + "KernelLength), parameters.Slice(" + p + "BiasOffset, " + p + "Units), " + z + ");");
                 switch (layer.Activation)
                 {
@@ -107,7 +114,7 @@ namespace AotNet.Generator
                 }
                 else
                 {
-                    w.Line(Kernels + "OptimizerKernels.ApplyOuter(_update, inputs.Row(row), " + d + ", " + kernelAndState + ");");
+                    w.Line(Kernels + "OptimizerKernels.ApplyOuter(_update, " + input + ", " + d + ", " + kernelAndState + ");");
                 }
 
                 w.Line(Kernels + "OptimizerKernels.ApplyBias(_update, " + d + ", new(_parameters, " + p + "BiasOffset, " + p + "Units), " + StateSpans(m.Model, p + "BiasOffset", p + "Units") + ");");

@@ -46,7 +46,7 @@ namespace AotNet.Generator
 
             w.Line("/// <summary>" + Escape(m.Topology) + "; " + LossName(model.Loss) + ", " + OptimizerSummary(model) + ".</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"AotNet.Generator\", \"" + typeof(Emitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + m.Type + " : " + Training + "IModelGradients<" + m.Type + ">");
+            w.Open("partial " + (model.IsRecord ? "record" : "class") + " " + m.Type + " : " + Training + "IModelGradients<" + m.Type + ">" + (model.Normalization ? ", " + Training + "IAdaptable" : string.Empty));
             EmitLayout(w, m);
             EmitFields(w, m);
             EmitAccessors(w, m);
@@ -58,6 +58,7 @@ namespace AotNet.Generator
             EmitClipMembers(w, m);
             EmitTrainBatch(w, m);
             EmitTrainRow(w, m);
+            EmitNormalizationMembers(w, m);
             EmitChecks(w, m);
             w.Close();
             if (model.Namespace is not null)

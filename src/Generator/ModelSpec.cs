@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace AotNet.Generator
 {
     /// <summary>One dense layer: units, activation, the dropout rate applied to its output (0 = none) and its L1/L2 factors.</summary>
@@ -9,7 +11,11 @@ namespace AotNet.Generator
         double KernelL2 = 0,
         double BiasL1 = 0,
         double BiasL2 = 0,
-        double NegativeSlope = 0.2)
+        double NegativeSlope = 0.2,
+        NormKind Norm = NormKind.None,
+        Activation NormActivation = Activation.Linear,
+        double NormMomentum = 0.99,
+        double NormEpsilon = 1e-3)
     {
         /// <summary>Whether the activation is one of those whose forward and backward work from z (kept in a block of its own).</summary>
         public bool KeepsZ => Activation >= Activation.Gelu;
@@ -30,6 +36,7 @@ namespace AotNet.Generator
     /// <param name="LegacyEpsilon">RMSprop: legacy epsilon placement.</param>
     /// <param name="Momentum">SGD momentum.</param>
     /// <param name="WeightDecay">Keras's optimizer weight_decay (0 = none; AdamW's 0.004 when not declared).</param>
+    /// <param name="Normalization">Whether [Normalization] (Keras's input preprocessing layer) comes first.</param>
     internal sealed record ModelSpec(
         string? Namespace,
         string ClassName,
@@ -46,8 +53,12 @@ namespace AotNet.Generator
         double ClipValue = 0,
         double ClipNorm = 0,
         double GlobalClipNorm = 0,
-        double WeightDecay = 0)
+        double WeightDecay = 0,
+        bool Normalization = false)
     {
+        /// <summary>Whether a dense layer is followed by BatchNormalization or LayerNormalization (the whole-batch training path).</summary>
+        public bool HasNorm => Layers.Any(l => l.Norm != NormKind.None);
+
         /// <summary>Whether the optimizer is Adam or AdamW (the same update; AdamW only defaults the weight decay).</summary>
         public bool IsAdam => Optimizer is Optimizer.Adam or Optimizer.AdamW;
     }

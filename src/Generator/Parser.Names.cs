@@ -15,7 +15,7 @@ namespace AotNet.Generator
         {
             "GetWeights", "Create", "CreateWorkspace", "ResetOptimizer", "SetDropoutKey", "Block", "Backward", "Evaluate", "Predict",
             "LoadInputs", "ForwardChunk", "LossRows", "ChunkPass", "Sums", "Step", "BeginStep", "StepRange", "RegularizationLoss",
-            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData",
+            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData", "Adapt", "BatchPass", "DenseGradient",
         };
 
         /// <summary>The generated model's other members: constants, fields, properties and the nested Passes struct.</summary>
@@ -25,12 +25,14 @@ namespace AotNet.Generator
             "WorkspaceFloatsPerRow", "LearningRate", "Rho", "Epsilon", "Beta1", "Beta2", "Momentum", "WeightDecay", "Description",
             "Parameters", "Gradients", "Iterations", "Passes", "_parameters", "_gradients", "_velocity", "_momentum", "_iterations",
             "_update", "_learningRate", "_schedule", "_training", "_sparseScratch", "_clipScale", "_clipFactors", "_dropoutKey",
+            "State", "StateCount", "IsAdapted", "NormalizationMean", "NormalizationVariance", "NormalizationMeanOffset",
+            "NormalizationVarianceOffset", "NormScratchOffset", "_state", "_normMean", "_normSums",
         };
 
-        private static readonly Regex GeneratedLayerMethod = new(@"^(Forward|Backward)[0-9]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex GeneratedLayerMethod = new(@"^(Forward|Backward|Norm)[0-9]+$", RegexOptions.CultureInvariant);
 
         private static readonly Regex GeneratedLayerMember = new(
-            @"^(Dense[0-9]+(Inputs|Units|KernelOffset|KernelLength|BiasOffset|Kernel|Bias)|(Activation|Delta|Z|Mask|Dropped)[0-9]+Offset|Dropout[0-9]+(Threshold|Scale))$",
+            @"^(Dense[0-9]+(Inputs|Units|KernelOffset|KernelLength|BiasOffset|Kernel|Bias)|(Activation|Delta|Z|Mask|Dropped)[0-9]+Offset|Dropout[0-9]+(Threshold|Scale)|(Norm|XHat|Inv|Gamma|Beta|MovingMean|MovingVariance)[0-9]+Offset|_norm[0-9]+Inv)$",
             RegexOptions.CultureInvariant);
 
         private static bool IsGeneratedMethod(string name) => GeneratedMethods.Contains(name) || GeneratedLayerMethod.IsMatch(name);

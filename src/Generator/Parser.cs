@@ -69,6 +69,7 @@ namespace AotNet.Generator
             }
 
             PlaceDropouts(layers, dropouts, diagnostics);
+            bool normalization = ReadNormalizations(type, classLocation, options, layers, diagnostics, cancellationToken);
             CheckOutput(options, layers, layerLocations, sequentialLocation, diagnostics);
             double learningRate = options.LearningRate == 0 ? (options.Optimizer == Optimizer.Sgd ? 0.01 : 0.001) : options.LearningRate;
             double weightDecay = options.WeightDecay;
@@ -88,7 +89,8 @@ namespace AotNet.Generator
                 options.ClipValue,
                 options.ClipNorm,
                 options.GlobalClipNorm,
-                weightDecay);
+                weightDecay,
+                normalization);
             CheckSize(new Emitter.Layout(model), classLocation, diagnostics);
             foreach (var diagnostic in diagnostics)
             {

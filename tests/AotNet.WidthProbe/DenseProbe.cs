@@ -51,6 +51,11 @@ internal static class DenseProbe
             Add("Reductions.Sum", [Reductions.Sum(a.AsSpan(n, n))]);
         }
 
+        foreach (var (rows, units) in new[] { (1, 1), (2, 7), (5, 16), (33, 17), (257, 9), (300, 64), (600, 3) })
+        {
+            Normalizations(random, rows, units, Add);
+        }
+
         foreach (var (kernel, hash) in hashes)
         {
             Console.WriteLine($"{kernel} {hash.Value:x16}");
@@ -134,6 +139,39 @@ internal static class DenseProbe
                 }
             }
         }
+    }
+
+    /// <summary>BatchNormalization, LayerNormalization and Normalization over blocks whose rows cross the 256-row chunks.</summary>
+    private static void Normalizations(Xorshift random, int rows, int units, Action<string, ReadOnlySpan<float>> add)
+    {
+        float[] z = random.Values(rows * units, 0.1f), gamma = random.Values(units, 0f), beta = random.Values(units, 0f);
+        float[] dy = random.Values(rows * units, 0f), xhat = new float[rows * units], y = new float[rows * units];
+        float[] mm = random.Values(units, 0f), mv = random.Values(units, 0f).Select(v => MathF.Abs(v) + 0.5f).ToArray();
+        float[] mean = new float[units], inv = new float[Math.Max(units, rows)], scratch = new float[rows * units], sums = new float[3 * units];
+        float[] dGamma = random.Values(units, 0f), dBeta = random.Values(units, 0f);
+        BatchNormKernels.ForwardTraining(z, xhat, y, rows, units, gamma, beta, mm, mv, mean, inv, 0.99, 1e-3);
+        add("BatchNormKernels.ForwardTraining", y);
+        add("BatchNormKernels.ForwardTraining", xhat);
+        add("BatchNormKernels.ForwardTraining", mm);
+        add("BatchNormKernels.ForwardTraining", mv);
+        var d = (float[])dy.Clone();
+        BatchNormKernels.Backward(d, xhat, rows, units, gamma, inv, dGamma, dBeta, accumulate: true, scratch, sums);
+        add("BatchNormKernels.Backward", d);
+        add("BatchNormKernels.Backward", dGamma);
+        add("BatchNormKernels.Backward", dBeta);
+        BatchNormKernels.ForwardInference(z, y, rows, units, gamma, beta, mm, mv, inv, 1e-3);
+        add("BatchNormKernels.ForwardInference", y);
+        LayerNormKernels.Forward(z, xhat, y, rows, units, gamma, beta, inv, 1e-3);
+        add("LayerNormKernels.Forward", y);
+        d = (float[])dy.Clone();
+        LayerNormKernels.Backward(d, xhat, rows, units, gamma, inv, dGamma, dBeta, accumulate: false, scratch, sums);
+        add("LayerNormKernels.Backward", d);
+        add("LayerNormKernels.Backward", dGamma);
+        add("LayerNormKernels.Backward", dBeta);
+        var data = new AotNet.Data.DenseMatrix(z, rows, units);
+        NormalizationKernels.Adapt(data, mean, mv);
+        NormalizationKernels.ApplyRows(z, rows, mean, mv);
+        add("NormalizationKernels", z);
     }
 
     private sealed class Xorshift(ulong state)

@@ -278,7 +278,7 @@ public static class PredictCommand
         where TModel : class, IModel<TModel>
     {
         var model = TModel.Create(0);
-        metadata = ModelWeights.Load(path, TModel.Description, model.Parameters, dataset);
+        metadata = ModelWeights.Load(path, TModel.Description, model.Parameters, dataset, model.State);
         return model;
     }
 
@@ -292,7 +292,8 @@ public static class PredictCommand
                 error.WriteLine($"downloading {p.FileName} ...");
             }
         }, cancellation).GetAwaiter().GetResult();
-        return new KerasTokenizer(WordIndex.Load(path), NumWords);
+        // only ranks below num_words - index_from become ids: the rest of the file is checked but not kept (issue 21 item 9)
+        return new KerasTokenizer(WordIndex.Load(path, maxIndex: NumWords - 3 - 1), NumWords, indexFrom: 3);
     }
 
     private static DenseMatrix Score<TModel>(TModel model, KerasTokenizer tokenizer, IReadOnlyList<string> texts)

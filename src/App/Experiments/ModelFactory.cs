@@ -59,6 +59,6 @@ internal static class ModelFactory
     public static void Save<TModel>(TModel model, string path, IReadOnlyDictionary<string, string> metadata)
         where TModel : class, IModel<TModel>
     {
-        ModelWeights.Save(path, TModel.Description, model.Parameters, metadata);
+        ModelWeights.Save(path, TModel.Description, model.Parameters, metadata, model.State);
     }
 }

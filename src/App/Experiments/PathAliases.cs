@@ -5,9 +5,8 @@ using AotNet.IO;
 namespace AotNet.App.Experiments;
 
 /// <summary>
-/// Issue 21 item 3: before any training, no output may be an input or another output, however it is spelled (the
-/// same device and inode, or the same folder and name for a file not written yet: links, "..", hard links and bind
-/// mounts included). Outputs: --save-weights and every file of the --out set. Inputs: --initial-weights and the
+/// Issue 21 item 3 for the app's paths, checked by the runtime's <see cref="FileAliases"/> (the rule
+/// <see cref="AotNet.Hosting.ModelApp"/> follows too). Outputs: --save-weights and every file of the --out set. Inputs: --initial-weights and the
 /// Keras files of the datasets folder. --initial-weights equal to --save-weights is allowed: the weights are read
 /// whole before training and the new ones replace them atomically at the end.
 /// </summary>
@@ -42,21 +41,6 @@ internal static class PathAliases
             inputs.Add(($"the dataset file {name}", Path.Combine(datasets, name)));
         }
 
-        var identities = outputs.Concat(inputs).Select(p => (p.What, p.Path, Id: FileIdentity.Of(p.Path))).ToList();
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            for (int j = i + 1; j < identities.Count; j++)
-            {
-                var (a, b) = (identities[i], identities[j]);
-                if (a.Id is null || a.Id != b.Id || (a.What == "--save-weights" && b.What == "--initial-weights"))
-                {
-                    continue;
-                }
-
-                throw new IOException(a.What == "--save-weights"
-                    ? $"--save-weights {a.Path} is {b.What} ({b.Path}); writing the weights there would destroy it: give another file"
-                    : $"{b.What.Replace("the ", string.Empty, StringComparison.Ordinal)} {b.Path} is {a.What}, which this run replaces: give another file or another --out");
-            }
-        }
+        FileAliases.Check(outputs, inputs, replaces: ("--save-weights", "--initial-weights"));
     }
 }

@@ -50,36 +50,19 @@ internal sealed class OutputFolder
     /// </summary>
     public void Commit(ResultsFile run, string commandLine, DateTimeOffset started, CancellationToken cancellation)
     {
-        try
-        {
-            using var writer = _set.Begin(LockPatience, cancellation);
-            var merged = run.MergedOver(Parse(writer.PreviousManifest));
-            merged.Other?.Remove(OutputSet.SetProperty); // the set's record is written anew by the commit
-            Kept.Clear();
-            Kept.AddRange(merged.Experiments.Except(run.Experiments));
-            string? manifest = null;
-            foreach (var (file, text) in ReportSet.Render(merged, commandLine, started))
+        var written = _set.Write(
+            previous =>
             {
-                if (file == ResultsFileName)
-                {
-                    manifest = text;
-                }
-                else
-                {
-                    writer.Stage(file, text);
-                }
-            }
-
-            Written.Clear();
-            Written.AddRange(writer.Commit(manifest!));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            string message = e.Message.Contains("still describes the previous set", StringComparison.Ordinal)
-                ? e.Message
-                : $"--out '{_set.Path}': the results could not be written ({e.Message}); the folder keeps its previous set";
-            throw new IOException(message, e);
-        }
+                var merged = run.MergedOver(Parse(previous));
+                merged.Other?.Remove(OutputSet.SetProperty); // the set's record is written anew by the commit
+                Kept.Clear();
+                Kept.AddRange(merged.Experiments.Except(run.Experiments));
+                var files = ReportSet.Render(merged, commandLine, started);
+                return (files.Single(f => f.File == ResultsFileName).Text, files.Where(f => f.File != ResultsFileName));
+            },
+            LockPatience, cancellation);
+        Written.Clear();
+        Written.AddRange(written);
     }
 
     /// <summary>The text of a results.json, or null for none; one that cannot be read is refused.</summary>

@@ -108,3 +108,14 @@ enum Metric
     /// <summary>Keras's <c>Recall()</c> (one output unit): <c>TP / (TP + FN)</c> at threshold 0.5, 0 when there is no positive target.</summary>
     Recall = 32,
 }
+
+/// <summary>
+/// The normalisation layer declared after a <see cref="DenseAttribute"/> layer: none, <see cref="BatchNormalizationAttribute"/>
+/// or <see cref="LayerNormalizationAttribute"/> (the generator's layer spec; the runtime's saved names follow it).
+/// </summary>
+internal enum NormKind
+{
+    None = 0,
+    Batch = 1,
+    Layer = 2,
+}

@@ -31,10 +31,10 @@ public sealed record HostWeights(IReadOnlyList<string> Features, IReadOnlyList<s
         return metadata;
     }
 
-    /// <summary>Loads <paramref name="path"/> into <paramref name="parameters"/> (refusing another model's weights) and reads the record.</summary>
-    public static HostWeights Load(string path, ModelDescription description, float[] parameters)
+    /// <summary>Loads <paramref name="path"/> into <paramref name="parameters"/> and the non-trainable <paramref name="state"/> (the model's State: normalisation statistics; refusing another model's weights) and reads the record.</summary>
+    public static HostWeights Load(string path, ModelDescription description, float[] parameters, float[]? state = null)
     {
-        var metadata = ModelWeights.Load(path, description, parameters);
+        var metadata = ModelWeights.Load(path, description, parameters, state: state);
         string[]? features = Strings(metadata, FeaturesKey, path);
         string[]? labels = Strings(metadata, LabelsKey, path);
         if (features is null || labels is null)

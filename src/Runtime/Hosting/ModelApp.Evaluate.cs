@@ -35,7 +35,7 @@ public static partial class ModelApp
         }
 
         var model = TModel.Create(0);
-        var saved = HostWeights.Load(weightsPath, description, model.Parameters);
+        var saved = HostWeights.Load(weightsPath, description, model.Parameters, model.State);
         var options = CsvOptions.For(description, [.. labels ?? saved.Labels]) with { Features = saved.Features, ClassNames = saved.Classes };
         var table = ReadTable(dataPath, options, description, cancellation);
         var data = table.ToLabeledData();

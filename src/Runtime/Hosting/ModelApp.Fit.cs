@@ -28,7 +28,7 @@ public static partial class ModelApp
         var validation = new Option<string?>("--validation-data") { Description = "a table to validate each epoch with (same columns)", HelpName = "FILE" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initial weights, the shuffles and the split", DefaultValueFactory = _ => 1, HelpName = "S" };
         var threads = Threads();
-        var output = new Option<string?>("--out") { Description = "folder for results.json, the loss/metric figures (SVG) and report.html (created if missing; other files in it are left alone)", HelpName = "DIR" };
+        var output = new Option<string?>("--out") { Description = "folder for results.json, the loss/metric figures (SVG) and report.html (created if missing; committed as one set, results.json last; other files in it are left alone)", HelpName = "DIR" };
         var save = new Option<string?>("--save-weights") { Description = "write the trained weights (safetensors, with the feature, label and class names) to FILE", HelpName = "FILE" };
         var initial = new Option<string?>("--initial-weights") { Description = "start from these weights instead of random ones", HelpName = "FILE" };
         var quiet = new Option<bool>("--quiet") { Description = "print nothing but errors" };
@@ -52,9 +52,10 @@ public static partial class ModelApp
     {
         var description = TModel.Description;
         CheckFitRequest(request);
+        var output = OpenOutput(request, description); // before reading or training: --out takes files, no output is an input
         var clock = Stopwatch.StartNew();
         var model = TModel.Create(request.Seed);
-        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters) : null;
+        HostWeights? initial = request.InitialWeights is { } initialPath ? HostWeights.Load(initialPath, description, model.Parameters, model.State) : null;
         var options = CsvOptions.For(description, request.Labels) with
         {
             Features = request.Features ?? initial?.Features,
@@ -85,18 +86,19 @@ public static partial class ModelApp
         cancellation.ThrowIfCancellationRequested();
         if (request.SaveWeights is { } savePath)
         {
-            ModelWeights.Save(savePath, description, model.Parameters, weights.ToMetadata());
+            ModelWeights.Save(savePath, description, model.Parameters, weights.ToMetadata(), model.State);
             reporter.Line($"weights: {savePath}");
         }
 
-        if (request.Out is { } folder)
+        if (output is not null)
         {
             var summary = FitSummary(description, table, data.Count, validation?.Count ?? 0, evaluation);
             var results = new FitResults(description, request, table, history, evaluation, loadSeconds, trainSeconds, Environment.CommandLine);
-            Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllText(Path.Combine(folder, FitResults.FileName), results.ToJson());
-            HistoryReport.Write(folder, history, description.Name, summary, description: $"{description.Topology}; loss {description.Loss}, optimizer {description.Optimizer}; trained on {request.Data}.", commandLine: Environment.CommandLine);
-            reporter.Line($"results: {Path.Combine(folder, FitResults.FileName)}, {Path.Combine(folder, HistoryReport.ReportFileName)}");
+            var written = CommitOutput(output, results, HistoryReport.Files(
+                history, description.Name, summary, DateTimeOffset.UtcNow,
+                description: $"{description.Topology}; loss {description.Loss}, optimizer {description.Optimizer}; trained on {request.Data}.",
+                commandLine: Environment.CommandLine), cancellation);
+            reporter.Line($"results: wrote {string.Join(", ", written)} to {output.Path}");
         }
 
         if (evaluation is not null)
@@ -108,7 +110,7 @@ public static partial class ModelApp
         return CommandRunner.Ok;
     }
 
-    /// <summary>Refuses, before anything is read or trained, settings that cannot work and outputs that would overwrite an input.</summary>
+    /// <summary>Refuses, before anything is read or trained, settings that cannot work.</summary>
     private static void CheckFitRequest(FitRequest request)
     {
         if (request.Epochs <= 0)
@@ -135,46 +137,7 @@ public static partial class ModelApp
         {
             throw new ArgumentException("give --validation-split or --validation-data, not both");
         }
-
-        var inputs = new[] { request.Data, request.ValidationData, request.InitialWeights }.OfType<string>().ToList();
-        var outputs = new List<(string Option, string Path)>();
-        if (request.SaveWeights is { } save)
-        {
-            outputs.Add(("--save-weights", save));
-        }
-
-        if (request.Out is { } folder)
-        {
-            if (File.Exists(folder))
-            {
-                throw new ArgumentException($"--out {folder} is a file; give a folder");
-            }
-
-            outputs.Add(("--out", Path.Combine(folder, FitResults.FileName)));
-            outputs.Add(("--out", Path.Combine(folder, HistoryReport.ReportFileName)));
-        }
-
-        foreach (var (option, path) in outputs)
-        {
-            foreach (string input in inputs)
-            {
-                // the initial weights may be replaced by the trained ones: the write is atomic
-                if (SamePath(path, input) && !(option == "--save-weights" && input == request.InitialWeights))
-                {
-                    throw new ArgumentException($"{option} would overwrite the input {input}; write the output elsewhere");
-                }
-            }
-
-            if (option == "--save-weights" && request.Out is { } o && SamePath(Path.GetDirectoryName(Path.GetFullPath(path))!, o)
-                && (Path.GetExtension(path) is ".svg" or ".html" || Path.GetFileName(path) == FitResults.FileName))
-            {
-                throw new ArgumentException($"--save-weights {path} would overwrite a file of the --out set; give it another name");
-            }
-        }
     }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
     /// <summary>Reads a table for the model and checks that its columns fit the model's inputs and targets.</summary>
     private static TabularData ReadTable(string path, CsvOptions options, ModelDescription description, CancellationToken cancellation)

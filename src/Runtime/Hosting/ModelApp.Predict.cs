@@ -36,7 +36,7 @@ public static partial class ModelApp
     {
         var description = TModel.Description;
         var model = TModel.Create(0);
-        var saved = HostWeights.Load(weightsPath, description, model.Parameters);
+        var saved = HostWeights.Load(weightsPath, description, model.Parameters, model.State);
         using var trainer = new Trainer<TModel>(model, threads: 1);
         output.WriteLine(Header(description, saved));
         if (dataPath is not null)

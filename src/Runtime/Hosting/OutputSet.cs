@@ -103,6 +103,37 @@ public sealed class OutputSet
     public OutputSetWriter Begin(TimeSpan? patience = null, CancellationToken cancellation = default) =>
         new(this, FolderLock.Acquire(Path, patience ?? DefaultLockPatience, cancellation), cancellation);
 
+    /// <summary>
+    /// One whole commit, the way every tool of the package writes its set: under the folder's lock,
+    /// <paramref name="render"/> gets the manifest then in the folder (or null; merge over it or check it) and returns
+    /// the new manifest (a JSON object) and the other files; each file is staged, then the manifest is committed last.
+    /// An I/O error becomes one <see cref="IOException"/> saying the folder keeps its previous set (or, in the rare
+    /// case that some renames were done, which). Returns the names written, manifest last.
+    /// </summary>
+    public IReadOnlyList<string> Write(
+        Func<string?, (string Manifest, IEnumerable<(string Name, string Text)> Files)> render, TimeSpan? patience = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        try
+        {
+            using var writer = Begin(patience, cancellation);
+            var (manifest, files) = render(writer.PreviousManifest);
+            foreach (var (name, text) in files)
+            {
+                writer.Stage(name, text);
+            }
+
+            return writer.Commit(manifest);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string message = e.Message.Contains("still describes the previous set", StringComparison.Ordinal)
+                ? e.Message
+                : $"{Option} '{Path}': the results could not be written ({e.Message}); the folder keeps its previous set";
+            throw new IOException(message, e);
+        }
+    }
+
     /// <summary>Refuses names that are not plain file names of the folder (no separators, no dot files).</summary>
     internal static string CheckName(string name)
     {

@@ -4,14 +4,14 @@ namespace AotNet.IO;
 
 /// <summary>
 /// A model's weights as a safetensors file that says which model it belongs to: the tensors of
-/// <see cref="SafeTensors.FromModel"/> plus <c>__metadata__</c> keys <c>format</c>, <c>aotnet_version</c>, <c>model</c>,
+/// <c>SafeTensors.FromModel</c> plus <c>__metadata__</c> keys <c>format</c>, <c>aotnet_version</c>, <c>model</c>,
 /// <c>topology</c>, <c>loss</c> and whatever the caller adds (class names, feature names, a dataset). Loading refuses a
-/// file saved for another model, and (through <see cref="SafeTensors.ReadFile"/>) missing, extra or misshapen tensors.
+/// file saved for another model, and (through <c>SafeTensors.ReadFile</c>) missing, extra or misshapen tensors.
 /// </summary>
 public static class ModelWeights
 {
     /// <summary>Writes the file atomically (temp and rename): a reader never sees half a file.</summary>
-    public static void Save(string path, ModelDescription description, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, ModelDescription description, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null, float[]? state = null)
     {
         ArgumentNullException.ThrowIfNull(description);
         var all = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -28,7 +28,7 @@ public static class ModelWeights
         all["model"] = description.Name;
         all["topology"] = description.Topology;
         all["loss"] = description.Loss.ToString();
-        AtomicFile.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(description, parameters), all));
+        AtomicFile.WriteAllBytes(path, SafeTensors.Serialize(SafeTensors.FromModel(description, parameters, state ?? []), all));
     }
 
     /// <summary>
@@ -36,10 +36,10 @@ public static class ModelWeights
     /// <c>model</c> (or, when given, <c>dataset</c>) metadata names another model is refused before anything is copied.
     /// </summary>
     /// <exception cref="InvalidDataException">The weights belong to another model.</exception>
-    public static Dictionary<string, string> Load(string path, ModelDescription description, float[] parameters, string? dataset = null)
+    public static Dictionary<string, string> Load(string path, ModelDescription description, float[] parameters, string? dataset = null, float[]? state = null)
     {
         ArgumentNullException.ThrowIfNull(description);
-        return SafeTensors.ReadFile(path, description, parameters, saved =>
+        return SafeTensors.ReadFile(path, description, parameters, state ?? [], saved =>
         {
             saved.TryGetValue("dataset", out string? savedDataset);
             saved.TryGetValue("model", out string? savedModel);

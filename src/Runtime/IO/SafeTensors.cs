@@ -122,15 +122,24 @@ public static class SafeTensors
     /// whose one-line message names the file and says what to do; values must be finite (no NaN or infinity).
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="model">The model the weights are for (names and shapes as <see cref="FromModel"/> writes them).</param>
+    /// <param name="model">The model the weights are for (names and shapes as <c>FromModel</c> writes them).</param>
     /// <param name="parameters">The model's parameter block, filled from the file.</param>
     /// <param name="checkMetadata">Called with the metadata before the tensors are checked against the model (it may throw, e.g. for weights of another model).</param>
     /// <returns>The file's <c>__metadata__</c>.</returns>
-    public static Dictionary<string, string> ReadFile(string path, ModelDescription model, float[] parameters, Action<Dictionary<string, string>>? checkMetadata = null)
+    public static Dictionary<string, string> ReadFile(string path, ModelDescription model, float[] parameters, Action<Dictionary<string, string>>? checkMetadata = null) =>
+        ReadFile(path, model, parameters, [], checkMetadata);
+
+    /// <summary>
+    /// <see cref="ReadFile(string, ModelDescription, float[], Action{Dictionary{string, string}}?)"/> for a model with
+    /// non-trainable state (<see cref="ModelDescription.StateCount"/> &gt; 0): its tensors go into <paramref name="state"/>.
+    /// </summary>
+    public static Dictionary<string, string> ReadFile(string path, ModelDescription model, float[] parameters, float[] state, Action<Dictionary<string, string>>? checkMetadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
+        CheckStateBlock(model, state);
         FileKind kind = FileKinds.Of(path);
         if (kind == FileKind.Missing)
         {
@@ -172,8 +181,8 @@ public static class SafeTensors
             // model's parameters: read them in file order straight into the block
             foreach (var entry in entries)
             {
-                int offset = OffsetOf(model, entry.Name);
-                Span<float> target = parameters.AsSpan(offset, (int)entry.Count);
+                var tensor = TensorOf(model, entry.Name);
+                Span<float> target = (tensor.IsState ? state : parameters).AsSpan(tensor.Offset, (int)entry.Count);
                 stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(target));
                 if (!BitConverter.IsLittleEndian)
                 {
@@ -198,7 +207,7 @@ public static class SafeTensors
         }
     }
 
-    /// <summary>The largest header <see cref="ReadFile"/> accepts: a model's names, shapes and metadata need a few KB.</summary>
+    /// <summary>The largest header <c>ReadFile</c> accepts: a model's names, shapes and metadata need a few KB.</summary>
     public const long MaxModelHeaderBytes = 16 << 20;
 
     private const string WhatToDo = "pass a safetensors file saved for this model with --save-weights";
@@ -329,10 +338,9 @@ public static class SafeTensors
     private static void CheckAgainstModel(ModelDescription description, IReadOnlyDictionary<string, int[]> shapes, string source)
     {
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var layer in description.Layers)
+        foreach (var tensor in description.Tensors)
         {
-            Check(layer.KernelName, [layer.Inputs, layer.Units]);
-            Check(layer.BiasName, [layer.Units]);
+            Check(tensor.Name, tensor.Shape);
         }
 
         foreach (string name in shapes.Keys)
@@ -348,7 +356,7 @@ public static class SafeTensors
             expected.Add(name);
             if (!shapes.TryGetValue(name, out var actual))
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}; {WhatToDo}");
+                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Tensors.Select(t => t.Name))}; {WhatToDo}");
             }
 
             if (!actual.AsSpan().SequenceEqual(shape))
@@ -358,22 +366,25 @@ public static class SafeTensors
         }
     }
 
-    private static int OffsetOf(ModelDescription description, string name)
+    private static WeightTensor TensorOf(ModelDescription description, string name)
     {
-        foreach (var layer in description.Layers)
+        foreach (var tensor in description.Tensors)
         {
-            if (layer.KernelName == name)
+            if (tensor.Name == name)
             {
-                return layer.KernelOffset;
-            }
-
-            if (layer.BiasName == name)
-            {
-                return layer.BiasOffset;
+                return tensor;
             }
         }
 
         throw new InvalidOperationException($"no tensor {name}");
+    }
+
+    private static void CheckStateBlock(ModelDescription description, float[] state)
+    {
+        if (state.Length < description.StateCount)
+        {
+            throw new ArgumentException($"{description.Name} keeps {description.StateCount} floats of non-trainable state: pass its State block", nameof(state));
+        }
     }
 
     private static void CheckFinite(string name, ReadOnlySpan<float> values, string source)
@@ -391,37 +402,53 @@ public static class SafeTensors
     private static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>The model's weights as named tensors (<c>dense_{i}.kernel</c> [in, out], <c>dense_{i}.bias</c> [out]).</summary>
-    public static List<Tensor> FromModel(ModelDescription description, ReadOnlySpan<float> parameters)
+    public static List<Tensor> FromModel(ModelDescription description, ReadOnlySpan<float> parameters) => FromModel(description, parameters, []);
+
+    /// <summary>
+    /// The model's weights as named tensors in <see cref="ModelDescription.Tensors"/>' order (Keras's): the trainable ones
+    /// from <paramref name="parameters"/>, the non-trainable ones (e.g. <c>normalization.mean</c>) from <paramref name="state"/>.
+    /// </summary>
+    public static List<Tensor> FromModel(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
     {
         ArgumentNullException.ThrowIfNull(description);
-        var tensors = new List<Tensor>();
-        foreach (var layer in description.Layers)
+        if (state.Length < description.StateCount)
         {
-            tensors.Add(new Tensor(layer.KernelName, [layer.Inputs, layer.Units], parameters.Slice(layer.KernelOffset, layer.KernelLength).ToArray()));
-            tensors.Add(new Tensor(layer.BiasName, [layer.Units], parameters.Slice(layer.BiasOffset, layer.Units).ToArray()));
+            throw new ArgumentException($"{description.Name} keeps {description.StateCount} floats of non-trainable state: pass its State block", nameof(state));
+        }
+
+        var tensors = new List<Tensor>();
+        foreach (var tensor in description.Tensors)
+        {
+            var block = tensor.IsState ? state : parameters;
+            tensors.Add(new Tensor(tensor.Name, tensor.Shape, block.Slice(tensor.Offset, tensor.Length).ToArray()));
         }
 
         return tensors;
     }
 
     /// <summary>Copies tensors into a model's parameter block, refusing missing or extra names and wrong shapes.</summary>
-    public static void ToModel(ModelDescription description, IReadOnlyDictionary<string, Tensor> tensors, float[] parameters, string source = "weights")
+    public static void ToModel(ModelDescription description, IReadOnlyDictionary<string, Tensor> tensors, float[] parameters, string source = "weights") =>
+        ToModel(description, tensors, parameters, [], source);
+
+    /// <summary>Copies tensors into a model's parameter and state blocks, refusing missing or extra names and wrong shapes.</summary>
+    public static void ToModel(ModelDescription description, IReadOnlyDictionary<string, Tensor> tensors, float[] parameters, float[] state, string source = "weights")
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
+        CheckStateBlock(description, state);
         if (parameters.Length != description.ParameterCount)
         {
             throw new ArgumentException($"parameters holds {parameters.Length} values; {description.Name} has {description.ParameterCount}", nameof(parameters));
         }
 
-        // everything is checked before anything is copied: bad weights leave the model's parameters as they were
+        // everything is checked before anything is copied: bad weights leave the model's parameters and state as they were
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        var copies = new List<(float[] Data, int Offset)>();
-        foreach (var layer in description.Layers)
+        var copies = new List<(float[] Data, float[] Block, int Offset)>();
+        foreach (var tensor in description.Tensors)
         {
-            Check(layer.KernelName, [layer.Inputs, layer.Units], layer.KernelOffset);
-            Check(layer.BiasName, [layer.Units], layer.BiasOffset);
+            Check(tensor.Name, tensor.Shape, tensor.IsState ? state : parameters, tensor.Offset);
         }
 
         foreach (string name in tensors.Keys)
@@ -432,17 +459,17 @@ public static class SafeTensors
             }
         }
 
-        foreach (var (data, offset) in copies)
+        foreach (var (data, block, offset) in copies)
         {
-            data.CopyTo(parameters, offset);
+            data.CopyTo(block, offset);
         }
 
-        void Check(string name, int[] shape, int offset)
+        void Check(string name, int[] shape, float[] block, int offset)
         {
             expected.Add(name);
             if (!tensors.TryGetValue(name, out var tensor) || tensor is null)
             {
-                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Layers.SelectMany(l => new[] { l.KernelName, l.BiasName }))}; {WhatToDo}");
+                throw new SafeTensorsException($"{source}: tensor '{name}' is missing; {description.Name} needs {string.Join(", ", description.Tensors.Select(t => t.Name))}; {WhatToDo}");
             }
 
             if (tensor.Shape is null || !tensor.Shape.AsSpan().SequenceEqual(shape))
@@ -457,7 +484,7 @@ public static class SafeTensors
             }
 
             CheckFinite(name, tensor.Data, source);
-            copies.Add((tensor.Data, offset));
+            copies.Add((tensor.Data, block, offset));
         }
     }
 }

@@ -32,7 +32,7 @@ public static unsafe class NativeModel<TModel>
     {
         string file = Utf8(path, nameof(path));
         var model = TModel.Create(0);
-        SafeTensors.ReadFile(file, TModel.Description, model.Parameters);
+        SafeTensors.ReadFile(file, TModel.Description, model.Parameters, model.State);
         return Handle(model);
     }, 0);
 
@@ -51,7 +51,7 @@ public static unsafe class NativeModel<TModel>
 
         var model = TModel.Create(0);
         var (tensors, _) = SafeTensors.Deserialize(new ReadOnlySpan<byte>(data, (int)length), "safetensors buffer");
-        SafeTensors.ToModel(TModel.Description, tensors, model.Parameters, "safetensors buffer");
+        SafeTensors.ToModel(TModel.Description, tensors, model.Parameters, model.State, "safetensors buffer");
         return Handle(model);
     }, 0);
 

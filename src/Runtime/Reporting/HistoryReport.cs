@@ -71,6 +71,24 @@ public static class HistoryReport
     }
 
     /// <summary>
+    /// The texts of every figure (<c>loss.svg</c>, <c>accuracy.svg</c>, …) and of <c>report.html</c>, last, each with
+    /// its file name: what <see cref="Write"/> writes, for a caller that commits them itself (e.g. through an
+    /// <see cref="AotNet.Hosting.OutputSet"/> with a manifest).
+    /// </summary>
+    public static IReadOnlyList<(string FileName, string Text)> Files(
+        History history, string title, IReadOnlyList<KeyValuePair<string, string>> summary, DateTimeOffset generated,
+        IReadOnlyList<ReportTable>? tables = null, string? description = null, string? commandLine = null)
+    {
+        var files = Figures(history).Select(f => (f.FileName, SvgLineChart.Render(f.Chart))).ToList();
+        files.Add((ReportFileName, Html(history, title, summary, generated, tables, description, commandLine)));
+        return files;
+    }
+
+    /// <summary>The file names <see cref="Files"/> can give for a model reporting <paramref name="metricNames"/> (any history of it), report last.</summary>
+    public static IReadOnlyList<string> FileNames(IEnumerable<string> metricNames) =>
+        [.. metricNames.Prepend("loss").Append("learning_rate").Select(FileName), ReportFileName];
+
+    /// <summary>
     /// Writes every figure (<c>loss.svg</c>, <c>accuracy.svg</c>, …) and <c>report.html</c> into <paramref name="folder"/>
     /// (created when missing), each atomically; nothing else in the folder is read or changed. Returns the paths written.
     /// </summary>
@@ -81,16 +99,13 @@ public static class HistoryReport
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        foreach (var figure in Figures(history))
+        foreach (var (name, text) in Files(history, title, summary, DateTimeOffset.UtcNow, tables, description, commandLine))
         {
-            string path = Path.Combine(folder, figure.FileName);
-            AtomicFile.WriteAllText(path, SvgLineChart.Render(figure.Chart));
+            string path = Path.Combine(folder, name);
+            AtomicFile.WriteAllText(path, text);
             written.Add(path);
         }
 
-        string report = Path.Combine(folder, ReportFileName);
-        AtomicFile.WriteAllText(report, Html(history, title, summary, DateTimeOffset.UtcNow, tables, description, commandLine));
-        written.Add(report);
         return written;
     }
 

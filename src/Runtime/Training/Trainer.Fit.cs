@@ -90,6 +90,11 @@ public sealed partial class Trainer<TModel>
             throw new ArgumentException("train: no rows to train on", nameof(train));
         }
 
+        if (Model is IAdaptable { IsAdapted: false } adaptable)
+        {
+            adaptable.Adapt(train.Inputs); // a Normalization layer not adapted yet: on the training rows, before the first epoch
+        }
+
         if (options.ClassWeight is not null)
         {
             train = train with { SampleWeights = ClassWeights.ToSampleWeights(train.Targets, options.ClassWeight) }; // training rows only, as Keras

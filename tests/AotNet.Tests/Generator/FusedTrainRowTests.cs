@@ -5,6 +5,7 @@ using AotNet.Training;
 namespace AotNet.Tests.Generator;
 
 /// <summary>One-row training steps (the fused step where the model has it) against Backward into a zeroed gradient block + Step(1f).</summary>
+[Collection(AllocationMeasurements.Name)] // its batch-one fit asserts 0 bytes: run it away from the parallel tests
 public class FusedTrainRowTests
 {
     [Fact]

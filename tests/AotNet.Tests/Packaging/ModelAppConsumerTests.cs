@@ -95,7 +95,7 @@ public sealed class ModelAppConsumerTests : IDisposable
         // errors: one line, exit 1
         AssertOneLineError(Run(binary, ["fit", "--data", train, "--label", "specie"]), "did you mean 'species'?");
         AssertOneLineError(Run(binary, ["fti", "--data", train]), "did you mean 'fit'?");
-        AssertOneLineError(Run(binary, ["fit", "--data", train, "--label", "species", "--save-weights", train]), "would overwrite the input");
+        AssertOneLineError(Run(binary, ["fit", "--data", train, "--label", "species", "--save-weights", train]), "writing there would destroy it");
         AssertOneLineError(Run(binary, ["predict", "--weights", weights], "1,2,3\n"), "stdin line 1: 3 values, but the model takes 4");
         string ragged = Path.Combine(data, "ragged.csv");
         File.WriteAllText(ragged, "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,setosa\n");

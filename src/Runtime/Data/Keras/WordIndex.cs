@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace AotNet.Data.Keras;
 
 /// <summary>
@@ -32,7 +29,15 @@ public sealed class WordIndex
     /// (no duplicate keys, nothing else).
     /// </summary>
     /// <exception cref="DataFormatException">The file cannot be read or has another structure.</exception>
-    public static WordIndex Load(string path)
+    public static WordIndex Load(string path) => Load(path, int.MaxValue);
+
+    /// <summary>
+    /// Loads and checks a word-index file, keeping only the words whose index is at most <paramref name="maxIndex"/>
+    /// (a tokenizer with <c>num_words</c> uses ranks up to <c>num_words - index_from - 1</c>): the whole file is still
+    /// checked, streamed, but memory follows the words kept, not the file.
+    /// </summary>
+    /// <exception cref="DataFormatException">The file cannot be read or has another structure.</exception>
+    public static WordIndex Load(string path, int maxIndex)
     {
         try
         {
@@ -44,7 +49,7 @@ public sealed class WordIndex
                     $"{path}: {stream.Length} bytes is far more than a word index holds (Keras's are under 2 MB); point --data-dir at the Keras file");
             }
 
-            return Parse(stream, path);
+            return Parse(stream, path, maxIndex);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataFormatException)
         {
@@ -83,32 +88,18 @@ public sealed class WordIndex
 
     /// <summary>Parses a word index from <paramref name="json"/>; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="DataFormatException">The content is not a JSON object of word → positive int.</exception>
-    public static WordIndex Parse(Stream json, string source)
+    public static WordIndex Parse(Stream json, string source) => Parse(json, source, int.MaxValue);
+
+    /// <summary>
+    /// Parses a word index from <paramref name="json"/> (streamed: never held whole), keeping the words whose index is
+    /// at most <paramref name="maxIndex"/>; <paramref name="source"/> names it in errors.
+    /// </summary>
+    /// <exception cref="DataFormatException">The content is not a JSON object of word → positive int.</exception>
+    public static WordIndex Parse(Stream json, string source, int maxIndex)
     {
-        Dictionary<string, int>? words;
-        try
-        {
-            words = JsonSerializer.Deserialize(json, WordIndexJsonContext.Default.DictionaryStringInt32);
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException($"{source}: not a JSON object of word -> integer index ({e.Message})", e);
-        }
-
-        if (words is null)
-        {
-            throw new DataFormatException($"{source}: the word index is null, expected a JSON object");
-        }
-
-        foreach (var (word, index) in words)
-        {
-            if (index <= 0)
-            {
-                throw new DataFormatException($"{source}: word '{word}' has index {index}; indices must be positive");
-            }
-        }
-
-        return new WordIndex(words);
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxIndex);
+        return new WordIndex(WordIndexReader.Read(json, source, maxIndex));
     }
 
     /// <summary>The word with index <paramref name="index"/>, if any.</summary>
@@ -129,11 +120,4 @@ public sealed class WordIndex
 
         return string.Join(' ', parts);
     }
-}
-
-/// <summary>Source-generated (AOT-safe) JSON metadata for word-index files.</summary>
-[JsonSourceGenerationOptions(AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
-[JsonSerializable(typeof(Dictionary<string, int>))]
-internal sealed partial class WordIndexJsonContext : JsonSerializerContext
-{
 }

@@ -5,7 +5,7 @@ namespace AotNet.Training;
 
 /// <summary>
 /// Keras's <c>ModelCheckpoint(filepath, monitor="val_loss", save_best_only=…)</c> writing safetensors (the tensors of
-/// <see cref="SafeTensors.FromModel"/>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
+/// <c>SafeTensors.FromModel</c>, atomically): with <see cref="SaveBestOnly"/> (the default here) only when the
 /// monitored value improves (Keras's "auto" mode: accuracy, AUC, precision and recall up, the rest down), else every epoch.
 /// </summary>
 public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITrainingObserver, IFitCheck
@@ -60,7 +60,7 @@ public sealed class ModelCheckpoint<TModel>(TModel model, string path) : ITraini
             ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             [Monitor] = value.ToString("R", CultureInfo.InvariantCulture),
         };
-        AtomicFile.WriteAllBytes(Path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters), metadata));
+        AtomicFile.WriteAllBytes(Path, SafeTensors.Serialize(SafeTensors.FromModel(TModel.Description, model.Parameters, model.State), metadata));
         SavedEpoch = epoch;
     }
 }

@@ -10,7 +10,9 @@ public static class ChunkPasses
     /// <summary>
     /// Forward and backward over the batch: adds the gradient of the summed loss to <paramref name="gradient"/>, chunk by
     /// chunk (each chunk of <see cref="TrainingContext.ChunkRows"/> rows summed from +0 in row order, then added), and
-    /// returns the loss and metric sums. Reads the parameters only.
+    /// returns the loss and metric sums. Reads the parameters only. A model whose <see cref="IChunkPasses.WholeBatch"/> is
+    /// true takes the whole batch in one workspace (<c>CreateWorkspace(batch.Count)</c>) and updates its moving statistics,
+    /// as a training step does.
     /// </summary>
     public static BatchStats Backward<TPasses>(TPasses passes, in Batch batch, Workspace workspace, Span<float> gradient)
         where TPasses : struct, IChunkPasses
@@ -19,6 +21,16 @@ public static class ChunkPasses
         if (gradient.Length < passes.ParameterCount)
         {
             throw new ArgumentException("the gradient span must hold ParameterCount floats", nameof(gradient));
+        }
+
+        if (TPasses.WholeBatch)
+        {
+            if (workspace.MaxRows < batch.Count)
+            {
+                throw new ArgumentException("the workspace must hold the whole batch of " + batch.Count + " rows (CreateWorkspace(batch.Count)): the model's batch statistics need every row at once", nameof(workspace));
+            }
+
+            return passes.WholeBatchPass(batch.Inputs, targets, batch.Rows, workspace, gradient.Slice(0, passes.ParameterCount), accumulate: true, batch.SampleWeights);
         }
 
         int chunkRows = TrainingContext.ChunkRows;

@@ -6,7 +6,8 @@ namespace AotNet.Training;
 /// <summary>
 /// A generated model's training buffers for one <see cref="TrainingContext"/> (allocated on the first batch) and the jobs
 /// its workers run: a batch's chunks over the workers a round at a time (their gradients added in chunk order), or one
-/// chunk split into tiles over the workers layer by layer, then the optimizer step over parameter ranges (a multi-hot
+/// chunk split into tiles over the workers layer by layer (or, for a model with batch statistics, the whole batch on one
+/// workspace), then the optimizer step over parameter ranges (a multi-hot
 /// first kernel row-wise). Every path follows the summation contract of <see cref="TrainingContext"/>: the same floats for
 /// any thread count. Nothing is allocated per batch once the buffers exist.
 /// </summary>
@@ -83,7 +84,11 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
 
         int firstKernelLength = _rowWise ? _passes.LayerInputs(0) * _passes.LayerUnits(0) : 0;
         var sums = default(BatchStats);
-        if (_passes.TilesSupported && !_rowWise && _chunks == 1 && threads > 1 && context.Inputs.Dense is not null && (long)count * parameters >= TileThreshold)
+        if (TPasses.WholeBatch)
+        {
+            sums = TrainWholeBatch(count);
+        }
+        else if (_passes.TilesSupported && !_rowWise && _chunks == 1 && threads > 1 && context.Inputs.Dense is not null && (long)count * parameters >= TileThreshold)
         {
             sums = TrainTiles(count, threads);
         }
@@ -201,6 +206,23 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
         }
 
         _firstKernel.Begin(_chunks);
+    }
+
+    /// <summary>
+    /// The whole batch on worker 0's workspace, one thread (a batch statistic needs every row before the next layer; each sum
+    /// over rows still runs in the contract's chunk order). The workspace grows to the batch once: a fit's first batch is its largest.
+    /// </summary>
+    private BatchStats TrainWholeBatch(int count)
+    {
+        var workspace = Workspaces[0];
+        if (workspace.MaxRows < count)
+        {
+            workspace = Workspaces[0] = _passes.CreateWorkspace(count);
+            workspace.InputBlock(_passes.InputCount);
+        }
+
+        var context = Context;
+        return _passes.WholeBatchPass(context.Inputs, context.Targets, context.Rows, workspace, _passes.Gradients, accumulate: false, context.SampleWeights);
     }
 
     /// <summary>One chunk on all workers: each layer's outputs split into tiles, a barrier between layers.</summary>

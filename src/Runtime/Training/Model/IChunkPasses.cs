@@ -84,4 +84,20 @@ public interface IChunkPasses
 
     /// <summary>Row job <paramref name="job"/> of the row-wise first kernel's step (only when <see cref="FirstKernelRowWise"/>).</summary>
     void FirstKernelStep(FirstKernelGradient firstKernel, int job, float scale);
+
+    /// <summary>
+    /// Whether a training step needs the whole batch at once (BatchNormalization's batch statistics need every row before the
+    /// next layer): <see cref="ChunkScheduler{TPasses}"/> and <see cref="ChunkPasses.Backward"/> then run
+    /// <see cref="WholeBatchPass"/> on one workspace that holds the batch, instead of chunks or tiles. A constant per model.
+    /// </summary>
+    static virtual bool WholeBatch => false;
+
+    /// <summary>
+    /// Forward (with the batch statistics), loss and backward over all of <paramref name="rows"/> in one workspace, every sum
+    /// over rows in the chunk order of the summation contract: the gradient of the summed loss goes to
+    /// <paramref name="gradient"/> (added to it when <paramref name="accumulate"/>). Only models whose
+    /// <see cref="WholeBatch"/> is true have it.
+    /// </summary>
+    BatchStats WholeBatchPass(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, Workspace workspace, Span<float> gradient, bool accumulate, float[]? weights) =>
+        throw new NotSupportedException("this model trains a chunk at a time (WholeBatch is false)");
 }

@@ -23,6 +23,13 @@ public interface IModel<TSelf>
     /// <summary>All kernels and biases, in one block.</summary>
     float[] Parameters { get; }
 
+    /// <summary>
+    /// The non-trainable state (<see cref="ModelDescription.StateCount"/> floats: a Normalization layer's mean and variance,
+    /// BatchNormalization's moving statistics), saved and loaded with the weights but never stepped by the optimizer; empty
+    /// for a model without any.
+    /// </summary>
+    float[] State => [];
+
     /// <summary>Buffers for forward passes over at most <paramref name="maxRows"/> rows. A workspace belongs to one thread at a time.</summary>
     Workspace CreateWorkspace(int maxRows);
 

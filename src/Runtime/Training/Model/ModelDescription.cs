@@ -27,8 +27,28 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     /// <summary>L2 factor of the bias regulariser.</summary>
     public double BiasL2 { get; init; }
 
+    /// <summary>
+    /// The <see cref="BatchNormalizationAttribute"/> or <see cref="LayerNormalizationAttribute"/> after this layer, by the
+    /// prefix of its saved tensors (<c>batch_normalization_0</c>, <c>layer_normalization_1</c>, …), or null when none.
+    /// </summary>
+    public string? NormalizationName { get; init; }
+
+    /// <summary>The activation that follows <see cref="NormalizationName"/>'s layer (Linear when none).</summary>
+    public Activation NormalizationActivation { get; init; }
+
     /// <summary>Whether any regulariser applies to this layer.</summary>
     public bool IsRegularized => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
+}
+
+/// <summary>One saved tensor of a model: its name, shape and place in the parameter block (or, for non-trainable state, the state block).</summary>
+/// <param name="Name">e.g. <c>dense_0.kernel</c>, <c>normalization.mean</c>.</param>
+/// <param name="Shape">Keras's shape of the variable.</param>
+/// <param name="Offset">Offset of its first float in its block.</param>
+/// <param name="IsState">Whether it lives in the state block (non-trainable: never stepped by the optimizer).</param>
+public sealed record WeightTensor(string Name, int[] Shape, int Offset, bool IsState = false)
+{
+    /// <summary>Floats in the tensor.</summary>
+    public int Length => Shape.Aggregate(1, (a, b) => a * b);
 }
 
 /// <summary>What a generated model is: its topology, loss, optimizer and the layout of its parameter block.</summary>
@@ -45,6 +65,28 @@ public sealed record ModelDescription(
     /// <summary>Keras's optimizer <c>weight_decay</c> (0 = none; AdamW's default 0.004 unless declared).</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// Floats in the model's non-trainable state block (<see cref="IModel{TSelf}.State"/>: a Normalization layer's mean and
+    /// variance, …); 0 when the model has none.
+    /// </summary>
+    public int StateCount { get; init; }
+
+    /// <summary>
+    /// Every weight tensor in Keras's order, as saved and loaded: trainable tensors in the parameter block and
+    /// non-trainable ones in the state block. By default the dense layers' kernels and biases.
+    /// </summary>
+    public IReadOnlyList<WeightTensor> Tensors
+    {
+        get => _tensors ?? [.. Layers.SelectMany(l => new[]
+        {
+            new WeightTensor(l.KernelName, [l.Inputs, l.Units], l.KernelOffset),
+            new WeightTensor(l.BiasName, [l.Units], l.BiasOffset),
+        })];
+        init => _tensors = value;
+    }
+
+    private readonly IReadOnlyList<WeightTensor>? _tensors;
+
     public int Outputs => Layers[^1].Units;
 
     /// <summary>Columns of a target row: 1 (the class index) under sparse categorical cross-entropy, else <see cref="Outputs"/>.</summary>
@@ -59,8 +101,11 @@ public sealed record ModelDescription(
     /// <summary>Counters a workspace keeps for the metrics (the AUC buckets), 0 when none.</summary>
     public int MetricCounterCount => (Metrics & Metric.Auc) != 0 ? MetricValues.AucCounterCount : 0;
 
-    /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid".</summary>
+    /// <summary>e.g. "10000 → 16 relu → 16 relu → 1 sigmoid" (with "→ normalization", "→ batch_normalization relu", … where declared).</summary>
     public string Topology =>
-        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + string.Concat(
-            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty)));
+        Inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + (Tensors.Any(t => t.Name == "normalization.mean") ? " → normalization" : string.Empty) + string.Concat(
+            Layers.Select(l => $" → {l.Units} {l.Activation.ToString().ToLowerInvariant()}" + (l.DropoutRate > 0 ? $" → dropout {l.DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty) + NormTopology(l)));
+
+    private static string NormTopology(LayerDescription l) => l.NormalizationName is not { } name ? string.Empty
+        : " → " + (name.StartsWith("batch_", StringComparison.Ordinal) ? "batch_normalization" : "layer_normalization") + (l.NormalizationActivation == Activation.Linear ? string.Empty : " " + l.NormalizationActivation.ToString().ToLowerInvariant());
 }

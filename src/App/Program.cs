@@ -31,6 +31,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());

@@ -76,6 +76,11 @@ internal static class ExperimentCommand
         };
         variant.HelpName = "small|large|l2|dropout|all";
         bool imdbOnly = experiments is [Experiment.Imdb];
+        var fold = new Option<string?>("--fold")
+        {
+            Description = "train fold I alone (0 to K-1) and write its part, DIR/boston-fold-I.json, for aotnet merge; env takes I from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX (docs/scale-out.md)",
+            HelpName = "I|env",
+        };
 
         var command = new Command(name, description)
         {
@@ -84,6 +89,11 @@ internal static class ExperimentCommand
         if (imdbOnly)
         {
             command.Options.Add(variant);
+        }
+
+        if (experiments is [Experiment.Boston])
+        {
+            command.Options.Add(fold);
         }
 
         command.SetAction(parse =>
@@ -118,11 +128,29 @@ internal static class ExperimentCommand
                 return Cli.Fail(problem);
             }
 
+            int? foldIndex = null;
+            if (parse.GetValue(fold) is { } foldText)
+            {
+                var (index, foldProblem) = AotNet.Hosting.JobIndex.Parse(foldText, parse.GetValue(folds), "--fold", "folds");
+                if (foldProblem is not null)
+                {
+                    return Cli.Fail(foldProblem, prefix: $"aotnet {name}");
+                }
+
+                if (parse.GetValue(saveWeights) is not null)
+                {
+                    return Cli.Fail("--save-weights names the final model, which aotnet merge trains from the folds' parts: give it to merge", prefix: $"aotnet {name}");
+                }
+
+                foldIndex = index;
+            }
+
             var settings = new RunSettings
             {
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Folds = parse.GetValue(folds),
+                Fold = foldIndex,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 DataDir = parse.GetValue(dataDir),

@@ -41,9 +41,10 @@ internal static class DataSources
     {
         var clock = Stopwatch.StartNew();
         var cache = Cache(settings);
-        var data = BostonHousing.Load(Path.GetDirectoryName(Ensure(cache, BostonHousing.FileName, reporter, cancellation))!);
+        string path = Ensure(cache, BostonHousing.FileName, reporter, cancellation);
+        var data = BostonHousing.Load(Path.GetDirectoryName(path)!);
         var (train, test, normalizer) = KerasTensors.Standardized(data);
-        return new BostonData(train, test, normalizer.Mean.Select(v => (float)v).ToArray(), normalizer.Std.Select(v => (float)v).ToArray(), clock.Elapsed.TotalSeconds);
+        return new BostonData(train, test, normalizer.Mean.Select(v => (float)v).ToArray(), normalizer.Std.Select(v => (float)v).ToArray(), clock.Elapsed.TotalSeconds) { File = path };
     }
 
     /// <summary>The tutorial holds out the first rows for validation: some must be left to train on.</summary>

@@ -16,7 +16,11 @@ internal static class PathAliases
         [Imdb.FileName, Imdb.WordIndexFileName, Reuters.FileName, Reuters.WordIndexFileName, BostonHousing.FileName];
 
     /// <summary>Throws <see cref="IOException"/> naming both options when two of the run's paths are one file.</summary>
-    public static void Check(RunSettings settings, OutputFolder output)
+    public static void Check(RunSettings settings, OutputFolder output, IEnumerable<(string What, string Path)>? moreInputs = null) =>
+        Check(settings, OutputFolder.SetNames.Prepend(OutputFolder.ResultsFileName).Select(name => ($"the --out set's {name}", Path.Combine(output.Path, name))), moreInputs);
+
+    /// <summary>The same check for the outputs named (besides --save-weights) and the inputs named (besides --initial-weights and the datasets).</summary>
+    public static void Check(RunSettings settings, IEnumerable<(string What, string Path)> setFiles, IEnumerable<(string What, string Path)>? moreInputs = null)
     {
         var outputs = new List<(string What, string Path)>();
         if (settings.SaveWeights is { } save)
@@ -24,12 +28,8 @@ internal static class PathAliases
             outputs.Add(("--save-weights", save));
         }
 
-        foreach (string name in OutputFolder.SetNames.Prepend(OutputFolder.ResultsFileName))
-        {
-            outputs.Add(($"the --out set's {name}", Path.Combine(output.Path, name)));
-        }
-
-        var inputs = new List<(string What, string Path)>();
+        outputs.AddRange(setFiles);
+        var inputs = new List<(string What, string Path)>(moreInputs ?? []);
         if (settings.InitialWeights is { } initial)
         {
             inputs.Add(("--initial-weights", initial));

@@ -9,6 +9,9 @@ public sealed record RunSettings
 
     public int Folds { get; init; } = 5;
 
+    /// <summary>Boston only (<c>--fold I</c>): train fold I alone and write its part for <c>aotnet merge</c>; null trains them all.</summary>
+    public int? Fold { get; init; }
+
     public ulong Seed { get; init; }
 
     public int Threads { get; init; } = Environment.ProcessorCount;

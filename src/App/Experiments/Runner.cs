@@ -19,6 +19,11 @@ internal static class Runner
 
     public static int Run(IReadOnlyList<Experiment> experiments, RunSettings settings, ConsoleReporter reporter, string commandLine, CancellationToken cancellation)
     {
+        if (settings.Fold is int fold)
+        {
+            return FoldParts.RunFold(settings, fold, reporter, commandLine, cancellation); // one fold's part, not the --out set
+        }
+
         var output = new OutputFolder(settings.OutDir); // fails early when --out cannot be written
         PathAliases.Check(settings, output); // and when an output would overwrite an input or another output
         var started = DateTimeOffset.UtcNow;
@@ -50,6 +55,12 @@ internal static class Runner
             }
         }
 
+        return Commit(output, results, settings, reporter, commandLine, started, cancellation);
+    }
+
+    /// <summary>Writes the --out set for <paramref name="results"/> and says what was written (also the end of <c>aotnet merge</c>).</summary>
+    public static int Commit(OutputFolder output, ResultsFile results, RunSettings settings, ConsoleReporter reporter, string commandLine, DateTimeOffset started, CancellationToken cancellation)
+    {
         cancellation.ThrowIfCancellationRequested();
         output.Commit(results, commandLine, started, cancellation);
         reporter.Summary(Summary(results));

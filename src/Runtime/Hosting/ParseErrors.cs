@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Text.RegularExpressions;
 
 namespace AotNet.Hosting;
 
@@ -8,7 +7,7 @@ namespace AotNet.Hosting;
 /// System.CommandLine's parse errors in plain words: one line saying what is wrong (with a "did you mean" for a
 /// mistyped command or option), one line naming the command's help.
 /// </summary>
-public static partial class ParseErrors
+public static class ParseErrors
 {
     public static int Report(ParseResult parse, TextWriter error, string program = "aotnet")
     {
@@ -81,19 +80,17 @@ public static partial class ParseErrors
 
     private static string Rewrite(string message, Command command)
     {
-        if (CannotParse().Match(message) is { Success: true } m)
+        if (CannotParse(message) is var (value, parsedOption, type))
         {
-            string type = m.Groups["type"].Value;
             string what = type.Contains("Int32", StringComparison.Ordinal) ? "a whole number"
                 : type.Contains("UInt64", StringComparison.Ordinal) ? "a whole number of at least 0"
                 : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
                 : "another value";
-            return $"{m.Groups["option"].Value} expects {what}, got '{m.Groups["value"].Value}'";
+            return $"{parsedOption} expects {what}, got '{value}'";
         }
 
-        if (Required().Match(message) is { Success: true } r)
+        if (QuotedAfter(message, "Option '", "' is required") is { } option)
         {
-            string option = r.Groups["option"].Value;
             var known = command.Options.FirstOrDefault(o => o.Name == option);
             string help = known?.HelpName is { } name ? " " + name : string.Empty;
             string description = known?.Description is { Length: > 0 } d ? $" ({d})" : string.Empty;
@@ -105,9 +102,9 @@ public static partial class ParseErrors
             return $"give a command: {Names(command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
         }
 
-        if (MissingValue().Match(message) is { Success: true } v)
+        if (QuotedAfter(message, "Required argument missing for option: '", "'") is { } missing)
         {
-            return $"{v.Groups["option"].Value} needs a value";
+            return $"{missing} needs a value";
         }
 
         return message.TrimEnd('.');
@@ -119,12 +116,43 @@ public static partial class ParseErrors
         return list.Count <= 1 ? string.Join(string.Empty, list) : $"{string.Join(", ", list.Take(list.Count - 1))} or {list[^1]}";
     }
 
-    [GeneratedRegex("^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'")]
-    private static partial Regex CannotParse();
+    // System.CommandLine's messages, taken apart by hand rather than with regular expressions: with them the native
+    // binary carried the Regex engine for these three patterns (docs/performance.md, "Binary size")
 
-    [GeneratedRegex("^Option '(?<option>[^']+)' is required")]
-    private static partial Regex Required();
+    /// <summary>"Cannot parse argument 'VALUE' for option 'OPTION' as expected type 'TYPE'…" (VALUE may hold quotes: the last split that fits).</summary>
+    internal static (string Value, string Option, string Type)? CannotParse(string message)
+    {
+        const string Start = "Cannot parse argument '", Middle = "' for option '";
+        if (!message.StartsWith(Start, StringComparison.Ordinal))
+        {
+            return null;
+        }
 
-    [GeneratedRegex("^Required argument missing for option: '(?<option>[^']+)'")]
-    private static partial Regex MissingValue();
+        for (int at = message.LastIndexOf(Middle, StringComparison.Ordinal); at >= Start.Length; at = at == 0 ? -1 : message.LastIndexOf(Middle, at - 1, StringComparison.Ordinal))
+        {
+            string rest = message[(at + Middle.Length - 1)..]; // from the quote that opens the option
+            if (QuotedAfter(rest, "'", "' as expected type '") is { } option
+                && QuotedAfter(rest[(option.Length + 1)..], "' as expected type '", "'") is { } type)
+            {
+                return (message[Start.Length..at], option, type);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The text between <paramref name="prefix"/> (at the start of <paramref name="message"/>) and the next quote: one
+    /// or more characters, none a quote, followed by <paramref name="suffix"/> (which starts with the quote); else null.
+    /// </summary>
+    internal static string? QuotedAfter(string message, string prefix, string suffix)
+    {
+        if (!message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        int end = message.IndexOf('\'', prefix.Length);
+        return end > prefix.Length && message.AsSpan(end).StartsWith(suffix, StringComparison.Ordinal) ? message[prefix.Length..end] : null;
+    }
 }

@@ -42,12 +42,7 @@ public static class CrossValidation
             {
                 try
                 {
-                    var (train, validation) = KFold.Split(data, folds, fold);
-                    var model = createModel?.Invoke(fold) ?? TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
-                    using var trainer = new Trainer<TModel>(model, threads: 1);
-                    onFoldStart?.Invoke(fold, trainer.Progress); // live progress of the fold's epochs (read from another thread)
-                    var history = trainer.Fit(train, validation, options with { Seed = Seeds.Derive(seed, Seeds.Shuffle, (ulong)fold) }, null, cancellation);
-                    results[fold] = new FoldResult(fold, history, trainer.Evaluate(validation));
+                    results[fold] = RunFold(data, folds, fold, options, seed, cancellation, createModel, onFoldStart);
                     if (onFoldDone is not null)
                     {
                         lock (gate)
@@ -84,15 +79,52 @@ public static class CrossValidation
         return results;
     }
 
+    /// <summary>
+    /// One fold of <see cref="Run"/>, alone: the same model, seeds and training as that fold gets there, so the folds
+    /// of a k-fold run can be trained by separate processes or machines (e.g. the jobs of an indexed array) and give
+    /// the same bits.
+    /// </summary>
+    public static FoldResult RunFold<TModel>(
+        LabeledData data,
+        int folds,
+        int fold,
+        FitOptions options,
+        ulong seed,
+        CancellationToken cancellation = default,
+        Func<int, TModel>? createModel = null,
+        Action<int, TrainingProgress>? onFoldStart = null)
+        where TModel : class, IModel<TModel>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(fold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(fold, folds);
+        var (train, validation) = KFold.Split(data, folds, fold);
+        var model = createModel?.Invoke(fold) ?? TModel.Create(Seeds.Derive(seed, Seeds.Weights, (ulong)fold));
+        using var trainer = new Trainer<TModel>(model, threads: 1);
+        onFoldStart?.Invoke(fold, trainer.Progress); // live progress of the fold's epochs (read from another thread)
+        var history = trainer.Fit(train, validation, options with { Seed = Seeds.Derive(seed, Seeds.Shuffle, (ulong)fold) }, null, cancellation);
+        return new FoldResult(fold, history, trainer.Evaluate(validation));
+    }
+
     /// <summary>Per-epoch mean over folds of history key <paramref name="key"/> (e.g. "val_mae").</summary>
     public static double[] MeanCurve(IReadOnlyList<FoldResult> folds, string key)
     {
         ArgumentNullException.ThrowIfNull(folds);
-        int epochs = folds.Min(f => f.History[key].Count);
+        return MeanCurve(folds.Select(f => f.History[key]).ToList());
+    }
+
+    /// <summary>
+    /// Per-epoch mean of the folds' curves, in fold order (the same sums, so the same bits, whether the curves come
+    /// from one run or from the parts of separate ones); as long as the shortest curve.
+    /// </summary>
+    public static double[] MeanCurve(IReadOnlyList<IReadOnlyList<double>> curves)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        int epochs = curves.Min(c => c.Count);
         var mean = new double[epochs];
-        foreach (var fold in folds)
+        foreach (var values in curves)
         {
-            var values = fold.History[key];
             for (int e = 0; e < epochs; e++)
             {
                 mean[e] += values[e];
@@ -101,7 +133,7 @@ public static class CrossValidation
 
         for (int e = 0; e < epochs; e++)
         {
-            mean[e] /= folds.Count;
+            mean[e] /= curves.Count;
         }
 
         return mean;

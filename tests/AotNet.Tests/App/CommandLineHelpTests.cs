@@ -24,8 +24,8 @@ public sealed class CommandLineHelpTests : IDisposable
     [InlineData("boston --epoch 3", "aotnet boston: unknown option '--epoch'; did you mean '--epochs'?", "usage: aotnet boston --help")]
     [InlineData("reuters --thread 2", "unknown option '--thread'; did you mean '--threads'?", "usage: aotnet reuters --help")]
     [InlineData("predict imbd", "unknown command 'imbd'; did you mean 'imdb'?", "usage: aotnet predict --help")]
-    [InlineData("cifar", "unknown command 'cifar' (the commands: all, imdb, reuters, boston, data, predict, export or help)", "usage: aotnet --help")]
-    [InlineData("", "aotnet: give a command: all, imdb, reuters, boston, data, predict, export or help", "usage: aotnet --help")]
+    [InlineData("cifar", "unknown command 'cifar' (the commands: all, imdb, reuters, boston, merge, data, predict, export or help)", "usage: aotnet --help")]
+    [InlineData("", "aotnet: give a command: all, imdb, reuters, boston, merge, data, predict, export or help", "usage: aotnet --help")]
     [InlineData("help imbd", "unknown command 'imbd'; did you mean 'imdb'?", "usage: aotnet --help")]
     public void Parse_errors_are_one_plain_line_and_the_right_usage(string args, string expected, string usage)
     {

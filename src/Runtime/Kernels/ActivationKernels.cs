@@ -58,44 +58,9 @@ public static class ActivationKernels
         }
     }
 
-    // delta = TDerivative(a, delta) per element, widest blocks first
+    // delta = TDerivative(a, delta) per element (Widths' ladder)
     private static void Backward<TDerivative>(ReadOnlySpan<float> a, Span<float> delta)
-        where TDerivative : struct, IDerivative
-    {
-        CheckLengths(a.Length, delta.Length);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float d = ref MemoryMarshal.GetReference(delta);
-        int n = a.Length, j = 0;
-        if (Lanes512.IsHardwareAccelerated)
-        {
-            j = BackwardBlocks<TDerivative, Lanes512>(ref ar, ref d, j, n);
-        }
-
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            j = BackwardBlocks<TDerivative, Lanes256>(ref ar, ref d, j, n);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            j = BackwardBlocks<TDerivative, Lanes128>(ref ar, ref d, j, n);
-        }
-
-        BackwardBlocks<TDerivative, Scalar>(ref ar, ref d, j, n);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int BackwardBlocks<TDerivative, TV>(ref float a, ref float d, int j, int n)
-        where TDerivative : struct, IDerivative
-        where TV : struct, ILanes<TV>
-    {
-        for (; j + TV.Count <= n; j += TV.Count)
-        {
-            TV.Store(TDerivative.Invoke(TV.Load(ref a, (nuint)j), TV.Load(ref d, (nuint)j)), ref d, (nuint)j);
-        }
-
-        return j;
-    }
+        where TDerivative : struct, IBinaryLanes => Widths.Map(default(TDerivative), a, delta, delta);
 
     private static void CheckLengths(int a, int b)
     {
@@ -105,30 +70,24 @@ public static class ActivationKernels
         }
     }
 
-    private interface IDerivative
-    {
-        static abstract TV Invoke<TV>(TV a, TV delta)
-            where TV : struct, ILanes<TV>;
-    }
-
-    private readonly struct ReluDerivative : IDerivative
+    private readonly struct ReluDerivative : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV a, TV delta)
+        public TV Invoke<TV>(TV a, TV delta)
             where TV : struct, ILanes<TV> => delta & TV.GreaterThan(a, TV.Zero);
     }
 
-    private readonly struct SigmoidDerivative : IDerivative
+    private readonly struct SigmoidDerivative : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV a, TV delta)
+        public TV Invoke<TV>(TV a, TV delta)
             where TV : struct, ILanes<TV> => delta * (a * (TV.Create(1f) - a));
     }
 
-    private readonly struct TanhDerivative : IDerivative
+    private readonly struct TanhDerivative : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV a, TV delta)
+        public TV Invoke<TV>(TV a, TV delta)
             where TV : struct, ILanes<TV> => delta * (TV.Create(1f) - (a * a));
     }
 
@@ -202,67 +161,31 @@ public static class ActivationKernels
     private const float SeluScale = 1.05070098735548049f;
 
     private static void Map<TOp>(in TOp op, ReadOnlySpan<float> z, Span<float> a)
-        where TOp : struct, IZActivation
-    {
-        CheckLengths(z.Length, a.Length);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        int n = z.Length, j = 0;
-        if (Lanes512.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes512>(op, ref zr, ref ar, j, n, backward: false);
-        }
-
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes256>(op, ref zr, ref ar, j, n, backward: false);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes128>(op, ref zr, ref ar, j, n, backward: false);
-        }
-
-        MapBlocks<TOp, Scalar>(op, ref zr, ref ar, j, n, backward: false);
-    }
+        where TOp : struct, IZActivation => Widths.Map(new ForwardOf<TOp>(op), z, a);
 
     private static void MapBackward<TOp>(in TOp op, ReadOnlySpan<float> z, Span<float> delta)
+        where TOp : struct, IZActivation => Widths.Map(new DerivativeOf<TOp>(op), z, delta, delta);
+
+    /// <summary><c>a = f(z)</c>.</summary>
+    private readonly struct ForwardOf<TOp>(TOp op) : IUnaryLanes
         where TOp : struct, IZActivation
     {
-        CheckLengths(z.Length, delta.Length);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float dr = ref MemoryMarshal.GetReference(delta);
-        int n = z.Length, j = 0;
-        if (Lanes512.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes512>(op, ref zr, ref dr, j, n, backward: true);
-        }
+        private readonly TOp _op = op;
 
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes256>(op, ref zr, ref dr, j, n, backward: true);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            j = MapBlocks<TOp, Lanes128>(op, ref zr, ref dr, j, n, backward: true);
-        }
-
-        MapBlocks<TOp, Scalar>(op, ref zr, ref dr, j, n, backward: true);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV z)
+            where TV : struct, ILanes<TV> => _op.Forward(z);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int MapBlocks<TOp, TV>(in TOp op, ref float z, ref float y, int j, int n, bool backward)
+    /// <summary><c>delta = delta · f'(z)</c>.</summary>
+    private readonly struct DerivativeOf<TOp>(TOp op) : IBinaryLanes
         where TOp : struct, IZActivation
-        where TV : struct, ILanes<TV>
     {
-        for (; j + TV.Count <= n; j += TV.Count)
-        {
-            var zv = TV.Load(ref z, (nuint)j);
-            TV.Store(backward ? TV.Load(ref y, (nuint)j) * op.Derivative(zv) : op.Forward(zv), ref y, (nuint)j);
-        }
+        private readonly TOp _op = op;
 
-        return j;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TV>(TV z, TV delta)
+            where TV : struct, ILanes<TV> => delta * _op.Derivative(z);
     }
 
     /// <summary>An activation and its derivative, both from z.</summary>

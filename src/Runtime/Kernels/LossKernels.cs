@@ -86,7 +86,7 @@ public static class LossKernels
 
     // Σ_j term(a_j, b_j) / n, the sum in the Reductions order
     internal static float Mean<TTerm>(in TTerm term, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-        where TTerm : struct, MathKernels.ITerm
+        where TTerm : struct, IBinaryLanes
     {
         ref float ar = ref MemoryMarshal.GetReference(a);
         return MathKernels.Sum(term, ref ar, ref MemoryMarshal.GetReference(b), ref ar, a.Length, store: false) / a.Length;
@@ -101,7 +101,7 @@ public static class LossKernels
     }
 
     /// <summary><c>(p − y)²</c>.</summary>
-    private readonly struct SquaredError : MathKernels.ITerm
+    private readonly struct SquaredError : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TV>(TV p, TV y)
@@ -113,7 +113,7 @@ public static class LossKernels
     }
 
     /// <summary><c>max(z, 0) − z y + log1p(exp(−|z|))</c>.</summary>
-    private readonly struct BinaryCrossentropyTerm : MathKernels.ITerm
+    private readonly struct BinaryCrossentropyTerm : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TV>(TV z, TV y)
@@ -199,7 +199,7 @@ public static class LossKernels
     }
 
     /// <summary>Huber's term for delta 1: <c>|e| ≤ 1 ? 0.5 e² : |e| − 0.5</c>.</summary>
-    private readonly struct HuberTerm : MathKernels.ITerm
+    private readonly struct HuberTerm : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TV>(TV p, TV y)

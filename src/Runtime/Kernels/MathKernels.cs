@@ -72,19 +72,19 @@ public static class MathKernels
     public static float Sigmoid(float x) => Sigmoid(new Scalar(x)).Value;
 
     /// <summary><see cref="Exp(float)"/> per element.</summary>
-    public static void Exp(ReadOnlySpan<float> x, Span<float> destination) => Map<ExpOp>(x, destination);
+    public static void Exp(ReadOnlySpan<float> x, Span<float> destination) => Widths.Map(default(ExpOp), x, destination);
 
     /// <summary><see cref="Log(float)"/> per element.</summary>
-    public static void Log(ReadOnlySpan<float> x, Span<float> destination) => Map<LogOp>(x, destination);
+    public static void Log(ReadOnlySpan<float> x, Span<float> destination) => Widths.Map(default(LogOp), x, destination);
 
     /// <summary><see cref="Log1P(float)"/> per element.</summary>
-    public static void Log1P(ReadOnlySpan<float> x, Span<float> destination) => Map<Log1POp>(x, destination);
+    public static void Log1P(ReadOnlySpan<float> x, Span<float> destination) => Widths.Map(default(Log1POp), x, destination);
 
     /// <summary><see cref="Tanh(float)"/> per element.</summary>
-    public static void Tanh(ReadOnlySpan<float> x, Span<float> destination) => Map<TanhOp>(x, destination);
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> destination) => Widths.Map(default(TanhOp), x, destination);
 
     /// <summary><see cref="Sigmoid(float)"/> per element.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> destination) => Map<SigmoidOp>(x, destination);
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> destination) => Widths.Map(default(SigmoidOp), x, destination);
 
     /// <summary>e^x per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -207,7 +207,7 @@ public static class MathKernels
     /// the tail in ascending order), optionally storing each term to <paramref name="destination"/>.
     /// </summary>
     internal static float Sum<TTerm>(in TTerm term, ref float a, ref float b, ref float destination, int n, bool store)
-        where TTerm : struct, ITerm
+        where TTerm : struct, IBinaryLanes
     {
         int blocks = n >> 3;
         float r;
@@ -241,7 +241,7 @@ public static class MathKernels
     // the full blocks of eight: lane j of the contract is lane (j mod Count) of accumulator j / Count
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float SumBlocks<TTerm, TV>(in TTerm term, ref float a, ref float b, ref float destination, int blocks, bool store)
-        where TTerm : struct, ITerm
+        where TTerm : struct, IBinaryLanes
         where TV : struct, ILanes<TV>
     {
         TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero, s4 = TV.Zero, s5 = TV.Zero, s6 = TV.Zero, s7 = TV.Zero;
@@ -270,7 +270,7 @@ public static class MathKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Term<TTerm, TV>(in TTerm term, ref float a, ref float b, ref float destination, nuint o, bool store)
-        where TTerm : struct, ITerm
+        where TTerm : struct, IBinaryLanes
         where TV : struct, ILanes<TV>
     {
         var t = term.Invoke(TV.Load(ref a, o), TV.Load(ref b, o));
@@ -307,99 +307,43 @@ public static class MathKernels
         throw new NotSupportedException("eight logical lanes need 1-, 4- or 8-lane blocks");
     }
 
-    private static void Map<TOp>(ReadOnlySpan<float> x, Span<float> destination)
-        where TOp : struct, IUnaryOp
-    {
-        if (x.Length != destination.Length)
-        {
-            throw new ArgumentException($"lengths differ: {x.Length} vs {destination.Length}");
-        }
-
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(destination);
-        int n = x.Length, i = 0;
-        if (Lanes512.IsHardwareAccelerated)
-        {
-            i = MapBlocks<TOp, Lanes512>(ref xr, ref yr, i, n);
-        }
-
-        if (Lanes256.IsHardwareAccelerated)
-        {
-            i = MapBlocks<TOp, Lanes256>(ref xr, ref yr, i, n);
-        }
-
-        if (Lanes128.IsHardwareAccelerated)
-        {
-            i = MapBlocks<TOp, Lanes128>(ref xr, ref yr, i, n);
-        }
-
-        MapBlocks<TOp, Scalar>(ref xr, ref yr, i, n);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int MapBlocks<TOp, TV>(ref float x, ref float y, int i, int n)
-        where TOp : struct, IUnaryOp
-        where TV : struct, ILanes<TV>
-    {
-        for (; i + TV.Count <= n; i += TV.Count)
-        {
-            TV.Store(TOp.Invoke(TV.Load(ref x, (nuint)i)), ref y, (nuint)i);
-        }
-
-        return i;
-    }
-
-    /// <summary>A per-lane function of one block.</summary>
-    internal interface IUnaryOp
-    {
-        static abstract TV Invoke<TV>(TV x)
-            where TV : struct, ILanes<TV>;
-    }
-
-    /// <summary>A per-lane term of two blocks, summed by <see cref="Sum{TTerm}"/>.</summary>
-    internal interface ITerm
-    {
-        TV Invoke<TV>(TV a, TV b)
-            where TV : struct, ILanes<TV>;
-    }
-
-    private readonly struct ExpOp : IUnaryOp
+    private readonly struct ExpOp : IUnaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV x)
+        public TV Invoke<TV>(TV x)
             where TV : struct, ILanes<TV> => Exp(x);
     }
 
-    private readonly struct LogOp : IUnaryOp
+    private readonly struct LogOp : IUnaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV x)
+        public TV Invoke<TV>(TV x)
             where TV : struct, ILanes<TV> => Log(x);
     }
 
-    private readonly struct Log1POp : IUnaryOp
+    private readonly struct Log1POp : IUnaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV x)
+        public TV Invoke<TV>(TV x)
             where TV : struct, ILanes<TV> => Log1P(x);
     }
 
-    private readonly struct TanhOp : IUnaryOp
+    private readonly struct TanhOp : IUnaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV x)
+        public TV Invoke<TV>(TV x)
             where TV : struct, ILanes<TV> => Tanh(x);
     }
 
-    private readonly struct SigmoidOp : IUnaryOp
+    private readonly struct SigmoidOp : IUnaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TV>(TV x)
+        public TV Invoke<TV>(TV x)
             where TV : struct, ILanes<TV> => Sigmoid(x);
     }
 
     /// <summary><c>exp(a − shift)</c>.</summary>
-    private readonly struct ExpShifted(float shift) : ITerm
+    private readonly struct ExpShifted(float shift) : IBinaryLanes
     {
         private readonly float _shift = shift;
 

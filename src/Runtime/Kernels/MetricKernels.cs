@@ -40,7 +40,7 @@ public static class MetricKernels
     }
 
     /// <summary><c>|p − y|</c>.</summary>
-    private readonly struct AbsoluteError : MathKernels.ITerm
+    private readonly struct AbsoluteError : IBinaryLanes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TV>(TV p, TV y)

@@ -33,6 +33,18 @@ public sealed class PredictorTests
         Assert.True(many.Bytes == 0, many.Windows);
     }
 
+    /// <summary>
+    /// One row runs the matrix-vector strips (each weight read once), more rows the register-blocked tiles: a row's
+    /// outputs are the same bits either way, wherever the row stands in the batch.
+    /// </summary>
+    [Fact]
+    public void OneRowGivesTheBitsOfThatRowInABatch()
+    {
+        OneRowEqualsBatch(BostonNet.Create(11), rows: 64);
+        OneRowEqualsBatch(WideAdamNet.Create(12), rows: 13);
+        OneRowEqualsBatch(ImdbNet.Create(13), rows: 9, zeros: 0.99f);
+    }
+
     [Fact]
     public void RejectsSpansOfTheWrongLength()
     {
@@ -62,6 +74,22 @@ public sealed class PredictorTests
                 predictor.Predict(x, one);
                 Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), one.Select(BitConverter.SingleToInt32Bits));
             }
+        }
+    }
+
+    private static void OneRowEqualsBatch<TModel>(TModel model, int rows, float zeros = 0f)
+        where TModel : class, IModel<TModel>
+    {
+        int inputs = Predictor<TModel>.Inputs, outputs = Predictor<TModel>.Outputs;
+        float[] x = Inputs(rows, inputs, zeros, (ulong)(rows + inputs));
+        var batch = new float[rows * outputs];
+        new Predictor<TModel>(model, maxRows: rows).Predict(x, rows, batch);
+        var single = new Predictor<TModel>(model, maxRows: 1);
+        var one = new float[outputs];
+        for (int r = 0; r < rows; r++)
+        {
+            single.Predict(x.AsSpan(r * inputs, inputs), one);
+            Assert.Equal(batch.AsSpan(r * outputs, outputs).ToArray().Select(BitConverter.SingleToInt32Bits), one.Select(BitConverter.SingleToInt32Bits));
         }
     }
 

@@ -17,22 +17,21 @@ public static partial class DenseKernels
         ref float g = ref MemoryMarshal.GetReference(kernelGradient);
         if (Vector256.IsHardwareAccelerated)
         {
-            AccumulateOuter<Oct256, Vector256<float>>(ref xr, ref d, ref g, inputs, units);
+            AccumulateOuter<Lanes256>(ref xr, ref d, ref g, inputs, units);
         }
         else
         {
-            AccumulateOuter<Oct128, Pair128>(ref xr, ref d, ref g, inputs, units);
+            AccumulateOuter<Lanes128x2>(ref xr, ref d, ref g, inputs, units);
         }
     }
 
-    private static void AccumulateOuter<TOct, T8>(ref float xr, ref float d, ref float g, int inputs, int units)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void AccumulateOuter<TL>(ref float xr, ref float d, ref float g, int inputs, int units)
+        where TL : struct, IOctLanes<TL>
     {
         for (int i0 = 0; i0 < inputs; i0 += Width)
         {
             int end = Math.Min(i0 + Width, inputs);
-            if (TOct.IsAccelerated && end - i0 == Width && TOct.AllZero(TOct.Load(ref Unsafe.Add(ref xr, i0))))
+            if (TL.IsHardwareAccelerated && end - i0 == Width && TL.AllZero(TL.Load(ref Unsafe.Add(ref xr, i0))))
             {
                 continue;
             }
@@ -42,7 +41,7 @@ public static partial class DenseKernels
                 float xi = Unsafe.Add(ref xr, i);
                 if (xi != 0f)
                 {
-                    Axpy<TOct, T8>(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
+                    Axpy<TL>(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
                 }
             }
         }
@@ -81,30 +80,29 @@ public static partial class DenseKernels
         ref float dxr = ref MemoryMarshal.GetReference(dx);
         if (Vector256.IsHardwareAccelerated)
         {
-            BackpropAccumulate<Oct256, Vector256<float>>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput);
+            BackpropAccumulate<Lanes256>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput);
         }
         else
         {
-            BackpropAccumulate<Oct128, Pair128>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput);
+            BackpropAccumulate<Lanes128x2>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput);
         }
     }
 
-    private static void BackpropAccumulate<TOct, T8>(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void BackpropAccumulate<TL>(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
+        where TL : struct, IOctLanes<TL>
     {
-        if (TOct.IsAccelerated && units >= Width && units <= 8 * Width)
+        if (TL.IsHardwareAccelerated && units >= Width && units <= 8 * Width)
         {
             switch (units / Width)
             {
-                case 1: BackpropAccumulateInRegisters<TOct, T8, C1>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 2: BackpropAccumulateInRegisters<TOct, T8, C2>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 3: BackpropAccumulateInRegisters<TOct, T8, C3>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 4: BackpropAccumulateInRegisters<TOct, T8, C4>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 5: BackpropAccumulateInRegisters<TOct, T8, C5>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 6: BackpropAccumulateInRegisters<TOct, T8, C6>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                case 7: BackpropAccumulateInRegisters<TOct, T8, C7>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
-                default: BackpropAccumulateInRegisters<TOct, T8, C8>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 1: BackpropAccumulateInRegisters<TL, C1>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 2: BackpropAccumulateInRegisters<TL, C2>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 3: BackpropAccumulateInRegisters<TL, C3>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 4: BackpropAccumulateInRegisters<TL, C4>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 5: BackpropAccumulateInRegisters<TL, C5>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 6: BackpropAccumulateInRegisters<TL, C6>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                case 7: BackpropAccumulateInRegisters<TL, C7>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
+                default: BackpropAccumulateInRegisters<TL, C8>(ref w, ref d, ref xr, ref g, ref dxr, inputs, units, reluInput); break;
             }
 
             return;
@@ -122,7 +120,7 @@ public static partial class DenseKernels
 
             // ReluBackward keeps the delta where x > 0 only (a NaN input gets 0)
             Unsafe.Add(ref dxr, i) = reluInput && !(xi > 0f) ? 0f : Dot(ref Unsafe.Add(ref w, (nint)i * units), ref d, units);
-            Axpy<TOct, T8>(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
+            Axpy<TL>(xi, ref d, ref Unsafe.Add(ref g, (nint)i * units), units);
         }
     }
 
@@ -133,23 +131,22 @@ public static partial class DenseKernels
     /// then the tree, then the scalar tail, as <see cref="Reductions.Dot(ref float, ref float, int)"/> does; the
     /// gradient row is updated element by element as <see cref="Axpy"/> does, its tail by a block that ends at the last unit.
     /// </summary>
-    private static void BackpropAccumulateInRegisters<TOct, T8, TBlocks>(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void BackpropAccumulateInRegisters<TL, TBlocks>(ref float w, ref float d, ref float xr, ref float g, ref float dxr, int inputs, int units, bool reluInput)
+        where TL : struct, IOctLanes<TL>
         where TBlocks : struct, IConstant
     {
         int blocks = TBlocks.Value, tail = blocks * Width;
         nint last = units - Width;
-        var zero = TOct.Zero;
-        var dt = TOct.Load(ref Unsafe.Add(ref d, last));
-        var d0 = TOct.Load(ref d);
-        var d1 = blocks > 1 ? TOct.Load(ref Unsafe.Add(ref d, 8)) : zero;
-        var d2 = blocks > 2 ? TOct.Load(ref Unsafe.Add(ref d, 16)) : zero;
-        var d3 = blocks > 3 ? TOct.Load(ref Unsafe.Add(ref d, 24)) : zero;
-        var d4 = blocks > 4 ? TOct.Load(ref Unsafe.Add(ref d, 32)) : zero;
-        var d5 = blocks > 5 ? TOct.Load(ref Unsafe.Add(ref d, 40)) : zero;
-        var d6 = blocks > 6 ? TOct.Load(ref Unsafe.Add(ref d, 48)) : zero;
-        var d7 = blocks > 7 ? TOct.Load(ref Unsafe.Add(ref d, 56)) : zero;
+        var zero = TL.Zero;
+        var dt = TL.Load(ref Unsafe.Add(ref d, last));
+        var d0 = TL.Load(ref d);
+        var d1 = blocks > 1 ? TL.Load(ref Unsafe.Add(ref d, 8)) : zero;
+        var d2 = blocks > 2 ? TL.Load(ref Unsafe.Add(ref d, 16)) : zero;
+        var d3 = blocks > 3 ? TL.Load(ref Unsafe.Add(ref d, 24)) : zero;
+        var d4 = blocks > 4 ? TL.Load(ref Unsafe.Add(ref d, 32)) : zero;
+        var d5 = blocks > 5 ? TL.Load(ref Unsafe.Add(ref d, 40)) : zero;
+        var d6 = blocks > 6 ? TL.Load(ref Unsafe.Add(ref d, 48)) : zero;
+        var d7 = blocks > 7 ? TL.Load(ref Unsafe.Add(ref d, 56)) : zero;
         for (int i = 0; i < inputs; i++)
         {
             float xi = Unsafe.Add(ref xr, i);
@@ -164,43 +161,43 @@ public static partial class DenseKernels
             }
             else
             {
-                var acc = TOct.Fma(TOct.Load(ref row), d0, zero);
+                var acc = TL.Fma(TL.Load(ref row), d0, zero);
                 if (blocks > 1)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 8)), d1, acc);
+                    TL.MultiplyAdd(ref acc, d1, ref Unsafe.Add(ref row, 8));
                 }
 
                 if (blocks > 2)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 16)), d2, acc);
+                    TL.MultiplyAdd(ref acc, d2, ref Unsafe.Add(ref row, 16));
                 }
 
                 if (blocks > 3)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 24)), d3, acc);
+                    TL.MultiplyAdd(ref acc, d3, ref Unsafe.Add(ref row, 24));
                 }
 
                 if (blocks > 4)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 32)), d4, acc);
+                    TL.MultiplyAdd(ref acc, d4, ref Unsafe.Add(ref row, 32));
                 }
 
                 if (blocks > 5)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 40)), d5, acc);
+                    TL.MultiplyAdd(ref acc, d5, ref Unsafe.Add(ref row, 40));
                 }
 
                 if (blocks > 6)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 48)), d6, acc);
+                    TL.MultiplyAdd(ref acc, d6, ref Unsafe.Add(ref row, 48));
                 }
 
                 if (blocks > 7)
                 {
-                    acc = TOct.Fma(TOct.Load(ref Unsafe.Add(ref row, 56)), d7, acc);
+                    TL.MultiplyAdd(ref acc, d7, ref Unsafe.Add(ref row, 56));
                 }
 
-                float sum = TOct.Combine(acc);
+                float sum = TL.Combine(acc);
                 for (int j = tail; j < units; j++)
                 {
                     sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, j), Unsafe.Add(ref d, j), sum);
@@ -214,49 +211,49 @@ public static partial class DenseKernels
             }
 
             ref float gr = ref Unsafe.Add(ref g, (nint)i * units);
-            var va = TOct.Broadcast(xi);
+            var va = TL.Create(xi);
 
             // the tail as a block ending at the last unit, read before the full blocks are written (it overlaps the last)
-            var gt = tail < units ? TOct.Fma(va, dt, TOct.Load(ref Unsafe.Add(ref gr, last))) : zero;
-            TOct.Store(TOct.Fma(va, d0, TOct.Load(ref gr)), ref gr);
+            var gt = tail < units ? TL.Fma(va, dt, TL.Load(ref Unsafe.Add(ref gr, last))) : zero;
+            TL.Store(TL.Fma(va, d0, TL.Load(ref gr)), ref gr);
             if (blocks > 1)
             {
-                TOct.Store(TOct.Fma(va, d1, TOct.Load(ref Unsafe.Add(ref gr, 8))), ref Unsafe.Add(ref gr, 8));
+                TL.Store(TL.Fma(va, d1, TL.Load(ref Unsafe.Add(ref gr, 8))), ref Unsafe.Add(ref gr, 8));
             }
 
             if (blocks > 2)
             {
-                TOct.Store(TOct.Fma(va, d2, TOct.Load(ref Unsafe.Add(ref gr, 16))), ref Unsafe.Add(ref gr, 16));
+                TL.Store(TL.Fma(va, d2, TL.Load(ref Unsafe.Add(ref gr, 16))), ref Unsafe.Add(ref gr, 16));
             }
 
             if (blocks > 3)
             {
-                TOct.Store(TOct.Fma(va, d3, TOct.Load(ref Unsafe.Add(ref gr, 24))), ref Unsafe.Add(ref gr, 24));
+                TL.Store(TL.Fma(va, d3, TL.Load(ref Unsafe.Add(ref gr, 24))), ref Unsafe.Add(ref gr, 24));
             }
 
             if (blocks > 4)
             {
-                TOct.Store(TOct.Fma(va, d4, TOct.Load(ref Unsafe.Add(ref gr, 32))), ref Unsafe.Add(ref gr, 32));
+                TL.Store(TL.Fma(va, d4, TL.Load(ref Unsafe.Add(ref gr, 32))), ref Unsafe.Add(ref gr, 32));
             }
 
             if (blocks > 5)
             {
-                TOct.Store(TOct.Fma(va, d5, TOct.Load(ref Unsafe.Add(ref gr, 40))), ref Unsafe.Add(ref gr, 40));
+                TL.Store(TL.Fma(va, d5, TL.Load(ref Unsafe.Add(ref gr, 40))), ref Unsafe.Add(ref gr, 40));
             }
 
             if (blocks > 6)
             {
-                TOct.Store(TOct.Fma(va, d6, TOct.Load(ref Unsafe.Add(ref gr, 48))), ref Unsafe.Add(ref gr, 48));
+                TL.Store(TL.Fma(va, d6, TL.Load(ref Unsafe.Add(ref gr, 48))), ref Unsafe.Add(ref gr, 48));
             }
 
             if (blocks > 7)
             {
-                TOct.Store(TOct.Fma(va, d7, TOct.Load(ref Unsafe.Add(ref gr, 56))), ref Unsafe.Add(ref gr, 56));
+                TL.Store(TL.Fma(va, d7, TL.Load(ref Unsafe.Add(ref gr, 56))), ref Unsafe.Add(ref gr, 56));
             }
 
             if (tail < units)
             {
-                TOct.Store(gt, ref Unsafe.Add(ref gr, last));
+                TL.Store(gt, ref Unsafe.Add(ref gr, last));
             }
         }
     }

@@ -34,26 +34,26 @@ public static partial class DenseKernels
     /// <summary>Bit <c>k</c> set when <c>x[k] != 0</c> (NaN counts as non-zero), for <c>k &lt; count ≤ 64</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong NonZeroMask(ref float x, int count) =>
-        Vector256.IsHardwareAccelerated ? Mask<Oct256, Vector256<float>>(ref x, count, positive: false) : Mask<Oct128, Pair128>(ref x, count, positive: false);
+        Vector256.IsHardwareAccelerated ? Mask<Lanes256>(ref x, count, positive: false) : Mask<Lanes128x2>(ref x, count, positive: false);
 
     /// <summary>Bit <c>k</c> set when <c>x[k] &gt; 0</c> (the ReLU derivative), for <c>k &lt; count ≤ 64</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong PositiveMask(ref float x, int count) =>
-        Vector256.IsHardwareAccelerated ? Mask<Oct256, Vector256<float>>(ref x, count, positive: true) : Mask<Oct128, Pair128>(ref x, count, positive: true);
+        Vector256.IsHardwareAccelerated ? Mask<Lanes256>(ref x, count, positive: true) : Mask<Lanes128x2>(ref x, count, positive: true);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mask<TOct, T8>(ref float x, int count, bool positive)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static ulong Mask<TL>(ref float x, int count, bool positive)
+        where TL : struct, IOctLanes<TL>
     {
         ulong mask = 0;
         int k = 0;
-        if (TOct.IsAccelerated)
+        if (TL.IsHardwareAccelerated)
         {
             for (; k + Width <= count; k += Width)
             {
-                var v = TOct.Load(ref Unsafe.Add(ref x, k));
-                mask |= (ulong)TOct.SignBits(positive ? TOct.Positive(v) : TOct.NonZero(v)) << k;
+                var v = TL.Load(ref Unsafe.Add(ref x, k));
+                uint bits = positive ? TL.SignBits(TL.GreaterThan(v, TL.Zero)) : 0xFFu ^ TL.SignBits(TL.Equal(v, TL.Zero)); // NaN is not zero
+                mask |= (ulong)bits << k;
             }
         }
 
@@ -71,25 +71,24 @@ public static partial class DenseKernels
     {
         if (Vector256.IsHardwareAccelerated)
         {
-            AccumulateRows<Oct256, Vector256<float>>(ref x, ref w, ref y, rows, units);
+            AccumulateRows<Lanes256>(ref x, ref w, ref y, rows, units);
         }
         else
         {
-            AccumulateRows<Oct128, Pair128>(ref x, ref w, ref y, rows, units);
+            AccumulateRows<Lanes128x2>(ref x, ref w, ref y, rows, units);
         }
     }
 
-    private static void AccumulateRows<TOct, T8>(ref float x, ref float w, ref float y, ulong rows, int units)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void AccumulateRows<TL>(ref float x, ref float w, ref float y, ulong rows, int units)
+        where TL : struct, IOctLanes<TL>
     {
         int j = 0;
-        if (TOct.IsAccelerated)
+        if (TL.IsHardwareAccelerated)
         {
             // 64 columns per pass over the rows, then the remaining 8 to 63 in one more pass
             for (; j + (8 * Width) <= units; j += 8 * Width)
             {
-                AccumulateRowsInRegisters<TOct, T8, C8>(ref x, ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref y, j), rows, units, 8 * Width);
+                AccumulateRowsInRegisters<TL, C8>(ref x, ref Unsafe.Add(ref w, j), ref Unsafe.Add(ref y, j), rows, units, 8 * Width);
             }
 
             int rest = units - j;
@@ -99,14 +98,14 @@ public static partial class DenseKernels
                 ref float yj = ref Unsafe.Add(ref y, j);
                 switch ((rest + Width - 1) / Width)
                 {
-                    case 1: AccumulateRowsInRegisters<TOct, T8, C1>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 2: AccumulateRowsInRegisters<TOct, T8, C2>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 3: AccumulateRowsInRegisters<TOct, T8, C3>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 4: AccumulateRowsInRegisters<TOct, T8, C4>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 5: AccumulateRowsInRegisters<TOct, T8, C5>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 6: AccumulateRowsInRegisters<TOct, T8, C6>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    case 7: AccumulateRowsInRegisters<TOct, T8, C7>(ref x, ref wj, ref yj, rows, units, rest); break;
-                    default: AccumulateRowsInRegisters<TOct, T8, C8>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 1: AccumulateRowsInRegisters<TL, C1>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 2: AccumulateRowsInRegisters<TL, C2>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 3: AccumulateRowsInRegisters<TL, C3>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 4: AccumulateRowsInRegisters<TL, C4>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 5: AccumulateRowsInRegisters<TL, C5>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 6: AccumulateRowsInRegisters<TL, C6>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    case 7: AccumulateRowsInRegisters<TL, C7>(ref x, ref wj, ref yj, rows, units, rest); break;
+                    default: AccumulateRowsInRegisters<TL, C8>(ref x, ref wj, ref yj, rows, units, rest); break;
                 }
 
                 j = units;
@@ -132,100 +131,99 @@ public static partial class DenseKernels
     /// the last column (it may overlap the one before it: both compute the overlapping elements from the same start in
     /// the same order, so they store the same floats).
     /// </summary>
-    private static void AccumulateRowsInRegisters<TOct, T8, TBlocks>(ref float x, ref float w, ref float y, ulong rows, int stride, int width)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void AccumulateRowsInRegisters<TL, TBlocks>(ref float x, ref float w, ref float y, ulong rows, int stride, int width)
+        where TL : struct, IOctLanes<TL>
         where TBlocks : struct, IConstant
     {
         int blocks = TBlocks.Value;
         nint last = width - Width;
         nint o1 = blocks > 2 ? 8 : last, o2 = blocks > 3 ? 16 : last, o3 = blocks > 4 ? 24 : last;
         nint o4 = blocks > 5 ? 32 : last, o5 = blocks > 6 ? 40 : last, o6 = blocks > 7 ? 48 : last, o7 = last;
-        var zero = TOct.Zero;
-        var a0 = TOct.Load(ref y);
-        var a1 = blocks > 1 ? TOct.Load(ref Unsafe.Add(ref y, o1)) : zero;
-        var a2 = blocks > 2 ? TOct.Load(ref Unsafe.Add(ref y, o2)) : zero;
-        var a3 = blocks > 3 ? TOct.Load(ref Unsafe.Add(ref y, o3)) : zero;
-        var a4 = blocks > 4 ? TOct.Load(ref Unsafe.Add(ref y, o4)) : zero;
-        var a5 = blocks > 5 ? TOct.Load(ref Unsafe.Add(ref y, o5)) : zero;
-        var a6 = blocks > 6 ? TOct.Load(ref Unsafe.Add(ref y, o6)) : zero;
-        var a7 = blocks > 7 ? TOct.Load(ref Unsafe.Add(ref y, o7)) : zero;
+        var zero = TL.Zero;
+        var a0 = TL.Load(ref y);
+        var a1 = blocks > 1 ? TL.Load(ref Unsafe.Add(ref y, o1)) : zero;
+        var a2 = blocks > 2 ? TL.Load(ref Unsafe.Add(ref y, o2)) : zero;
+        var a3 = blocks > 3 ? TL.Load(ref Unsafe.Add(ref y, o3)) : zero;
+        var a4 = blocks > 4 ? TL.Load(ref Unsafe.Add(ref y, o4)) : zero;
+        var a5 = blocks > 5 ? TL.Load(ref Unsafe.Add(ref y, o5)) : zero;
+        var a6 = blocks > 6 ? TL.Load(ref Unsafe.Add(ref y, o6)) : zero;
+        var a7 = blocks > 7 ? TL.Load(ref Unsafe.Add(ref y, o7)) : zero;
         for (ulong bits = rows; bits != 0; bits &= bits - 1)
         {
             int i = BitOperations.TrailingZeroCount(bits);
-            var v = TOct.Broadcast(Unsafe.Add(ref x, i));
+            var v = TL.Create(Unsafe.Add(ref x, i));
             ref float row = ref Unsafe.Add(ref w, (nint)i * stride);
-            a0 = TOct.Fma(v, TOct.Load(ref row), a0);
+            TL.MultiplyAdd(ref a0, v, ref row);
             if (blocks > 1)
             {
-                a1 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o1)), a1);
+                TL.MultiplyAdd(ref a1, v, ref Unsafe.Add(ref row, o1));
             }
 
             if (blocks > 2)
             {
-                a2 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o2)), a2);
+                TL.MultiplyAdd(ref a2, v, ref Unsafe.Add(ref row, o2));
             }
 
             if (blocks > 3)
             {
-                a3 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o3)), a3);
+                TL.MultiplyAdd(ref a3, v, ref Unsafe.Add(ref row, o3));
             }
 
             if (blocks > 4)
             {
-                a4 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o4)), a4);
+                TL.MultiplyAdd(ref a4, v, ref Unsafe.Add(ref row, o4));
             }
 
             if (blocks > 5)
             {
-                a5 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o5)), a5);
+                TL.MultiplyAdd(ref a5, v, ref Unsafe.Add(ref row, o5));
             }
 
             if (blocks > 6)
             {
-                a6 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o6)), a6);
+                TL.MultiplyAdd(ref a6, v, ref Unsafe.Add(ref row, o6));
             }
 
             if (blocks > 7)
             {
-                a7 = TOct.Fma(v, TOct.Load(ref Unsafe.Add(ref row, o7)), a7);
+                TL.MultiplyAdd(ref a7, v, ref Unsafe.Add(ref row, o7));
             }
         }
 
-        TOct.Store(a0, ref y);
+        TL.Store(a0, ref y);
         if (blocks > 1)
         {
-            TOct.Store(a1, ref Unsafe.Add(ref y, o1));
+            TL.Store(a1, ref Unsafe.Add(ref y, o1));
         }
 
         if (blocks > 2)
         {
-            TOct.Store(a2, ref Unsafe.Add(ref y, o2));
+            TL.Store(a2, ref Unsafe.Add(ref y, o2));
         }
 
         if (blocks > 3)
         {
-            TOct.Store(a3, ref Unsafe.Add(ref y, o3));
+            TL.Store(a3, ref Unsafe.Add(ref y, o3));
         }
 
         if (blocks > 4)
         {
-            TOct.Store(a4, ref Unsafe.Add(ref y, o4));
+            TL.Store(a4, ref Unsafe.Add(ref y, o4));
         }
 
         if (blocks > 5)
         {
-            TOct.Store(a5, ref Unsafe.Add(ref y, o5));
+            TL.Store(a5, ref Unsafe.Add(ref y, o5));
         }
 
         if (blocks > 6)
         {
-            TOct.Store(a6, ref Unsafe.Add(ref y, o6));
+            TL.Store(a6, ref Unsafe.Add(ref y, o6));
         }
 
         if (blocks > 7)
         {
-            TOct.Store(a7, ref Unsafe.Add(ref y, o7));
+            TL.Store(a7, ref Unsafe.Add(ref y, o7));
         }
     }
 }

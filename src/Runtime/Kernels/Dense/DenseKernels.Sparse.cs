@@ -24,83 +24,82 @@ public static partial class DenseKernels
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (Vector256.IsHardwareAccelerated)
         {
-            SparseAccumulate<Oct256, Vector256<float>>(ref cr, active.Length, ref w, ref yr, units);
+            SparseAccumulate<Lanes256>(ref cr, active.Length, ref w, ref yr, units);
         }
         else
         {
-            SparseAccumulate<Oct128, Pair128>(ref cr, active.Length, ref w, ref yr, units);
+            SparseAccumulate<Lanes128x2>(ref cr, active.Length, ref w, ref yr, units);
         }
     }
 
     /// <summary><c>y += Σ_k W[active[k], :]</c>, the rows added in order.</summary>
-    private static void SparseAccumulate<TOct, T8>(ref int cr, int count, ref float w, ref float yr, int units)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void SparseAccumulate<TL>(ref int cr, int count, ref float w, ref float yr, int units)
+        where TL : struct, IOctLanes<TL>
     {
         int j = 0;
-        if (TOct.IsAccelerated)
+        if (TL.IsHardwareAccelerated)
         {
             // 64 columns per pass: each gathered kernel row is read once, a whole cache-line group at a time
             for (; j + (8 * Width) <= units; j += 8 * Width)
             {
                 ref float yj = ref Unsafe.Add(ref yr, j);
-                var a0 = TOct.Load(ref yj);
-                var a1 = TOct.Load(ref Unsafe.Add(ref yj, Width));
-                var a2 = TOct.Load(ref Unsafe.Add(ref yj, 2 * Width));
-                var a3 = TOct.Load(ref Unsafe.Add(ref yj, 3 * Width));
-                var a4 = TOct.Load(ref Unsafe.Add(ref yj, 4 * Width));
-                var a5 = TOct.Load(ref Unsafe.Add(ref yj, 5 * Width));
-                var a6 = TOct.Load(ref Unsafe.Add(ref yj, 6 * Width));
-                var a7 = TOct.Load(ref Unsafe.Add(ref yj, 7 * Width));
+                var a0 = TL.Load(ref yj);
+                var a1 = TL.Load(ref Unsafe.Add(ref yj, Width));
+                var a2 = TL.Load(ref Unsafe.Add(ref yj, 2 * Width));
+                var a3 = TL.Load(ref Unsafe.Add(ref yj, 3 * Width));
+                var a4 = TL.Load(ref Unsafe.Add(ref yj, 4 * Width));
+                var a5 = TL.Load(ref Unsafe.Add(ref yj, 5 * Width));
+                var a6 = TL.Load(ref Unsafe.Add(ref yj, 6 * Width));
+                var a7 = TL.Load(ref Unsafe.Add(ref yj, 7 * Width));
                 for (int k = 0; k < count; k++)
                 {
                     ref float row = ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j);
-                    a0 = TOct.Add(a0, TOct.Load(ref row));
-                    a1 = TOct.Add(a1, TOct.Load(ref Unsafe.Add(ref row, Width)));
-                    a2 = TOct.Add(a2, TOct.Load(ref Unsafe.Add(ref row, 2 * Width)));
-                    a3 = TOct.Add(a3, TOct.Load(ref Unsafe.Add(ref row, 3 * Width)));
-                    a4 = TOct.Add(a4, TOct.Load(ref Unsafe.Add(ref row, 4 * Width)));
-                    a5 = TOct.Add(a5, TOct.Load(ref Unsafe.Add(ref row, 5 * Width)));
-                    a6 = TOct.Add(a6, TOct.Load(ref Unsafe.Add(ref row, 6 * Width)));
-                    a7 = TOct.Add(a7, TOct.Load(ref Unsafe.Add(ref row, 7 * Width)));
+                    a0 = a0 + TL.Load(ref row);
+                    a1 = a1 + TL.Load(ref Unsafe.Add(ref row, Width));
+                    a2 = a2 + TL.Load(ref Unsafe.Add(ref row, 2 * Width));
+                    a3 = a3 + TL.Load(ref Unsafe.Add(ref row, 3 * Width));
+                    a4 = a4 + TL.Load(ref Unsafe.Add(ref row, 4 * Width));
+                    a5 = a5 + TL.Load(ref Unsafe.Add(ref row, 5 * Width));
+                    a6 = a6 + TL.Load(ref Unsafe.Add(ref row, 6 * Width));
+                    a7 = a7 + TL.Load(ref Unsafe.Add(ref row, 7 * Width));
                 }
 
-                TOct.Store(a0, ref yj);
-                TOct.Store(a1, ref Unsafe.Add(ref yj, Width));
-                TOct.Store(a2, ref Unsafe.Add(ref yj, 2 * Width));
-                TOct.Store(a3, ref Unsafe.Add(ref yj, 3 * Width));
-                TOct.Store(a4, ref Unsafe.Add(ref yj, 4 * Width));
-                TOct.Store(a5, ref Unsafe.Add(ref yj, 5 * Width));
-                TOct.Store(a6, ref Unsafe.Add(ref yj, 6 * Width));
-                TOct.Store(a7, ref Unsafe.Add(ref yj, 7 * Width));
+                TL.Store(a0, ref yj);
+                TL.Store(a1, ref Unsafe.Add(ref yj, Width));
+                TL.Store(a2, ref Unsafe.Add(ref yj, 2 * Width));
+                TL.Store(a3, ref Unsafe.Add(ref yj, 3 * Width));
+                TL.Store(a4, ref Unsafe.Add(ref yj, 4 * Width));
+                TL.Store(a5, ref Unsafe.Add(ref yj, 5 * Width));
+                TL.Store(a6, ref Unsafe.Add(ref yj, 6 * Width));
+                TL.Store(a7, ref Unsafe.Add(ref yj, 7 * Width));
             }
 
             for (; j + (2 * Width) <= units; j += 2 * Width)
             {
                 ref float yj = ref Unsafe.Add(ref yr, j);
-                var a0 = TOct.Load(ref yj);
-                var a1 = TOct.Load(ref Unsafe.Add(ref yj, Width));
+                var a0 = TL.Load(ref yj);
+                var a1 = TL.Load(ref Unsafe.Add(ref yj, Width));
                 for (int k = 0; k < count; k++)
                 {
                     ref float row = ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j);
-                    a0 = TOct.Add(a0, TOct.Load(ref row));
-                    a1 = TOct.Add(a1, TOct.Load(ref Unsafe.Add(ref row, Width)));
+                    a0 = a0 + TL.Load(ref row);
+                    a1 = a1 + TL.Load(ref Unsafe.Add(ref row, Width));
                 }
 
-                TOct.Store(a0, ref yj);
-                TOct.Store(a1, ref Unsafe.Add(ref yj, Width));
+                TL.Store(a0, ref yj);
+                TL.Store(a1, ref Unsafe.Add(ref yj, Width));
             }
 
             for (; j + Width <= units; j += Width)
             {
                 ref float yj = ref Unsafe.Add(ref yr, j);
-                var a0 = TOct.Load(ref yj);
+                var a0 = TL.Load(ref yj);
                 for (int k = 0; k < count; k++)
                 {
-                    a0 = TOct.Add(a0, TOct.Load(ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j)));
+                    a0 = a0 + TL.Load(ref Unsafe.Add(ref w, (nint)Unsafe.Add(ref cr, k) * units + j));
                 }
 
-                TOct.Store(a0, ref yj);
+                TL.Store(a0, ref yj);
             }
         }
 
@@ -132,11 +131,11 @@ public static partial class DenseKernels
         {
             if (Vector256.IsHardwareAccelerated)
             {
-                Add<Oct256, Vector256<float>>(ref d, ref Unsafe.Add(ref g, (nint)c * units), units);
+                Add<Lanes256>(ref d, ref Unsafe.Add(ref g, (nint)c * units), units);
             }
             else
             {
-                Add<Oct128, Pair128>(ref d, ref Unsafe.Add(ref g, (nint)c * units), units);
+                Add<Lanes128x2>(ref d, ref Unsafe.Add(ref g, (nint)c * units), units);
             }
         }
     }

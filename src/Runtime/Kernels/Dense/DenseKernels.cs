@@ -12,7 +12,7 @@ namespace AotNet.Kernels;
 /// row gives bit-identical results to its dense 0/1 form.
 /// </summary>
 /// <remarks>
-/// Each kernel is written once over blocks of eight lanes (<see cref="IOctOps{T8}"/>): one <see cref="Vector256{T}"/>
+/// Each kernel is written once over blocks of eight lanes (<see cref="IOctLanes{TSelf}"/>): one <see cref="Vector256{T}"/>
 /// where 256-bit vectors are accelerated (AVX2, AVX-512), two <see cref="Vector128{T}"/> otherwise (ARM64 NEON, x64
 /// without AVX2), and the scalar loops without SIMD. Every lane sees the same operations in the same order on each
 /// path, and the dot products follow <see cref="Reductions"/>, so all paths give the same bits.
@@ -38,28 +38,27 @@ public static partial class DenseKernels
 
         if (Vector256.IsHardwareAccelerated)
         {
-            Add<Oct256, Vector256<float>>(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
+            Add<Lanes256>(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
         }
         else
         {
-            Add<Oct128, Pair128>(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
+            Add<Lanes128x2>(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
         }
     }
 
     /// <summary><c>y[j] = fma(a, x[j], y[j])</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy<TOct, T8>(float a, ref float x, ref float y, int n)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void Axpy<TL>(float a, ref float x, ref float y, int n)
+        where TL : struct, IOctLanes<TL>
     {
         int j = 0;
-        if (TOct.IsAccelerated)
+        if (TL.IsHardwareAccelerated)
         {
-            var va = TOct.Broadcast(a);
+            var va = TL.Create(a);
             for (; j + Width <= n; j += Width)
             {
                 ref float yj = ref Unsafe.Add(ref y, j);
-                TOct.Store(TOct.Fma(va, TOct.Load(ref Unsafe.Add(ref x, j)), TOct.Load(ref yj)), ref yj);
+                TL.Store(TL.Fma(va, TL.Load(ref Unsafe.Add(ref x, j)), TL.Load(ref yj)), ref yj);
             }
         }
 
@@ -71,17 +70,16 @@ public static partial class DenseKernels
 
     /// <summary><c>y[j] = x[j] + y[j]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<TOct, T8>(ref float x, ref float y, int n)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void Add<TL>(ref float x, ref float y, int n)
+        where TL : struct, IOctLanes<TL>
     {
         int j = 0;
-        if (TOct.IsAccelerated)
+        if (TL.IsHardwareAccelerated)
         {
             for (; j + Width <= n; j += Width)
             {
                 ref float yj = ref Unsafe.Add(ref y, j);
-                TOct.Store(TOct.Add(TOct.Load(ref Unsafe.Add(ref x, j)), TOct.Load(ref yj)), ref yj);
+                TL.Store(TL.Load(ref Unsafe.Add(ref x, j)) + TL.Load(ref yj), ref yj);
             }
         }
 

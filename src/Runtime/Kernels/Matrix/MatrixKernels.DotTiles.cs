@@ -7,12 +7,11 @@ namespace AotNet.Kernels;
 public static partial class MatrixKernels
 {
     /// <summary><see cref="BackwardInput"/> in tiles of three rows × four kernel rows (two × four with 128-bit vectors).</summary>
-    private static void DotTiles<TOct, T8>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu,
+    private static void DotTiles<TL>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu,
         int rows, int inputs, int units)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+        where TL : struct, IOctLanes<TL>
     {
-        int tileRows = typeof(T8) == typeof(Pair128) ? 2 : 3;
+        int tileRows = typeof(TL) == typeof(Lanes128x2) ? 2 : 3;
         const int tileInputs = 4;
 
         // rows of dy in chunks that stay in the L1 cache while every kernel tile passes over them
@@ -39,18 +38,18 @@ public static partial class MatrixKernels
                         ref float ao = ref Unsafe.Add(ref reluOf, o);
                         switch ((rc * 4) + kc)
                         {
-                            case 5: DotTile<TOct, T8, C1, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 6: DotTile<TOct, T8, C1, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 7: DotTile<TOct, T8, C1, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 8: DotTile<TOct, T8, C1, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 9: DotTile<TOct, T8, C2, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 10: DotTile<TOct, T8, C2, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 11: DotTile<TOct, T8, C2, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 12: DotTile<TOct, T8, C2, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 13: DotTile<TOct, T8, C3, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 14: DotTile<TOct, T8, C3, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            case 15: DotTile<TOct, T8, C3, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
-                            default: DotTile<TOct, T8, C3, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 5: DotTile<TL, C1, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 6: DotTile<TL, C1, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 7: DotTile<TL, C1, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 8: DotTile<TL, C1, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 9: DotTile<TL, C2, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 10: DotTile<TL, C2, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 11: DotTile<TL, C2, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 12: DotTile<TL, C2, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 13: DotTile<TL, C3, C1>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 14: DotTile<TL, C3, C2>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            case 15: DotTile<TL, C3, C3>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
+                            default: DotTile<TL, C3, C4>(ref dr, lddy, ref wk, ldw, ref xo, lddx, ref ao, relu, units); break;
                         }
                     }
                 }
@@ -163,87 +162,86 @@ public static partial class MatrixKernels
     private static void DotRow512(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, ref float dy, ref float w, nint ldw, int tail, int units,
         ref float dx, ref float reluOf, bool relu)
     {
-        var lo = Trees.Four(Oct256.Halves(s0.GetLower()), Oct256.Halves(s0.GetUpper()), Oct256.Halves(s1.GetLower()), Oct256.Halves(s1.GetUpper()));
-        var hi = Trees.Four(Oct256.Halves(s2.GetLower()), Oct256.Halves(s2.GetUpper()), Oct256.Halves(s3.GetLower()), Oct256.Halves(s3.GetUpper()));
+        var lo = Trees.Four(Lanes256.Halves(new(s0.GetLower())), Lanes256.Halves(new(s0.GetUpper())), Lanes256.Halves(new(s1.GetLower())), Lanes256.Halves(new(s1.GetUpper())));
+        var hi = Trees.Four(Lanes256.Halves(new(s2.GetLower())), Lanes256.Halves(new(s2.GetUpper())), Lanes256.Halves(new(s3.GetLower())), Lanes256.Halves(new(s3.GetUpper())));
         DotFinish(lo, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
         DotFinish(hi, ref dy, ref Unsafe.Add(ref w, 4 * ldw), ldw, tail, units, ref Unsafe.Add(ref dx, 4), ref Unsafe.Add(ref reluOf, 4), relu);
     }
 
     /// <summary><c>TR</c> rows of <c>dy</c> × <c>TK</c> rows of <c>w</c>: one eight-lane accumulator per output, then the tree and the tail.</summary>
-    private static void DotTile<TOct, T8, TR, TK>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu, int units)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void DotTile<TL, TR, TK>(ref float dy, nint lddy, ref float w, nint ldw, ref float dx, nint lddx, ref float reluOf, bool relu, int units)
+        where TL : struct, IOctLanes<TL>
         where TR : struct, IConstant
         where TK : struct, IConstant
     {
         int tr = TR.Value, tk = TK.Value;
-        T8 zero = TOct.Zero;
-        T8 s00 = zero, s01 = zero, s02 = zero, s03 = zero;
-        T8 s10 = zero, s11 = zero, s12 = zero, s13 = zero;
-        T8 s20 = zero, s21 = zero, s22 = zero, s23 = zero;
+        TL zero = TL.Zero;
+        TL s00 = zero, s01 = zero, s02 = zero, s03 = zero;
+        TL s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        TL s20 = zero, s21 = zero, s22 = zero, s23 = zero;
         nint d1 = lddy, d2 = 2 * lddy, w1 = ldw, w2 = 2 * ldw, w3 = 3 * ldw;
         int blocks = units >> 3;
         ref float dp = ref dy;
         ref float wp = ref w;
         for (int j = 0; j < blocks; j++)
         {
-            T8 a0 = TOct.Load(ref dp);
-            T8 a1 = tr > 1 ? TOct.Load(ref Unsafe.Add(ref dp, d1)) : zero;
-            T8 a2 = tr > 2 ? TOct.Load(ref Unsafe.Add(ref dp, d2)) : zero;
-            T8 b = TOct.Load(ref wp);
-            s00 = TOct.Fma(a0, b, s00);
+            TL a0 = TL.Load(ref dp);
+            TL a1 = tr > 1 ? TL.Load(ref Unsafe.Add(ref dp, d1)) : zero;
+            TL a2 = tr > 2 ? TL.Load(ref Unsafe.Add(ref dp, d2)) : zero;
+            TL b = TL.Load(ref wp);
+            TL.MultiplyAdd(ref s00, a0, b);
             if (tr > 1)
             {
-                s10 = TOct.Fma(a1, b, s10);
+                TL.MultiplyAdd(ref s10, a1, b);
             }
 
             if (tr > 2)
             {
-                s20 = TOct.Fma(a2, b, s20);
+                TL.MultiplyAdd(ref s20, a2, b);
             }
 
             if (tk > 1)
             {
-                b = TOct.Load(ref Unsafe.Add(ref wp, w1));
-                s01 = TOct.Fma(a0, b, s01);
+                b = TL.Load(ref Unsafe.Add(ref wp, w1));
+                TL.MultiplyAdd(ref s01, a0, b);
                 if (tr > 1)
                 {
-                    s11 = TOct.Fma(a1, b, s11);
+                    TL.MultiplyAdd(ref s11, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s21 = TOct.Fma(a2, b, s21);
+                    TL.MultiplyAdd(ref s21, a2, b);
                 }
             }
 
             if (tk > 2)
             {
-                b = TOct.Load(ref Unsafe.Add(ref wp, w2));
-                s02 = TOct.Fma(a0, b, s02);
+                b = TL.Load(ref Unsafe.Add(ref wp, w2));
+                TL.MultiplyAdd(ref s02, a0, b);
                 if (tr > 1)
                 {
-                    s12 = TOct.Fma(a1, b, s12);
+                    TL.MultiplyAdd(ref s12, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s22 = TOct.Fma(a2, b, s22);
+                    TL.MultiplyAdd(ref s22, a2, b);
                 }
             }
 
             if (tk > 3)
             {
-                b = TOct.Load(ref Unsafe.Add(ref wp, w3));
-                s03 = TOct.Fma(a0, b, s03);
+                b = TL.Load(ref Unsafe.Add(ref wp, w3));
+                TL.MultiplyAdd(ref s03, a0, b);
                 if (tr > 1)
                 {
-                    s13 = TOct.Fma(a1, b, s13);
+                    TL.MultiplyAdd(ref s13, a1, b);
                 }
 
                 if (tr > 2)
                 {
-                    s23 = TOct.Fma(a2, b, s23);
+                    TL.MultiplyAdd(ref s23, a2, b);
                 }
             }
 
@@ -255,34 +253,34 @@ public static partial class MatrixKernels
         if (tk == 4)
         {
             // four outputs of a row are neighbours in dx: their trees, tails and ReLU derivative as one 128-bit vector
-            DotRow<TOct, T8>(s00, s01, s02, s03, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+            DotRow<TL>(s00, s01, s02, s03, ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
             if (tr > 1)
             {
-                DotRow<TOct, T8>(s10, s11, s12, s13, ref Unsafe.Add(ref dy, d1), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, lddx), ref Unsafe.Add(ref reluOf, lddx), relu);
+                DotRow<TL>(s10, s11, s12, s13, ref Unsafe.Add(ref dy, d1), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, lddx), ref Unsafe.Add(ref reluOf, lddx), relu);
             }
 
             if (tr > 2)
             {
-                DotRow<TOct, T8>(s20, s21, s22, s23, ref Unsafe.Add(ref dy, d2), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, 2 * lddx), ref Unsafe.Add(ref reluOf, 2 * lddx), relu);
+                DotRow<TL>(s20, s21, s22, s23, ref Unsafe.Add(ref dy, d2), ref w, ldw, tail, units, ref Unsafe.Add(ref dx, 2 * lddx), ref Unsafe.Add(ref reluOf, 2 * lddx), relu);
             }
 
             return;
         }
 
-        DotEnd<TOct, T8>(s00, ref dy, ref w, tail, units, ref dx, ref reluOf, relu);
+        DotEnd<TL>(s00, ref dy, ref w, tail, units, ref dx, ref reluOf, relu);
         if (tk > 1)
         {
-            DotEnd<TOct, T8>(s01, ref dy, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx, 1), ref Unsafe.Add(ref reluOf, 1), relu);
+            DotEnd<TL>(s01, ref dy, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx, 1), ref Unsafe.Add(ref reluOf, 1), relu);
         }
 
         if (tk > 2)
         {
-            DotEnd<TOct, T8>(s02, ref dy, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx, 2), ref Unsafe.Add(ref reluOf, 2), relu);
+            DotEnd<TL>(s02, ref dy, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx, 2), ref Unsafe.Add(ref reluOf, 2), relu);
         }
 
         if (tk > 3)
         {
-            DotEnd<TOct, T8>(s03, ref dy, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx, 3), ref Unsafe.Add(ref reluOf, 3), relu);
+            DotEnd<TL>(s03, ref dy, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx, 3), ref Unsafe.Add(ref reluOf, 3), relu);
         }
 
         if (tr > 1)
@@ -290,20 +288,20 @@ public static partial class MatrixKernels
             ref float dy1 = ref Unsafe.Add(ref dy, d1);
             ref float dx1 = ref Unsafe.Add(ref dx, lddx);
             ref float re1 = ref Unsafe.Add(ref reluOf, lddx);
-            DotEnd<TOct, T8>(s10, ref dy1, ref w, tail, units, ref dx1, ref re1, relu);
+            DotEnd<TL>(s10, ref dy1, ref w, tail, units, ref dx1, ref re1, relu);
             if (tk > 1)
             {
-                DotEnd<TOct, T8>(s11, ref dy1, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx1, 1), ref Unsafe.Add(ref re1, 1), relu);
+                DotEnd<TL>(s11, ref dy1, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx1, 1), ref Unsafe.Add(ref re1, 1), relu);
             }
 
             if (tk > 2)
             {
-                DotEnd<TOct, T8>(s12, ref dy1, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx1, 2), ref Unsafe.Add(ref re1, 2), relu);
+                DotEnd<TL>(s12, ref dy1, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx1, 2), ref Unsafe.Add(ref re1, 2), relu);
             }
 
             if (tk > 3)
             {
-                DotEnd<TOct, T8>(s13, ref dy1, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx1, 3), ref Unsafe.Add(ref re1, 3), relu);
+                DotEnd<TL>(s13, ref dy1, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx1, 3), ref Unsafe.Add(ref re1, 3), relu);
             }
         }
 
@@ -312,35 +310,34 @@ public static partial class MatrixKernels
             ref float dy2 = ref Unsafe.Add(ref dy, d2);
             ref float dx2 = ref Unsafe.Add(ref dx, 2 * lddx);
             ref float re2 = ref Unsafe.Add(ref reluOf, 2 * lddx);
-            DotEnd<TOct, T8>(s20, ref dy2, ref w, tail, units, ref dx2, ref re2, relu);
+            DotEnd<TL>(s20, ref dy2, ref w, tail, units, ref dx2, ref re2, relu);
             if (tk > 1)
             {
-                DotEnd<TOct, T8>(s21, ref dy2, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx2, 1), ref Unsafe.Add(ref re2, 1), relu);
+                DotEnd<TL>(s21, ref dy2, ref Unsafe.Add(ref w, w1), tail, units, ref Unsafe.Add(ref dx2, 1), ref Unsafe.Add(ref re2, 1), relu);
             }
 
             if (tk > 2)
             {
-                DotEnd<TOct, T8>(s22, ref dy2, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx2, 2), ref Unsafe.Add(ref re2, 2), relu);
+                DotEnd<TL>(s22, ref dy2, ref Unsafe.Add(ref w, w2), tail, units, ref Unsafe.Add(ref dx2, 2), ref Unsafe.Add(ref re2, 2), relu);
             }
 
             if (tk > 3)
             {
-                DotEnd<TOct, T8>(s23, ref dy2, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx2, 3), ref Unsafe.Add(ref re2, 3), relu);
+                DotEnd<TL>(s23, ref dy2, ref Unsafe.Add(ref w, w3), tail, units, ref Unsafe.Add(ref dx2, 3), ref Unsafe.Add(ref re2, 3), relu);
             }
         }
     }
 
     /// <summary>
-    /// <see cref="DotEnd{TOct, T8}"/> for four neighbouring outputs <c>dx[k..k+4)</c> of one row (kernel rows <c>w</c> …
+    /// <see cref="DotEnd{TL}"/> for four neighbouring outputs <c>dx[k..k+4)</c> of one row (kernel rows <c>w</c> …
     /// <c>w + 3 · ldw</c>): each lane sees the same tree, the same tail fused multiply-adds in the same order and the
     /// same derivative.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotRow<TOct, T8>(T8 s0, T8 s1, T8 s2, T8 s3, ref float dy, ref float w, nint ldw, int tail, int units, ref float dx, ref float reluOf, bool relu)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void DotRow<TL>(TL s0, TL s1, TL s2, TL s3, ref float dy, ref float w, nint ldw, int tail, int units, ref float dx, ref float reluOf, bool relu)
+        where TL : struct, IOctLanes<TL>
     {
-        DotFinish(Trees.Four(TOct.Halves(s0), TOct.Halves(s1), TOct.Halves(s2), TOct.Halves(s3)), ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
+        DotFinish(Trees.Four(TL.Halves(s0), TL.Halves(s1), TL.Halves(s2), TL.Halves(s3)), ref dy, ref w, ldw, tail, units, ref dx, ref reluOf, relu);
     }
 
     /// <summary>Four neighbouring outputs after their trees: the ascending tail, the ReLU derivative, the store.</summary>
@@ -363,11 +360,10 @@ public static partial class MatrixKernels
 
     /// <summary>The tree over the eight lanes, the ascending tail, then the ReLU derivative; stores one <c>dx</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotEnd<TOct, T8>(T8 lanes, ref float dy, ref float w, int tail, int units, ref float dx, ref float reluOf, bool relu)
-        where TOct : struct, IOctOps<T8>
-        where T8 : struct
+    private static void DotEnd<TL>(TL lanes, ref float dy, ref float w, int tail, int units, ref float dx, ref float reluOf, bool relu)
+        where TL : struct, IOctLanes<TL>
     {
-        float s = TOct.Combine(lanes);
+        float s = TL.Combine(lanes);
         for (int t = tail; t < units; t++)
         {
             s = MathF.FusedMultiplyAdd(Unsafe.Add(ref dy, t), Unsafe.Add(ref w, t), s);

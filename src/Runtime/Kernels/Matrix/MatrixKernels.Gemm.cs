@@ -16,31 +16,42 @@ public static partial class MatrixKernels
     private static void Gemm(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
         ref float c, nint cRow, ref float startRow, int m, int n, Start start, Finish finish)
     {
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            j = Columns<Vector512Ops, Vector512<float>>(j, ref a, aRow, aStep, ref b, bStep, steps, ref c, cRow, ref startRow, m, n, start, finish);
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            j = Columns<Vector256Ops, Vector256<float>>(j, ref a, aRow, aStep, ref b, bStep, steps, ref c, cRow, ref startRow, m, n, start, finish);
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            j = Columns<Vector128Ops, Vector128<float>>(j, ref a, aRow, aStep, ref b, bStep, steps, ref c, cRow, ref startRow, m, n, start, finish);
-        }
-
-        Columns<ScalarOps, float>(j, ref a, aRow, aStep, ref b, bStep, steps, ref c, cRow, ref startRow, m, n, start, finish);
+        var columns = new GemmColumns(ref a, aRow, aStep, ref b, bStep, steps, ref c, cRow, ref startRow, m, start, finish);
+        Widths.Run(ref columns, n);
     }
 
-    private static int Columns<TOps, TV>(int j, ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
-        ref float c, nint cRow, ref float startRow, int m, int n, Start start, Finish finish)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct
+    /// <summary><see cref="Gemm"/>'s operands for <see cref="Widths.Run{TLoop}"/>: its columns at one width.</summary>
+    private readonly ref struct GemmColumns : IBlockLoop
     {
-        int w = TOps.Count;
+        private readonly ref float _a;
+        private readonly ref float _b;
+        private readonly ref float _c;
+        private readonly ref float _startRow;
+        private readonly nint _aRow, _aStep, _bStep, _cRow;
+        private readonly int _steps, _m;
+        private readonly Start _start;
+        private readonly Finish _finish;
+
+        public GemmColumns(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps, ref float c, nint cRow, ref float startRow,
+            int m, Start start, Finish finish)
+        {
+            _a = ref a;
+            _b = ref b;
+            _c = ref c;
+            _startRow = ref startRow;
+            (_aRow, _aStep, _bStep, _cRow, _steps, _m, _start, _finish) = (aRow, aStep, bStep, cRow, steps, m, start, finish);
+        }
+
+        public int Run<TL>(int j, int n)
+            where TL : struct, ILanes<TL> =>
+            Columns<TL>(j, ref _a, _aRow, _aStep, ref _b, _bStep, _steps, ref _c, _cRow, ref _startRow, _m, n, _start, _finish);
+    }
+
+    private static int Columns<TL>(int j, ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
+        ref float c, nint cRow, ref float startRow, int m, int n, Start start, Finish finish)
+        where TL : struct, ILanes<TL>
+    {
+        int w = TL.Count;
         bool pack = m >= PackRows && steps <= InputBlock && bStep != 2 * w;
         float[]? panel = pack ? Panel ??= new float[InputBlock * 32] : null;
         for (; j + (2 * w) <= n; j += 2 * w)
@@ -52,137 +63,135 @@ public static partial class MatrixKernels
                 ref float packed = ref MemoryMarshal.GetArrayDataReference(panel!);
                 for (int p = 0; p < steps; p++)
                 {
-                    TOps.Store(TOps.Load(ref source), ref Unsafe.Add(ref packed, (nint)p * 2 * w));
-                    TOps.Store(TOps.Load(ref Unsafe.Add(ref source, w)), ref Unsafe.Add(ref packed, ((nint)p * 2 * w) + w));
+                    TL.Store(TL.Load(ref source), ref Unsafe.Add(ref packed, (nint)p * 2 * w));
+                    TL.Store(TL.Load(ref Unsafe.Add(ref source, w)), ref Unsafe.Add(ref packed, ((nint)p * 2 * w) + w));
                     source = ref Unsafe.Add(ref source, bStep);
                 }
 
-                Rows<TOps, TV, C2>(ref a, aRow, aStep, ref packed, 2 * w, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
+                Rows<TL, C2>(ref a, aRow, aStep, ref packed, 2 * w, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
                 continue;
             }
 
-            Rows<TOps, TV, C2>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
+            Rows<TL, C2>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
         }
 
         if (j + w <= n)
         {
-            Rows<TOps, TV, C1>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
+            Rows<TL, C1>(ref a, aRow, aStep, ref Unsafe.Add(ref b, j), bStep, steps, ref Unsafe.Add(ref c, j), cRow, ref Unsafe.Add(ref startRow, j), m, start, finish);
             j += w;
         }
 
         return j;
     }
 
-    private static void Rows<TOps, TV, TN>(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
+    private static void Rows<TL, TN>(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
         ref float c, nint cRow, ref float startRow, int m, Start start, Finish finish)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct
+        where TL : struct, ILanes<TL>
         where TN : struct, IConstant
     {
         int i = 0;
         for (; i + TileRows <= m; i += TileRows)
         {
-            Tile<TOps, TV, C6, TN>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep, ref b, bStep, steps, ref Unsafe.Add(ref c, i * cRow), cRow, ref startRow, start, finish);
+            Tile<TL, C6, TN>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep, ref b, bStep, steps, ref Unsafe.Add(ref c, i * cRow), cRow, ref startRow, start, finish);
         }
 
         ref float ai = ref Unsafe.Add(ref a, i * aRow);
         ref float ci = ref Unsafe.Add(ref c, i * cRow);
         switch (m - i)
         {
-            case 1: Tile<TOps, TV, C1, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
-            case 2: Tile<TOps, TV, C2, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
-            case 3: Tile<TOps, TV, C3, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
-            case 4: Tile<TOps, TV, C4, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
-            case 5: Tile<TOps, TV, C5, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
+            case 1: Tile<TL, C1, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
+            case 2: Tile<TL, C2, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
+            case 3: Tile<TL, C3, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
+            case 4: Tile<TL, C4, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
+            case 5: Tile<TL, C5, TN>(ref ai, aRow, aStep, ref b, bStep, steps, ref ci, cRow, ref startRow, start, finish); break;
         }
     }
 
     /// <summary>One register micro-tile of <c>TM</c> rows × <c>TN</c> vectors of <see cref="Gemm"/>.</summary>
-    private static void Tile<TOps, TV, TM, TN>(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
+    private static void Tile<TL, TM, TN>(ref float a, nint aRow, nint aStep, ref float b, nint bStep, int steps,
         ref float c, nint cRow, ref float startRow, Start start, Finish finish)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct
+        where TL : struct, ILanes<TL>
         where TM : struct, IConstant
         where TN : struct, IConstant
     {
         int m = TM.Value;
         bool two = TN.Value > 1;
-        nint w = TOps.Count;
+        nint w = TL.Count;
         nint r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-        TV zero = TOps.Zero;
-        TV c00 = Begin<TOps, TV>(start, ref c, ref startRow);
-        TV c01 = two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, w), ref Unsafe.Add(ref startRow, w)) : zero;
-        TV c10 = m > 1 ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, cRow), ref startRow) : zero;
-        TV c11 = m > 1 && two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, cRow + w), ref Unsafe.Add(ref startRow, w)) : zero;
-        TV c20 = m > 2 ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, 2 * cRow), ref startRow) : zero;
-        TV c21 = m > 2 && two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, (2 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
-        TV c30 = m > 3 ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, 3 * cRow), ref startRow) : zero;
-        TV c31 = m > 3 && two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, (3 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
-        TV c40 = m > 4 ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, 4 * cRow), ref startRow) : zero;
-        TV c41 = m > 4 && two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, (4 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
-        TV c50 = m > 5 ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, 5 * cRow), ref startRow) : zero;
-        TV c51 = m > 5 && two ? Begin<TOps, TV>(start, ref Unsafe.Add(ref c, (5 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL zero = TL.Zero;
+        TL c00 = Begin<TL>(start, ref c, ref startRow);
+        TL c01 = two ? Begin<TL>(start, ref Unsafe.Add(ref c, w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL c10 = m > 1 ? Begin<TL>(start, ref Unsafe.Add(ref c, cRow), ref startRow) : zero;
+        TL c11 = m > 1 && two ? Begin<TL>(start, ref Unsafe.Add(ref c, cRow + w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL c20 = m > 2 ? Begin<TL>(start, ref Unsafe.Add(ref c, 2 * cRow), ref startRow) : zero;
+        TL c21 = m > 2 && two ? Begin<TL>(start, ref Unsafe.Add(ref c, (2 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL c30 = m > 3 ? Begin<TL>(start, ref Unsafe.Add(ref c, 3 * cRow), ref startRow) : zero;
+        TL c31 = m > 3 && two ? Begin<TL>(start, ref Unsafe.Add(ref c, (3 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL c40 = m > 4 ? Begin<TL>(start, ref Unsafe.Add(ref c, 4 * cRow), ref startRow) : zero;
+        TL c41 = m > 4 && two ? Begin<TL>(start, ref Unsafe.Add(ref c, (4 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
+        TL c50 = m > 5 ? Begin<TL>(start, ref Unsafe.Add(ref c, 5 * cRow), ref startRow) : zero;
+        TL c51 = m > 5 && two ? Begin<TL>(start, ref Unsafe.Add(ref c, (5 * cRow) + w), ref Unsafe.Add(ref startRow, w)) : zero;
 
         ref float ap = ref a;
         ref float bp = ref b;
         for (int p = 0; p < steps; p++)
         {
-            TV b0 = TOps.Load(ref bp);
-            TV b1 = two ? TOps.Load(ref Unsafe.Add(ref bp, w)) : zero;
-            TV v = TOps.Broadcast(ap);
-            c00 = TOps.Fma(v, b0, c00);
+            TL b0 = TL.Load(ref bp);
+            TL b1 = two ? TL.Load(ref Unsafe.Add(ref bp, w)) : zero;
+            TL v = TL.Create(ap);
+            TL.MultiplyAdd(ref c00, v, b0);
             if (two)
             {
-                c01 = TOps.Fma(v, b1, c01);
+                TL.MultiplyAdd(ref c01, v, b1);
             }
 
             if (m > 1)
             {
-                v = TOps.Broadcast(Unsafe.Add(ref ap, r1));
-                c10 = TOps.Fma(v, b0, c10);
+                v = TL.Create(Unsafe.Add(ref ap, r1));
+                TL.MultiplyAdd(ref c10, v, b0);
                 if (two)
                 {
-                    c11 = TOps.Fma(v, b1, c11);
+                    TL.MultiplyAdd(ref c11, v, b1);
                 }
             }
 
             if (m > 2)
             {
-                v = TOps.Broadcast(Unsafe.Add(ref ap, r2));
-                c20 = TOps.Fma(v, b0, c20);
+                v = TL.Create(Unsafe.Add(ref ap, r2));
+                TL.MultiplyAdd(ref c20, v, b0);
                 if (two)
                 {
-                    c21 = TOps.Fma(v, b1, c21);
+                    TL.MultiplyAdd(ref c21, v, b1);
                 }
             }
 
             if (m > 3)
             {
-                v = TOps.Broadcast(Unsafe.Add(ref ap, r3));
-                c30 = TOps.Fma(v, b0, c30);
+                v = TL.Create(Unsafe.Add(ref ap, r3));
+                TL.MultiplyAdd(ref c30, v, b0);
                 if (two)
                 {
-                    c31 = TOps.Fma(v, b1, c31);
+                    TL.MultiplyAdd(ref c31, v, b1);
                 }
             }
 
             if (m > 4)
             {
-                v = TOps.Broadcast(Unsafe.Add(ref ap, r4));
-                c40 = TOps.Fma(v, b0, c40);
+                v = TL.Create(Unsafe.Add(ref ap, r4));
+                TL.MultiplyAdd(ref c40, v, b0);
                 if (two)
                 {
-                    c41 = TOps.Fma(v, b1, c41);
+                    TL.MultiplyAdd(ref c41, v, b1);
                 }
             }
 
             if (m > 5)
             {
-                v = TOps.Broadcast(Unsafe.Add(ref ap, r5));
-                c50 = TOps.Fma(v, b0, c50);
+                v = TL.Create(Unsafe.Add(ref ap, r5));
+                TL.MultiplyAdd(ref c50, v, b0);
                 if (two)
                 {
-                    c51 = TOps.Fma(v, b1, c51);
+                    TL.MultiplyAdd(ref c51, v, b1);
                 }
             }
 
@@ -190,84 +199,82 @@ public static partial class MatrixKernels
             bp = ref Unsafe.Add(ref bp, bStep);
         }
 
-        End<TOps, TV>(finish, c00, ref c);
+        End<TL>(finish, c00, ref c);
         if (two)
         {
-            End<TOps, TV>(finish, c01, ref Unsafe.Add(ref c, w));
+            End<TL>(finish, c01, ref Unsafe.Add(ref c, w));
         }
 
         if (m > 1)
         {
-            End<TOps, TV>(finish, c10, ref Unsafe.Add(ref c, cRow));
+            End<TL>(finish, c10, ref Unsafe.Add(ref c, cRow));
             if (two)
             {
-                End<TOps, TV>(finish, c11, ref Unsafe.Add(ref c, cRow + w));
+                End<TL>(finish, c11, ref Unsafe.Add(ref c, cRow + w));
             }
         }
 
         if (m > 2)
         {
-            End<TOps, TV>(finish, c20, ref Unsafe.Add(ref c, 2 * cRow));
+            End<TL>(finish, c20, ref Unsafe.Add(ref c, 2 * cRow));
             if (two)
             {
-                End<TOps, TV>(finish, c21, ref Unsafe.Add(ref c, (2 * cRow) + w));
+                End<TL>(finish, c21, ref Unsafe.Add(ref c, (2 * cRow) + w));
             }
         }
 
         if (m > 3)
         {
-            End<TOps, TV>(finish, c30, ref Unsafe.Add(ref c, 3 * cRow));
+            End<TL>(finish, c30, ref Unsafe.Add(ref c, 3 * cRow));
             if (two)
             {
-                End<TOps, TV>(finish, c31, ref Unsafe.Add(ref c, (3 * cRow) + w));
+                End<TL>(finish, c31, ref Unsafe.Add(ref c, (3 * cRow) + w));
             }
         }
 
         if (m > 4)
         {
-            End<TOps, TV>(finish, c40, ref Unsafe.Add(ref c, 4 * cRow));
+            End<TL>(finish, c40, ref Unsafe.Add(ref c, 4 * cRow));
             if (two)
             {
-                End<TOps, TV>(finish, c41, ref Unsafe.Add(ref c, (4 * cRow) + w));
+                End<TL>(finish, c41, ref Unsafe.Add(ref c, (4 * cRow) + w));
             }
         }
 
         if (m > 5)
         {
-            End<TOps, TV>(finish, c50, ref Unsafe.Add(ref c, 5 * cRow));
+            End<TL>(finish, c50, ref Unsafe.Add(ref c, 5 * cRow));
             if (two)
             {
-                End<TOps, TV>(finish, c51, ref Unsafe.Add(ref c, (5 * cRow) + w));
+                End<TL>(finish, c51, ref Unsafe.Add(ref c, (5 * cRow) + w));
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Begin<TOps, TV>(Start start, ref float c, ref float row)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct =>
+    private static TL Begin<TL>(Start start, ref float c, ref float row)
+        where TL : struct, ILanes<TL> =>
         start switch
         {
-            Start.Zero => TOps.Zero,
-            Start.Row => TOps.Load(ref row),
-            _ => TOps.Load(ref c),
+            Start.Zero => TL.Zero,
+            Start.Row => TL.Load(ref row),
+            _ => TL.Load(ref c),
         };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void End<TOps, TV>(Finish finish, TV value, ref float c)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct
+    private static void End<TL>(Finish finish, TL value, ref float c)
+        where TL : struct, ILanes<TL>
     {
         switch (finish)
         {
             case Finish.Relu:
-                TOps.Store(TOps.Relu(value), ref c);
+                TL.Store(TL.Max(value, TL.Zero), ref c);
                 break;
             case Finish.AddTo:
-                TOps.Store(TOps.Add(TOps.Load(ref c), value), ref c);
+                TL.Store(TL.Load(ref c) + value, ref c);
                 break;
             default:
-                TOps.Store(value, ref c);
+                TL.Store(value, ref c);
                 break;
         }
     }

@@ -157,17 +157,17 @@ public static partial class MatrixKernels
             DotTiles512(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, wide, units);
             if (wide < inputs)
             {
-                DotTiles<Oct256, Vector256<float>>(ref d0, lddy, ref Unsafe.Add(ref w0, (nint)wide * ldw), ldw, ref Unsafe.Add(ref x0, wide), lddx,
+                DotTiles<Lanes256>(ref d0, lddy, ref Unsafe.Add(ref w0, (nint)wide * ldw), ldw, ref Unsafe.Add(ref x0, wide), lddx,
                     ref Unsafe.Add(ref a0, wide), relu, rows, inputs - wide, units);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            DotTiles<Oct256, Vector256<float>>(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, inputs, units);
+            DotTiles<Lanes256>(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, inputs, units);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            DotTiles<Oct128, Pair128>(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, inputs, units);
+            DotTiles<Lanes128x2>(ref d0, lddy, ref w0, ldw, ref x0, lddx, ref a0, relu, rows, inputs, units);
         }
         else
         {
@@ -222,71 +222,66 @@ public static partial class MatrixKernels
 
         ref float d0 = ref MemoryMarshal.GetReference(dy);
         ref float g0 = ref MemoryMarshal.GetReference(db);
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            j = ColumnSums<Vector512Ops, Vector512<float>>(j, ref d0, lddy, ref g0, rows, units, accumulate);
-        }
+        var sums = new ColumnSumLoop(ref d0, lddy, ref g0, rows, accumulate);
+        Widths.Run(ref sums, units);
+    }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            j = ColumnSums<Vector256Ops, Vector256<float>>(j, ref d0, lddy, ref g0, rows, units, accumulate);
-        }
+    /// <summary><see cref="BiasGradient"/>'s operands for <see cref="Widths.Run{TLoop}"/>.</summary>
+    private readonly ref struct ColumnSumLoop(ref float dy, nint lddy, ref float db, int rows, bool accumulate) : IBlockLoop
+    {
+        private readonly ref float _dy = ref dy;
+        private readonly ref float _db = ref db;
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            j = ColumnSums<Vector128Ops, Vector128<float>>(j, ref d0, lddy, ref g0, rows, units, accumulate);
-        }
-
-        ColumnSums<ScalarOps, float>(j, ref d0, lddy, ref g0, rows, units, accumulate);
+        public int Run<TL>(int j, int n)
+            where TL : struct, ILanes<TL> =>
+            ColumnSums<TL>(j, ref _dy, lddy, ref _db, rows, n, accumulate);
     }
 
     /// <summary>Columns <c>j..</c> of <see cref="BiasGradient"/> in blocks of four vectors, then one vector at a time; returns where it stopped.</summary>
-    private static int ColumnSums<TOps, TV>(int j, ref float dy, nint lddy, ref float db, int rows, int units, bool accumulate)
-        where TOps : struct, IVectorOps<TV>
-        where TV : struct
+    private static int ColumnSums<TL>(int j, ref float dy, nint lddy, ref float db, int rows, int units, bool accumulate)
+        where TL : struct, ILanes<TL>
     {
-        int w = TOps.Count;
+        int w = TL.Count;
         for (; j + (4 * w) <= units; j += 4 * w)
         {
-            TV s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            TL s0 = TL.Zero, s1 = TL.Zero, s2 = TL.Zero, s3 = TL.Zero;
             ref float d = ref Unsafe.Add(ref dy, j);
             for (int r = 0; r < rows; r++)
             {
-                s0 = TOps.Add(s0, TOps.Load(ref d));
-                s1 = TOps.Add(s1, TOps.Load(ref Unsafe.Add(ref d, w)));
-                s2 = TOps.Add(s2, TOps.Load(ref Unsafe.Add(ref d, 2 * w)));
-                s3 = TOps.Add(s3, TOps.Load(ref Unsafe.Add(ref d, 3 * w)));
+                s0 = s0 + TL.Load(ref d);
+                s1 = s1 + TL.Load(ref Unsafe.Add(ref d, w));
+                s2 = s2 + TL.Load(ref Unsafe.Add(ref d, 2 * w));
+                s3 = s3 + TL.Load(ref Unsafe.Add(ref d, 3 * w));
                 d = ref Unsafe.Add(ref d, lddy);
             }
 
             ref float g = ref Unsafe.Add(ref db, j);
             if (accumulate)
             {
-                s0 = TOps.Add(TOps.Load(ref g), s0);
-                s1 = TOps.Add(TOps.Load(ref Unsafe.Add(ref g, w)), s1);
-                s2 = TOps.Add(TOps.Load(ref Unsafe.Add(ref g, 2 * w)), s2);
-                s3 = TOps.Add(TOps.Load(ref Unsafe.Add(ref g, 3 * w)), s3);
+                s0 = TL.Load(ref g) + s0;
+                s1 = TL.Load(ref Unsafe.Add(ref g, w)) + s1;
+                s2 = TL.Load(ref Unsafe.Add(ref g, 2 * w)) + s2;
+                s3 = TL.Load(ref Unsafe.Add(ref g, 3 * w)) + s3;
             }
 
-            TOps.Store(s0, ref g);
-            TOps.Store(s1, ref Unsafe.Add(ref g, w));
-            TOps.Store(s2, ref Unsafe.Add(ref g, 2 * w));
-            TOps.Store(s3, ref Unsafe.Add(ref g, 3 * w));
+            TL.Store(s0, ref g);
+            TL.Store(s1, ref Unsafe.Add(ref g, w));
+            TL.Store(s2, ref Unsafe.Add(ref g, 2 * w));
+            TL.Store(s3, ref Unsafe.Add(ref g, 3 * w));
         }
 
         for (; j + w <= units; j += w)
         {
-            TV s = TOps.Zero;
+            TL s = TL.Zero;
             ref float d = ref Unsafe.Add(ref dy, j);
             for (int r = 0; r < rows; r++)
             {
-                s = TOps.Add(s, TOps.Load(ref d));
+                s = s + TL.Load(ref d);
                 d = ref Unsafe.Add(ref d, lddy);
             }
 
             ref float g = ref Unsafe.Add(ref db, j);
-            TOps.Store(accumulate ? TOps.Add(TOps.Load(ref g), s) : s, ref g);
+            TL.Store(accumulate ? (TL.Load(ref g) + s) : s, ref g);
         }
 
         return j;

@@ -141,7 +141,7 @@ public static partial class OptimizerKernels
     {
         var wj = TV.Load(ref w, o);
         var dj = TV.Load(ref d, o);
-        acc = TV.Fma(wj, dj, acc);
+        TV.MultiplyAdd(ref acc, wj, dj);
         Step<TUpdate, TV>(k, ref w, ref a, ref b, o, wj, TV.Fma(x, dj, TV.Zero));
         return acc;
     }
@@ -155,26 +155,37 @@ public static partial class OptimizerKernels
         where TUpdate : struct, IOptimizerUpdate
         where TActivation : struct, IInputActivation
     {
-        int i = 0;
-        if (Lanes512.IsHardwareAccelerated && inputs - i >= 16)
+        var loop = new ColumnLoop<TUpdate, TActivation>(u, ref x, dy, ref w, ref a, ref b, ref dx);
+        Widths.Run(ref loop, inputs);
+    }
+
+    /// <summary><see cref="Column{TUpdate, TActivation}"/>'s operands for <see cref="Widths.Run{TLoop}"/>.</summary>
+    private readonly ref struct ColumnLoop<TUpdate, TActivation> : IBlockLoop
+        where TUpdate : struct, IOptimizerUpdate
+        where TActivation : struct, IInputActivation
+    {
+        private readonly TUpdate _u;
+        private readonly ref float _x;
+        private readonly ref float _w;
+        private readonly ref float _a;
+        private readonly ref float _b;
+        private readonly ref float _dx;
+        private readonly float _dy;
+
+        public ColumnLoop(in TUpdate u, ref float x, float dy, ref float w, ref float a, ref float b, ref float dx)
         {
-            i = ColumnBlocks<TUpdate, TActivation, Lanes512>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
+            _u = u;
+            _x = ref x;
+            _dy = dy;
+            _w = ref w;
+            _a = ref a;
+            _b = ref b;
+            _dx = ref dx;
         }
 
-        if (Lanes256.IsHardwareAccelerated && inputs - i >= 8)
-        {
-            i = ColumnBlocks<TUpdate, TActivation, Lanes256>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
-        }
-
-        if (Lanes128.IsHardwareAccelerated && inputs - i >= 4)
-        {
-            i = ColumnBlocks<TUpdate, TActivation, Lanes128>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
-        }
-
-        if (i < inputs)
-        {
-            ColumnBlocks<TUpdate, TActivation, Scalar>(u, ref x, dy, ref w, ref a, ref b, ref dx, i, inputs);
-        }
+        public int Run<TL>(int i, int n)
+            where TL : struct, ILanes<TL> =>
+            ColumnBlocks<TUpdate, TActivation, TL>(_u, ref _x, _dy, ref _w, ref _a, ref _b, ref _dx, i, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -32,26 +32,8 @@ public static partial class OptimizerKernels
         ref float g = ref MemoryMarshal.GetReference(gradients);
         ref float a = ref MemoryMarshal.GetReference(s1);
         ref float b = ref MemoryMarshal.GetReference(s2);
-        int i = 0;
-        if (Lanes512.IsHardwareAccelerated && n - i >= 16)
-        {
-            i = ApplyBlocks<TUpdate, Lanes512>(u, ref w, ref g, ref a, ref b, i, n, scale);
-        }
-
-        if (Lanes256.IsHardwareAccelerated && n - i >= 8)
-        {
-            i = ApplyBlocks<TUpdate, Lanes256>(u, ref w, ref g, ref a, ref b, i, n, scale);
-        }
-
-        if (Lanes128.IsHardwareAccelerated && n - i >= 4)
-        {
-            i = ApplyBlocks<TUpdate, Lanes128>(u, ref w, ref g, ref a, ref b, i, n, scale);
-        }
-
-        if (i < n)
-        {
-            ApplyBlocks<TUpdate, Scalar>(u, ref w, ref g, ref a, ref b, i, n, scale);
-        }
+        var loop = new ApplyLoop<TUpdate>(u, ref w, ref g, ref a, ref b, scale);
+        Widths.Run(ref loop, n);
     }
 
     /// <summary>
@@ -129,26 +111,8 @@ public static partial class OptimizerKernels
         ref float w = ref MemoryMarshal.GetReference(bias);
         ref float a = ref MemoryMarshal.GetReference(s1);
         ref float b = ref MemoryMarshal.GetReference(s2);
-        int j = 0;
-        if (Lanes512.IsHardwareAccelerated && n - j >= 16)
-        {
-            j = BiasBlocks<TUpdate, Lanes512>(u, ref d, ref w, ref a, ref b, j, n);
-        }
-
-        if (Lanes256.IsHardwareAccelerated && n - j >= 8)
-        {
-            j = BiasBlocks<TUpdate, Lanes256>(u, ref d, ref w, ref a, ref b, j, n);
-        }
-
-        if (Lanes128.IsHardwareAccelerated && n - j >= 4)
-        {
-            j = BiasBlocks<TUpdate, Lanes128>(u, ref d, ref w, ref a, ref b, j, n);
-        }
-
-        if (j < n)
-        {
-            BiasBlocks<TUpdate, Scalar>(u, ref d, ref w, ref a, ref b, j, n);
-        }
+        var loop = new BiasLoop<TUpdate>(u, ref d, ref w, ref a, ref b);
+        Widths.Run(ref loop, n);
     }
 
     /// <summary>One element of <paramref name="update"/> (each call broadcasts the hyper-parameters; kernels hoist them).</summary>
@@ -337,6 +301,56 @@ public static partial class OptimizerKernels
         }
 
         return j;
+    }
+
+    /// <summary><see cref="Apply{TUpdate}"/>'s operands for <see cref="Widths.Run{TLoop}"/>.</summary>
+    private readonly ref struct ApplyLoop<TUpdate> : IBlockLoop
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        private readonly TUpdate _u;
+        private readonly ref float _w;
+        private readonly ref float _g;
+        private readonly ref float _a;
+        private readonly ref float _b;
+        private readonly float _scale;
+
+        public ApplyLoop(in TUpdate u, ref float w, ref float g, ref float a, ref float b, float scale)
+        {
+            _u = u;
+            _w = ref w;
+            _g = ref g;
+            _a = ref a;
+            _b = ref b;
+            _scale = scale;
+        }
+
+        public int Run<TL>(int i, int n)
+            where TL : struct, ILanes<TL> =>
+            ApplyBlocks<TUpdate, TL>(_u, ref _w, ref _g, ref _a, ref _b, i, n, _scale);
+    }
+
+    /// <summary><see cref="ApplyBias{TUpdate}"/>'s operands for <see cref="Widths.Run{TLoop}"/>.</summary>
+    private readonly ref struct BiasLoop<TUpdate> : IBlockLoop
+        where TUpdate : struct, IOptimizerUpdate
+    {
+        private readonly TUpdate _u;
+        private readonly ref float _d;
+        private readonly ref float _w;
+        private readonly ref float _a;
+        private readonly ref float _b;
+
+        public BiasLoop(in TUpdate u, ref float d, ref float w, ref float a, ref float b)
+        {
+            _u = u;
+            _d = ref d;
+            _w = ref w;
+            _a = ref a;
+            _b = ref b;
+        }
+
+        public int Run<TL>(int j, int n)
+            where TL : struct, ILanes<TL> =>
+            BiasBlocks<TUpdate, TL>(_u, ref _d, ref _w, ref _a, ref _b, j, n);
     }
 
     internal static void CheckState<TUpdate>(int n, Span<float> s1, Span<float> s2)

@@ -27,6 +27,12 @@ namespace AotNet.Generator
             }
 
             yield return "NormalizationName = \"" + NormName(m, i) + "\"";
+            yield return "NormalizationEpsilon = " + D(m.Layers[i].NormEpsilon);
+            if (m.Layers[i].Norm == NormKind.Batch)
+            {
+                yield return "NormalizationMomentum = " + D(m.Layers[i].NormMomentum);
+            }
+
             if (m.Layers[i].NormActivation != Activation.Linear)
             {
                 yield return "NormalizationActivation = global::AotNet.Activation." + m.Layers[i].NormActivation;

@@ -37,6 +37,12 @@ public static class KerasConfig
     public static List<KerasLayer> Layers(ModelDescription description)
     {
         ArgumentNullException.ThrowIfNull(description);
+        if (description.StateCount != 0 || description.Layers.Any(l => l.NormalizationName is not null))
+        {
+            // the layer's weights would be dropped silently: Keras would load a model that predicts something else
+            throw new ArgumentException($"Keras format of {description.Name}: Normalization, BatchNormalization and LayerNormalization layers are not exported to .keras/.weights.h5 yet (ONNX export takes them) ({description.Topology})");
+        }
+
         if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount)
         {
             throw new ArgumentException($"Keras format of {description.Name}: the model has parameters outside its Dense layers, a layer kind this export does not support yet ({description.Topology})");

@@ -35,6 +35,8 @@ public sealed class OnnxExportException(string message) : ArgumentException(mess
 /// <c>Predict</c> gives: each Dense layer is a <c>Gemm</c> (kernel [in, out] as stored, bias [out]) followed by its
 /// activation as the ONNX op — Relu, Sigmoid, Tanh, Softmax (last axis), Elu, Selu, LeakyRelu, Softplus — or an exact
 /// composition: Gelu = <c>0.5·x·(1 + Erf(x/√2))</c>, Silu = <c>x·Sigmoid(x)</c>. Dropout is left out (inference).
+/// A [Normalization] first layer is Sub(mean) and Div(its divisor); BatchNormalization is the ONNX op in inference mode
+/// (moving statistics), LayerNormalization the opset-17 op over the last axis, each followed by its activation.
 /// The batch dimension is symbolic ("batch"). See docs/export.md.
 /// </summary>
 public static class OnnxExport
@@ -44,7 +46,7 @@ public static class OnnxExport
         where TModel : class, IModel<TModel>
     {
         ArgumentNullException.ThrowIfNull(model);
-        Write(TModel.Description, model.Parameters, stream, options);
+        Write(TModel.Description, model.Parameters, model.State, stream, options);
     }
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (a temporary file renamed into place).</summary>
@@ -55,12 +57,19 @@ public static class OnnxExport
         var description = TModel.Description;
         float[] parameters = model.Parameters;
         var image = new MemoryStream();
-        Write(description, parameters, image, options); // checked before anything is written
+        Write(description, parameters, model.State, image, options); // checked before anything is written
         AtomicFile.WriteAllBytes(path, image.GetBuffer().AsSpan(0, (int)image.Length));
     }
 
     /// <summary>Writes the model of <paramref name="description"/> with <paramref name="parameters"/> to <paramref name="stream"/>.</summary>
-    public static void Write(ModelDescription description, ReadOnlySpan<float> parameters, Stream stream, OnnxExportOptions? options = null)
+    public static void Write(ModelDescription description, ReadOnlySpan<float> parameters, Stream stream, OnnxExportOptions? options = null) =>
+        Write(description, parameters, [], stream, options);
+
+    /// <summary>
+    /// Writes the model of <paramref name="description"/> with <paramref name="parameters"/> and its non-trainable
+    /// <paramref name="state"/> (a [Normalization] layer's mean and variance) to <paramref name="stream"/>.
+    /// </summary>
+    public static void Write(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state, Stream stream, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(stream);
@@ -70,16 +79,23 @@ public static class OnnxExport
             throw new ArgumentException($"ONNX export of {description.Name}: {parameters.Length} parameters given, the model has {description.ParameterCount}", nameof(parameters));
         }
 
-        if (description.Layers.Sum(l => (long)l.KernelLength + l.Units) != description.ParameterCount)
+        if (description.Tensors.FirstOrDefault(t => !IsExported(t.Name)) is { } unknown)
         {
-            throw new OnnxExportException($"ONNX export of {description.Name}: the model has parameters outside its Dense layers, a layer kind the export does not support yet ({description.Topology})");
+            throw new OnnxExportException($"ONNX export of {description.Name}: {unknown.Name} belongs to a layer kind the export does not support yet; Dense, Normalization, BatchNormalization and LayerNormalization are exported ({description.Topology})");
+        }
+
+        if (state.Length != description.StateCount)
+        {
+            throw new ArgumentException($"ONNX export of {description.Name}: {state.Length} state values given, the model has {description.StateCount}", nameof(state));
         }
 
         var graph = new GraphBuilder(options.InputName);
         AddInputNormalization(graph, description.Inputs, options);
+        AddNormalizationLayer(graph, description, state);
         foreach (var layer in description.Layers)
         {
             AddDense(graph, layer, parameters);
+            AddNormalizationAfter(graph, description, layer, parameters, state);
         }
 
         graph.Rename(options.OutputName);
@@ -127,19 +143,83 @@ public static class OnnxExport
         graph.Op("Div", "normalization_div", [graph.Constant("normalization.std", [inputs], std)]);
     }
 
+    /// <summary>
+    /// A declared [Normalization] first layer: Sub(mean) then Div(max(sqrt(variance), 1e-7)), the divisor computed in
+    /// float exactly as the layer computes it (NormalizationKernels.Apply), so ONNX Runtime divides by the same number.
+    /// </summary>
+    private static void AddNormalizationLayer(GraphBuilder graph, ModelDescription description, ReadOnlySpan<float> state)
+    {
+        if (description.Tensors.FirstOrDefault(t => t.Name == "normalization.mean") is not { } meanTensor
+            || description.Tensors.FirstOrDefault(t => t.Name == "normalization.variance") is not { } varianceTensor)
+        {
+            return;
+        }
+
+        var mean = state.Slice(meanTensor.Offset, meanTensor.Length);
+        var variance = state.Slice(varianceTensor.Offset, varianceTensor.Length);
+        var scale = new float[variance.Length];
+        for (int i = 0; i < scale.Length; i++)
+        {
+            scale[i] = MathF.Max(MathF.Sqrt(variance[i]), AotNet.Kernels.NormalizationKernels.Epsilon);
+        }
+
+        graph.Op("Sub", "normalization_layer_sub", [graph.Constant("normalization_layer.mean", [mean.Length], mean)]);
+        graph.Op("Div", "normalization_layer_div", [graph.Constant("normalization_layer.scale", [scale.Length], scale)]);
+    }
+
+    /// <summary>The saved tensors the export writes: every other one is of a layer kind it does not know.</summary>
+    private static bool IsExported(string tensor) =>
+        tensor.StartsWith("dense_", StringComparison.Ordinal) || tensor is "normalization.mean" or "normalization.variance"
+        || tensor.StartsWith("batch_normalization_", StringComparison.Ordinal) || tensor.StartsWith("layer_normalization_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A BatchNormalization (inference: ONNX BatchNormalization with the moving statistics) or LayerNormalization
+    /// (ONNX LayerNormalization, opset 17, last axis) after dense_i, then its activation.
+    /// </summary>
+    private static void AddNormalizationAfter(GraphBuilder graph, ModelDescription description, LayerDescription layer, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
+    {
+        if (layer.NormalizationName is not { } name)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> Tensor(string suffix, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
+        {
+            var tensor = description.Tensors.First(t => t.Name == name + "." + suffix);
+            return (tensor.IsState ? state : parameters).Slice(tensor.Offset, tensor.Length);
+        }
+
+        int units = layer.Units;
+        var epsilon = Onnx.FloatAttribute("epsilon", (float)layer.NormalizationEpsilon);
+        string gamma = graph.Constant(name + ".gamma", [units], Tensor("gamma", parameters, state));
+        string beta = graph.Constant(name + ".beta", [units], Tensor("beta", parameters, state));
+        if (name.StartsWith("batch_", StringComparison.Ordinal))
+        {
+            string mean = graph.Constant(name + ".moving_mean", [units], Tensor("moving_mean", parameters, state));
+            string variance = graph.Constant(name + ".moving_variance", [units], Tensor("moving_variance", parameters, state));
+            graph.Op("BatchNormalization", name, [gamma, beta, mean, variance], epsilon);
+        }
+        else
+        {
+            graph.Op("LayerNormalization", name, [gamma, beta], Onnx.IntAttribute("axis", -1), epsilon);
+        }
+
+        AddActivation(graph, name, layer.NormalizationActivation, layer.NegativeSlope, name);
+    }
+
     private static void AddDense(GraphBuilder graph, LayerDescription layer, ReadOnlySpan<float> parameters)
     {
         string name = string.Create(CultureInfo.InvariantCulture, $"dense_{layer.Index}");
         string kernel = graph.Constant(layer.KernelName, [layer.Inputs, layer.Units], parameters.Slice(layer.KernelOffset, layer.KernelLength));
         string bias = graph.Constant(layer.BiasName, [layer.Units], parameters.Slice(layer.BiasOffset, layer.Units));
         graph.Op("Gemm", name, [kernel, bias]);
-        AddActivation(graph, name, layer);
+        AddActivation(graph, name, layer.Activation, layer.NegativeSlope, name);
     }
 
-    private static void AddActivation(GraphBuilder graph, string layer, LayerDescription description)
+    private static void AddActivation(GraphBuilder graph, string layer, Activation activation, double negativeSlope, string what)
     {
         string x = graph.Current;
-        switch (description.Activation)
+        switch (activation)
         {
             case Activation.Linear:
                 break;
@@ -162,7 +242,7 @@ public static class OnnxExport
                 graph.Op("Selu", layer + "_selu", [], Onnx.FloatAttribute("alpha", 1.67326324235437728f), Onnx.FloatAttribute("gamma", 1.05070098735548049f));
                 break;
             case Activation.LeakyRelu:
-                graph.Op("LeakyRelu", layer + "_leaky_relu", [], Onnx.FloatAttribute("alpha", (float)description.NegativeSlope));
+                graph.Op("LeakyRelu", layer + "_leaky_relu", [], Onnx.FloatAttribute("alpha", (float)negativeSlope));
                 break;
             case Activation.Softplus:
                 graph.Op("Softplus", layer + "_softplus", []);
@@ -180,7 +260,7 @@ public static class OnnxExport
                 graph.Op("Mul", layer + "_gelu", [graph.Constant(layer + ".gelu.half", [], [0.5f])]);
                 break;
             default:
-                throw new OnnxExportException($"ONNX export: layer dense_{description.Index} has activation {description.Activation}, which the export does not support");
+                throw new OnnxExportException($"ONNX export: layer {what} has activation {activation}, which the export does not support");
         }
     }
 

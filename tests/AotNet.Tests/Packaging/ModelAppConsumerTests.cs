@@ -10,8 +10,9 @@ namespace AotNet.Tests.Packaging;
 /// The "own model" promise end to end: the packed package, a project outside the solution (samples/AotNet.OwnModel:
 /// a declaration and the one-line Program.cs) published with a plain <c>dotnet publish -c Release -r linux-x64</c>,
 /// then its native binary fits the iris CSV (exported at test time from Debian's python3-sklearn) with the species'
-/// names as labels, evaluates, predicts the names, stops on signals and refuses bad input and another model's weights.
-/// Slow (pack + NativeAOT publish, a few minutes).
+/// names as labels, evaluates, predicts the names, stops on signals and refuses bad input and another model's weights;
+/// the same consumer published for linux-arm64 runs under qemu and gives the same bits. Slow (pack + two NativeAOT
+/// publishes, several minutes).
 /// </summary>
 public sealed class ModelAppConsumerTests : IDisposable
 {
@@ -111,6 +112,20 @@ public sealed class ModelAppConsumerTests : IDisposable
         File.WriteAllBytes(other, SafeTensors.Serialize(tensors.Values.ToList(), metadata));
         AssertOneLineError(Run(binary, ["predict", "--weights", other, "--data", test]), "holds weights of OtherNet");
 
+        // linux-arm64: the same consumer cross-published (package targets: armv8-a) and run under qemu gives the same
+        // weights and predictions, bit for bit, as x64 (the determinism contract), and evaluates the same
+        string arm64 = PublishArm64();
+        string armWeights = Path.Combine(_root, "iris-arm64.safetensors");
+        var armFit = Run(Qemu, [.. QemuArgs, arm64, "fit", "--data", train, "--label", "species", "--epochs", "100", "--batch-size", "16", "--seed", "1", "--validation-data", test, "--out", Path.Combine(_root, "out-arm64"), "--save-weights", armWeights]);
+        Assert.True(armFit.Code == 0, armFit.Out + armFit.Err);
+        Assert.Equal(File.ReadAllBytes(weights), File.ReadAllBytes(armWeights));
+        var armEvaluate = Run(Qemu, [.. QemuArgs, arm64, "evaluate", "--data", test, "--label", "species", "--weights", armWeights]);
+        Assert.True(armEvaluate.Code == 0, armEvaluate.Err);
+        Assert.Equal(evaluate.Out, armEvaluate.Out);
+        var armPredict = Run(Qemu, [.. QemuArgs, arm64, "predict", "--weights", armWeights, "--data", test]);
+        Assert.True(armPredict.Code == 0, armPredict.Err);
+        Assert.Equal(predict.Out, armPredict.Out);
+
         // signals: SIGTERM and SIGINT stop a long fit with 143 and 130, leaving no weights
         foreach (var (signal, code) in new[] { ("TERM", 143), ("INT", 130) })
         {
@@ -168,7 +183,7 @@ public sealed class ModelAppConsumerTests : IDisposable
         Assert.True(File.Exists(binary), publish.Output);
 
         // fast by default: the package's buildTransitive targets gave ILC x86-64-v3, so the kernels use hardware FMA
-        string rsp = Directory.EnumerateFiles(Path.Combine(consumer, "obj"), "*.ilc.rsp", SearchOption.AllDirectories).Single();
+        string rsp = Directory.EnumerateFiles(Path.Combine(consumer, "obj"), "*.ilc.rsp", SearchOption.AllDirectories).Single(f => f.Contains("linux-x64", StringComparison.Ordinal));
         Assert.Contains("--instruction-set:x86-64-v3", File.ReadAllText(rsp));
         var objdump = Run("objdump", ["-d", "--no-show-raw-insn", binary]);
         Assert.Contains("vfmadd", objdump.Out);
@@ -177,6 +192,24 @@ public sealed class ModelAppConsumerTests : IDisposable
         var slow = PackageConsumerTests.Dotnet(consumer, "msbuild", "IrisModel.csproj", "-t:_AotNetWarnSoftwareFma", "-p:PublishAot=true", "-p:RuntimeIdentifier=linux-x64",
             "-p:IlcInstructionSet=x86-64-v2", $"-p:AotNetVersion={_version}", "-restore", "-nodeReuse:false");
         Assert.Contains("AOTNET100", slow.Output);
+        return binary;
+    }
+
+    private const string Qemu = "qemu-aarch64-static";
+
+    private static readonly string[] QemuArgs = ["-L", "/usr/aarch64-linux-gnu"];
+
+    /// <summary>Cross-publishes the consumer of <see cref="Publish"/> for linux-arm64 (clang + the gcc cross toolchain, docs/arm64.md; .ci/run installs them).</summary>
+    private string PublishArm64()
+    {
+        string consumer = Path.Combine(_root, "consumer");
+        var publish = PackageConsumerTests.Dotnet(consumer, "publish", "-c", "Release", "-r", "linux-arm64", $"-p:AotNetVersion={_version}", "-p:UseSharedCompilation=false", "-nodeReuse:false");
+        Assert.True(publish.Code == 0, publish.Output);
+        Assert.DoesNotContain("warning IL", publish.Output);
+        string rsp = Directory.EnumerateFiles(Path.Combine(consumer, "obj"), "*.ilc.rsp", SearchOption.AllDirectories).Single(f => f.Contains("linux-arm64", StringComparison.Ordinal));
+        Assert.Contains("--instruction-set:armv8-a", File.ReadAllText(rsp));
+        string binary = Path.Combine(consumer, "bin", "Release", "net10.0", "linux-arm64", "publish", "IrisModel");
+        Assert.True(File.Exists(binary), publish.Output);
         return binary;
     }
 

@@ -33,6 +33,12 @@ public sealed record LayerDescription(int Index, int Inputs, int Units, Activati
     /// </summary>
     public string? NormalizationName { get; init; }
 
+    /// <summary>Keras's <c>epsilon</c> of <see cref="NormalizationName"/>'s layer (added to the variance; 1e-3 by default).</summary>
+    public double NormalizationEpsilon { get; init; } = 1e-3;
+
+    /// <summary>Keras's <c>momentum</c> of a BatchNormalization layer's moving statistics (0.99 by default).</summary>
+    public double NormalizationMomentum { get; init; } = 0.99;
+
     /// <summary>The activation that follows <see cref="NormalizationName"/>'s layer (Linear when none).</summary>
     public Activation NormalizationActivation { get; init; }
 

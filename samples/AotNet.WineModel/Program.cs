@@ -1,0 +1,1 @@
+return AotNet.Hosting.ModelApp.Run<WineNet>(args);

@@ -36,6 +36,16 @@ public class WordIndexTests
         Assert.Contains("w.json", e.Message);
     }
 
+    [Fact]
+    public void Refuses_a_word_that_is_not_utf8()
+    {
+        // found by ReaderFuzzTests: Utf8JsonReader checks a name's UTF-8 only in GetString, which throws InvalidOperationException
+        byte[] json = [.. "{\"the\": 1, \"and"u8, 0xE3, 0xB6, 0x60, .. "\": 2}"u8];
+        var e = Assert.Throws<DataFormatException>(() => WordIndex.Parse(new MemoryStream(json), "w.json"));
+        Assert.Contains("w.json", e.Message);
+        Assert.Contains("UTF-8", e.Message);
+    }
+
     [RealDataFact]
     public void Real_imdb_index_decodes_the_first_review()
     {

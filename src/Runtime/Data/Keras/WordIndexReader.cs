@@ -51,7 +51,7 @@ internal static class WordIndexReader
                             ended = true;
                             break;
                         case JsonTokenType.PropertyName when depth == 1 && key is null:
-                            key = reader.GetString()!;
+                            key = ReadKey(ref reader, source);
                             break;
                         case JsonTokenType.Number when key is not null:
                             if (!reader.TryGetInt32(out int index))
@@ -129,6 +129,20 @@ internal static class WordIndexReader
         }
 
         return words;
+    }
+
+    // Utf8JsonReader validates a property name's UTF-8 only when it transcodes it: invalid bytes throw
+    // InvalidOperationException from GetString, not JsonException
+    private static string ReadKey(ref Utf8JsonReader reader, string source)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Bad(source, "a word that is not valid UTF-8", e);
+        }
     }
 
     private static DataFormatException Bad(string source, string why, Exception? inner = null) =>

@@ -119,10 +119,6 @@ internal static class WordIndexReader
         {
             throw Bad(source, e.Message, e);
         }
-        catch (InvalidOperationException e)
-        {
-            throw Bad(source, "a word is not valid UTF-8", e); // Utf8JsonReader.GetString on invalid UTF-8
-        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);

@@ -18,10 +18,10 @@ public partial class MnistNet;
 /// <see cref="OnnxExport"/>): AotNet's <see cref="Predictor{TModel}"/> (dense rows) or the model's own
 /// <c>Predict</c> over a multi-hot <see cref="CsrMatrix"/> row (IMDB's sparse input), against ORT's
 /// <c>RunWithBinding</c> and <c>Run</c> with every <see cref="OrtValue"/> created once (ORT takes the IMDB row dense,
-/// 10,000 floats). <c>dotnet run -c Release --project bench/AotNet.Bench -- --filter '*Inference*'</c>.
+/// 10,000 floats). <c>dotnet run -c Release --project bench/AotNet.Bench -- --filter '*Inference*' --inProcess</c>
+/// (add <c>--warmupCount 2 --iterationCount 8</c> for a short run).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 public class InferenceBenchmarks
 {
     private ICell _cell = null!;

@@ -39,6 +39,9 @@ namespace AotNet.Kernels;
 /// eight-lane accumulators (two × four with 128-bit vectors; four × eight with AVX-512, two outputs per 512-bit
 /// accumulator), dy rows in chunks that fit L1 and kernel rows in chunks that fit L2, and forms four outputs' trees
 /// at once with shuffles (<see cref="Trees.Four"/>, the same additions as <see cref="Reductions.Combine(Vector128{float}, Vector128{float})"/>).</para>
+/// <para><b>One row.</b> <see cref="Forward"/> of a single row (inference of one sample) runs the matrix-vector strips
+/// of <c>MatrixKernels.MatVec.cs</c> instead: up to eight vectors of columns per strip, each weight read once with the
+/// widest vectors, the same chains and so the same bits as the tiles.</para>
 /// </remarks>
 public static partial class MatrixKernels
 {
@@ -109,6 +112,13 @@ public static partial class MatrixKernels
         ref float w0 = ref MemoryMarshal.GetReference(w);
         ref float b0 = ref MemoryMarshal.GetReference(bias);
         ref float y0 = ref MemoryMarshal.GetReference(y);
+        if (rows == 1)
+        {
+            // one sample (inference): every weight read once by the matrix-vector strips, the same chains and bits
+            MatVec(ref x0, ref w0, ldw, ref b0, ref y0, inputs, units, relu);
+            return;
+        }
+
         int k0 = 0;
         do
         {

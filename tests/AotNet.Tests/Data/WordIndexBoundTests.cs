@@ -77,6 +77,14 @@ public sealed class WordIndexBoundTests : IDisposable
         Assert.Contains("w.json", e.Message);
     }
 
+    [Fact]
+    public void A_word_that_is_not_utf8_is_a_data_format_error()
+    {
+        byte[] json = [.. "{\"ok\": 1, \"nunn"u8, 0xD5, .. "y\": 2}"u8];
+        var e = Assert.Throws<DataFormatException>(() => WordIndex.Parse(new MemoryStream(json), "w.json", 10));
+        Assert.Contains("not valid UTF-8", e.Message);
+    }
+
     /// <summary>
     /// The case through the app: a 3.3 M-entry (53 MB) index, <c>predict imdb --no-verify</c>; peak RSS of the
     /// child (getrusage of /usr/bin/python3's child) stays far below the 445 MB the whole index took. A memory

@@ -13,12 +13,36 @@ internal static class AppProcess
 {
     public sealed record Result(int Code, string Out, string Err);
 
+    private const string DefaultSignalEnv = "/usr/bin/env";
+
+    private static readonly Lazy<bool> EnvRestoresSignals = new(() =>
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(DefaultSignalEnv))
+        {
+            return false;
+        }
+
+        using var probe = Process.Start(new ProcessStartInfo(DefaultSignalEnv) { ArgumentList = { "--default-signal=INT", "true" }, UseShellExecute = false })!;
+        probe.WaitForExit();
+        return probe.ExitCode == 0;
+    });
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? program = null)
     {
         string? binary = program ?? Environment.GetEnvironmentVariable("AOTNET_BINARY");
         var info = string.IsNullOrEmpty(binary)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "aotnet.dll") } }
             : new ProcessStartInfo(binary);
+        if (EnvRestoresSignals.Value)
+        {
+            // A test run started in the background of a shell (`dotnet test &`, no job control) inherits SIGINT
+            // ignored, and an ignored signal stays ignored across exec: the app would never see the tests' SIGINT.
+            // coreutils' env restores the default disposition and then execs the program (same pid).
+            info.ArgumentList.Insert(0, info.FileName);
+            info.ArgumentList.Insert(0, "--default-signal=INT");
+            info.FileName = DefaultSignalEnv;
+        }
+
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

@@ -214,7 +214,10 @@ public class NewLayerExportTests
     [Fact]
     public void ExportsRefuseNormalizationAndEmbeddingModels()
     {
-        Assert.Contains("other than Dense", Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(NormalizationMlp.Description)).Message);
-        Assert.Contains("other than Dense", Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(EmbeddingMasked.Description)).Message);
+        string normalization = Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(NormalizationMlp.Description)).Message;
+        Assert.Contains("Normalization", normalization);
+        Assert.Contains("not exported", normalization);
+        string embedding = Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(EmbeddingMasked.Description)).Message;
+        Assert.Contains("outside its Dense layers", embedding);
     }
 }

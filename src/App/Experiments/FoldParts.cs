@@ -41,7 +41,7 @@ internal static class FoldParts
             Format = FoldPart.FormatName,
             Version = RunInfo.Version,
             Fold = fold,
-            Data = new FoldPartData { File = Path.GetFileName(data.File), Sha256 = FileSha256(data.File, cancellation) },
+            Data = new FoldPartData { File = Path.GetFileName(data.File), Sha256 = FileHash.Hex(data.File, new Sha256(), cancellation) },
             Settings = SettingsOf(settings, initialSha),
             ValMae = curves.ValMae,
             ValLoss = curves.ValLoss,
@@ -95,7 +95,7 @@ internal static class FoldParts
 
         var data = DataSources.Boston(settings, reporter, cancellation);
         var want = parts[0].Part.Data;
-        string sha = FileSha256(data.File, cancellation);
+        string sha = FileHash.Hex(data.File, new Sha256(), cancellation);
         if (sha != want.Sha256)
         {
             throw new InvalidDataException($"the folds were trained on a {want.File} with sha256 {want.Sha256}, but {data.File} has sha256 {sha}: merge with the same data (--data-dir)");
@@ -198,20 +198,5 @@ internal static class FoldParts
     };
 
     private static string? InitialWeightsSha256(RunSettings settings) =>
-        settings.InitialWeights is { } path ? FileSha256(path, CancellationToken.None) : null;
-
-    private static string FileSha256(string path, CancellationToken cancellation)
-    {
-        var hash = new Sha256();
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var buffer = new byte[1 << 16];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            hash.Append(buffer.AsSpan(0, read));
-        }
-
-        return hash.FinishHex();
-    }
+        settings.InitialWeights is { } path ? FileHash.Hex(path, new Sha256()) : null;
 }

@@ -3,12 +3,41 @@ using System.Numerics;
 
 namespace AotNet.IO;
 
+/// <summary>An incremental hash: <see cref="Sha256"/>, <see cref="Md5"/>.</summary>
+public interface IStreamHash
+{
+    /// <summary>Adds <paramref name="data"/> to the message.</summary>
+    void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>Ends the message and gives its digest as lowercase hex.</summary>
+    string FinishHex();
+}
+
+/// <summary>Hashes of whole files, read once in 1 MB blocks (the dataset cache's checks, the fold parts' provenance).</summary>
+public static class FileHash
+{
+    /// <summary>The lowercase hex digest of the file at <paramref name="path"/>, by <paramref name="hash"/>.</summary>
+    public static string Hex(string path, IStreamHash hash, CancellationToken cancellation = default)
+    {
+        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            hash.Append(buffer.AsSpan(0, read));
+        }
+
+        return hash.FinishHex();
+    }
+}
+
 /// <summary>
 /// SHA-256 (FIPS 180-4) in managed code, incremental and allocation-free once created. The product hashes with this
 /// instead of System.Security.Cryptography, which on Linux loads OpenSSL and aborts the process when no libssl is
 /// installed ("No usable version of libssl was found"): checking a dataset file must work on any machine.
 /// </summary>
-public sealed class Sha256
+public sealed class Sha256 : IStreamHash
 {
     /// <summary>Digest size in bytes.</summary>
     public const int HashSize = 32;
@@ -175,7 +204,7 @@ public sealed class Sha256
 /// MD5 (RFC 1321) in managed code, incremental and allocation-free once created: the hash Keras checks the word-index
 /// files with. Not for security, only to recognise Keras's files (see <see cref="Sha256"/> for why it is managed).
 /// </summary>
-public sealed class Md5
+public sealed class Md5 : IStreamHash
 {
     /// <summary>Digest size in bytes.</summary>
     public const int HashSize = 16;

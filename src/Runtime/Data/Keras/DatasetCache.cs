@@ -162,7 +162,7 @@ public sealed class DatasetCache
 
         if (file.Sha256 is { } sha256)
         {
-            string actual = info.Length == file.Bytes ? HashFile(path, new Sha256Hash(), cancellation) : string.Empty;
+            string actual = info.Length == file.Bytes ? FileHash.Hex(path, new Sha256(), cancellation) : string.Empty;
             if (actual != sha256)
             {
                 throw new DataFormatException(actual.Length == 0
@@ -174,7 +174,7 @@ public sealed class DatasetCache
         {
             string? problem = info.Length > file.MaxBytes
                 ? $"{path}: {info.Length} bytes is more than Keras's {file.Name} ({file.Bytes} bytes)"
-                : WordIndexProblem(path, file, HashFile(path, new Md5Hash(), cancellation));
+                : WordIndexProblem(path, file, FileHash.Hex(path, new Md5(), cancellation));
             if (problem is not null)
             {
                 throw new DataFormatException($"{problem}; delete the file to download it again, or skip the check (--no-verify)");
@@ -200,20 +200,6 @@ public sealed class DatasetCache
         return file.CanonicalSha256 is null
             ? $"{path}: md5 {md5} differs from Keras's {file.Md5}"
             : $"{path}: md5 {md5} differs from Keras's {file.Md5}, and its word/index pairs differ from Keras's";
-    }
-
-    private static string HashFile(string path, IStreamHash hash, CancellationToken cancellation)
-    {
-        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        var buffer = new byte[1 << 20];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            hash.Append(buffer.AsSpan(0, read));
-        }
-
-        return hash.FinishHex();
     }
 
     private async Task DownloadAsync(KerasFile file, string path, Action<DownloadProgress>? progress, CancellationToken cancellationToken)
@@ -256,7 +242,7 @@ public sealed class DatasetCache
                         $"{url}: the server announces {total} bytes, but Keras's {fileName} has {file.Bytes}; check {OriginVariable}");
                 }
 
-                IStreamHash hash = file.Sha256 is not null ? new Sha256Hash() : new Md5Hash();
+                IStreamHash hash = file.Sha256 is not null ? new Sha256() : new Md5();
                 TemporaryFiles.Register(temp);
                 registered = true;
                 await using (FileStream output = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -368,31 +354,6 @@ public sealed class DatasetCache
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    private interface IStreamHash
-    {
-        void Append(ReadOnlySpan<byte> data);
-
-        string FinishHex();
-    }
-
-    private sealed class Sha256Hash : IStreamHash
-    {
-        private readonly AotNet.IO.Sha256 _hash = new();
-
-        public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
-
-        public string FinishHex() => _hash.FinishHex();
-    }
-
-    private sealed class Md5Hash : IStreamHash
-    {
-        private readonly Md5 _hash = new();
-
-        public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
-
-        public string FinishHex() => _hash.FinishHex();
     }
 }
 

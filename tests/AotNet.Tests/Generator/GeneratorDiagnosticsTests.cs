@@ -49,6 +49,8 @@ public class GeneratorDiagnosticsTests
     [Theory]
     [MemberData(nameof(Cases))]
     [MemberData(nameof(DiagnosticCases.Features), MemberType = typeof(DiagnosticCases))]
+    [MemberData(nameof(Layers.NormalizationLayerTests.Misuse), MemberType = typeof(Layers.NormalizationLayerTests))]
+    [MemberData(nameof(Layers.EmbeddingLayerTests.Misuse), MemberType = typeof(Layers.EmbeddingLayerTests))]
     public void ReportsTheDiagnosticOnTheOffendingSyntax(string id, string located, string declaration)
     {
         string source = "using AotNet;\nnamespace Test;\n" + declaration + "\n";

@@ -9,6 +9,7 @@ namespace AotNet.Tests.Layers;
 /// <summary>Embedding + GlobalAveragePooling1D in generated models: diagnostics, input errors, gradients, saved tensors, bits across threads, allocations.</summary>
 public class EmbeddingLayerTests
 {
+    /// <summary>Misuse of the Embedding declarations; run by GeneratorDiagnosticsTests' one diagnostics theory.</summary>
     public static TheoryData<string, string, string> Misuse => new()
     {
         { "AOTNET044", "Embedding(20, 4)", "[Sequential(8)] [Dense(3)] [Embedding(20, 4)] [GlobalAveragePooling1D] [Dense(1)] public partial class Net;" },
@@ -20,18 +21,6 @@ public class EmbeddingLayerTests
         { "AOTNET046", "Embedding(20, 4)", "[Sequential(8)] [Normalization] [Embedding(20, 4)] [GlobalAveragePooling1D] [Dense(1)] public partial class Net;" },
         { "AOTNET046", "Embedding(20, 4)", "[Sequential(8, ClipNorm = 1)] [Embedding(20, 4)] [GlobalAveragePooling1D] [Dense(1)] public partial class Net;" },
     };
-
-    [Theory]
-    [MemberData(nameof(Misuse))]
-    public void MisuseIsDiagnosedOnTheOffendingSyntax(string id, string located, string declaration)
-    {
-        var (result, _) = GeneratorHarness.Run("using AotNet;\nnamespace Test;\n" + declaration + "\n");
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(located, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
-        Assert.DoesNotContain("{0}", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        Assert.Empty(result.GeneratedSources);
-    }
 
     [Theory]
     [InlineData("[Sequential(8, Loss = Loss.SparseCategoricalCrossentropy, Optimizer = Optimizer.AdamW, ClipValue = 1, Metrics = Metric.Accuracy)] [Embedding(20, 4, MaskZero = true)] [GlobalAveragePooling1D] [Dense(8, Activation.Gelu, KernelL2 = 0.01)] [Dropout(0.3)] [Dense(3, Activation.Softmax)] public partial class Net;")]

@@ -9,6 +9,7 @@ namespace AotNet.Tests.Layers;
 /// <summary>The normalisation layers in generated models: diagnostics, adapt, saved tensors, predict, bits across threads, allocations.</summary>
 public class NormalizationLayerTests
 {
+    /// <summary>Misuse of the normalization layer declarations; run by GeneratorDiagnosticsTests' one diagnostics theory.</summary>
     public static TheoryData<string, string, string> Misuse => new()
     {
         { "AOTNET040", "Normalization", "[Sequential(4)] [Dense(3)] [Normalization] [Dense(1)] public partial class Net;" },
@@ -22,18 +23,6 @@ public class NormalizationLayerTests
         { "AOTNET043", "Net", "[Sequential(4)] [Dense(3)] [Dropout(0.5)] [BatchNormalization] [Dense(1)] public partial class Net;" },
         { "AOTNET043", "Net", "[Sequential(4, ClipNorm = 1)] [Dense(3)] [LayerNormalization] [Dense(1)] public partial class Net;" },
     };
-
-    [Theory]
-    [MemberData(nameof(Misuse))]
-    public void MisuseIsDiagnosedOnTheOffendingSyntax(string id, string located, string declaration)
-    {
-        var (result, _) = GeneratorHarness.Run("using AotNet;\nnamespace Test;\n" + declaration + "\n");
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(located, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
-        Assert.DoesNotContain("{0}", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        Assert.Empty(result.GeneratedSources);
-    }
 
     [Theory]
     [InlineData("[Sequential(4, Loss = Loss.BinaryCrossentropy, Metrics = Metric.Accuracy | Metric.Auc, Optimizer = Optimizer.AdamW, ClipValue = 1)] [Normalization] [Dense(8, KernelL2 = 0.01)] [BatchNormalization(Activation.Relu, Momentum = 0.9, Epsilon = 1e-5)] [Dense(4, Activation.Tanh)] [LayerNormalization(Activation.Sigmoid)] [Dense(1, Activation.Sigmoid)] public partial class Net;")]

@@ -11,8 +11,10 @@ namespace AotNet.Export;
 /// <c>keras.saving.save_model</c> writes it) and <c>.weights.h5</c> (as <c>model.save_weights</c> writes it), read
 /// and written. The weights sit
 /// where Keras 3's H5IOStore puts them: <c>layers/{name}/vars/{i}</c>, names dense, dense_1, dropout, … as Keras
-/// names the layers of a Sequential, Dense <c>vars/0</c> the kernel [in, out] and <c>vars/1</c> the bias, plus an
-/// empty root <c>vars</c> group (the model's own, which Keras's loader opens). HDF5 through <see cref="Hdf5"/>. See docs/export.md.
+/// names the layers of a Sequential, Dense <c>vars/0</c> the kernel [in, out] and <c>vars/1</c> the bias, the other
+/// layers' variables in Keras's order (<see cref="KerasConfig.Layers"/>: Normalization, BatchNormalization,
+/// LayerNormalization, Embedding; the state block's tensors too), plus an empty root <c>vars</c> group (the model's
+/// own, which Keras's loader opens). HDF5 through <see cref="Hdf5"/>. See docs/export.md.
 /// </summary>
 public static class KerasFile
 {

@@ -13,7 +13,7 @@ namespace AotNet.Bench.Grid;
 public static class GridCommand
 {
     public const string Usage =
-        "usage: --grid [--topologies mlp784,mlp256,wide2000,tab30,imdb,reuters,boston] [--batches 1,16,32,128,512,2048]\n" +
+        "usage: --grid [--topologies mlp784,mlp256,wide2000,tab30,imdb,reuters,boston,bnmlp,embed] [--batches 1,16,32,128,512,2048]\n" +
         "              [--threads 1,2] [--budget SECONDS] [--seed S] [--json FILE] [--no-peak]";
 
     public static readonly int[] DefaultBatches = [1, 16, 32, 128, 512, 2048];

@@ -50,3 +50,26 @@ public sealed partial class GridReutersNet;
 [Dense(64, Activation.Relu)]
 [Dense(1)]
 public sealed partial class GridBostonNet;
+
+/// <summary>
+/// 784 → 256 BatchNormalization relu → 256 BatchNormalization relu → 10 softmax, categorical cross-entropy, Adam (Keras 3
+/// BatchNormalization after the Dense and before its activation: momentum 0.99, epsilon 1e-3).
+/// </summary>
+[Sequential(784, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
+[Dense(256)]
+[BatchNormalization(Activation.Relu)]
+[Dense(256)]
+[BatchNormalization(Activation.Relu)]
+[Dense(10, Activation.Softmax)]
+public sealed partial class GridBatchNormNet;
+
+/// <summary>
+/// IMDB with an Embedding: 256 token ids → Embedding(10000, 16, mask_zero) → GlobalAveragePooling1D (masked mean) →
+/// 16 relu → 1 sigmoid, binary cross-entropy, RMSprop.
+/// </summary>
+[Sequential(256, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+[Embedding(10000, 16, MaskZero = true)]
+[GlobalAveragePooling1D]
+[Dense(16, Activation.Relu)]
+[Dense(1, Activation.Sigmoid)]
+public sealed partial class GridEmbeddingNet;

@@ -3,6 +3,19 @@ using AotNet.Training;
 
 namespace AotNet.Bench.Grid;
 
+/// <summary>What a topology's synthetic rows are.</summary>
+public enum GridInput
+{
+    /// <summary>Dense features, uniform in [−1, 1].</summary>
+    Dense,
+
+    /// <summary>CSR multi-hot rows with <see cref="GridTopology.MinActive"/>–<see cref="GridTopology.MaxActive"/> active columns.</summary>
+    MultiHot,
+
+    /// <summary>Token ids (<see cref="TokenMatrix"/>): <see cref="GridTopology.MinTokens"/>–length ids in [1, vocabulary), pre-padded with 0.</summary>
+    Tokens,
+}
+
 /// <summary>
 /// One topology of the grid: its model type, the rows of one epoch, and synthetic training data of the right shape
 /// (fixed seed). bench/peers/torch_grid.py declares the same list; the keys join the two tables.
@@ -11,6 +24,9 @@ public abstract class GridTopology
 {
     /// <summary>Active columns per multi-hot row: uniform in [80, 160], mean 120 of 10000 (1.2 %), as in IMDB/Reuters.</summary>
     public const int MinActive = 80, MaxActive = 160;
+
+    /// <summary>Real tokens per token row: uniform in [64, length] (IMDB reviews padded or truncated to the length), the rest padding.</summary>
+    public const int MinTokens = 64;
 
     public static readonly IReadOnlyList<GridTopology> All =
     [
@@ -21,14 +37,16 @@ public abstract class GridTopology
         new GridTopology<GridImdbNet>("imdb", "IMDB 10000 multi-hot→16→16→1 sigmoid, RMSprop", 15_000, multiHot: true),
         new GridTopology<GridReutersNet>("reuters", "Reuters 10000 multi-hot→64→64→46 softmax, RMSprop", 7_982, multiHot: true),
         new GridTopology<GridBostonNet>("boston", "Boston 13→64→64→1 mse, RMSprop", 323, multiHot: false),
+        new GridTopology<GridBatchNormNet>("bnmlp", "784→256 BN relu→256 BN relu→10 softmax, Adam", 60_000, GridInput.Dense),
+        new GridTopology<GridEmbeddingNet>("embed", "IMDB 256 tokens→Embedding(10000,16, mask)→avg→16→1 sigmoid, RMSprop", 15_000, GridInput.Tokens),
     ];
 
-    protected GridTopology(string key, string title, int epochRows, bool multiHot)
+    protected GridTopology(string key, string title, int epochRows, GridInput input)
     {
         Key = key;
         Title = title;
         EpochRows = epochRows;
-        MultiHot = multiHot;
+        Input = input;
     }
 
     /// <summary>Short name shared with the PyTorch script's JSON.</summary>
@@ -39,7 +57,9 @@ public abstract class GridTopology
     /// <summary>Rows of one epoch (the training set's size); cells time fewer and scale when an epoch would be long.</summary>
     public int EpochRows { get; }
 
-    public bool MultiHot { get; }
+    public GridInput Input { get; }
+
+    public bool MultiHot => Input == GridInput.MultiHot;
 
     public abstract ModelDescription Description { get; }
 
@@ -47,7 +67,8 @@ public abstract class GridTopology
     /// Training FLOPs per row, forward + backward of the dense layers only (no bias, activation, loss or optimizer):
     /// forward Σ 2·in·out; backward 2·in·out for dW of every layer plus 2·in·out for dX of every layer but the first.
     /// For multi-hot inputs the first layer's <c>in</c> is the mean number of active columns (the work a gather/scatter
-    /// needs), not 10000.
+    /// needs), not 10000. After an Embedding the first Dense layer has an input gradient too (6·in·out); the embedding's
+    /// gather, pooling and scatter-add are not counted. BatchNormalization is not counted.
     /// </summary>
     public double FlopsPerRow
     {
@@ -57,7 +78,7 @@ public abstract class GridTopology
             foreach (var layer in Description.Layers)
             {
                 double inputs = layer.Index == 0 && MultiHot ? (MinActive + MaxActive) / 2.0 : layer.Inputs;
-                flops += (layer.Index == 0 ? 4 : 6) * inputs * layer.Units;
+                flops += (layer.Index == 0 && Input != GridInput.Tokens ? 4 : 6) * inputs * layer.Units;
             }
 
             return flops;
@@ -83,10 +104,15 @@ public interface IGridTrainer : IDisposable
     History Fit(LabeledData train, FitOptions options, ITrainingObserver? observer = null);
 }
 
-public sealed class GridTopology<TModel>(string key, string title, int epochRows, bool multiHot)
-    : GridTopology(key, title, epochRows, multiHot)
+public sealed class GridTopology<TModel>(string key, string title, int epochRows, GridInput input)
+    : GridTopology(key, title, epochRows, input)
     where TModel : class, IModel<TModel>
 {
+    public GridTopology(string key, string title, int epochRows, bool multiHot)
+        : this(key, title, epochRows, multiHot ? GridInput.MultiHot : GridInput.Dense)
+    {
+    }
+
     private LabeledData? _data;
 
     public override ModelDescription Description => TModel.Description;
@@ -104,10 +130,25 @@ public sealed class GridTopology<TModel>(string key, string title, int epochRows
     private LabeledData Synthesize()
     {
         var description = TModel.Description;
-        int inputs = description.Layers[0].Inputs, outputs = description.Outputs, n = EpochRows;
+        int inputs = description.Inputs, outputs = description.Outputs, n = EpochRows;
         var random = new DeterministicRandom(20261201);
         Features features;
-        if (MultiHot)
+        if (Input == GridInput.Tokens)
+        {
+            int vocabulary = description.Embedding!.InputDim;
+            var ids = new int[n * inputs];
+            for (int r = 0; r < n; r++)
+            {
+                int count = MinTokens + random.NextInt(inputs - MinTokens + 1);
+                for (int p = inputs - count; p < inputs; p++)
+                {
+                    ids[(r * inputs) + p] = 1 + random.NextInt(vocabulary - 1);
+                }
+            }
+
+            features = new TokenMatrix(ids, n, inputs);
+        }
+        else if (MultiHot)
         {
             var offsets = new int[n + 1];
             var columns = new List<int>(n * (MinActive + MaxActive) / 2);

@@ -8,6 +8,7 @@ The JSON files come from `aotnet-grid --json FILE` (or `AotNet.Bench --grid --js
 (min–max), and the ratio is computed from each side's fastest run (noise from a shared machine only adds time),
 with the range of per-run ratios (run i against run i) after it when both sides have the same number of runs. A ratio below 1 means AotNet is faster.
 A † marks a side whose fastest run had under 0.9 cores busy (starved by other load).
+"bytes/step" is the most any AotNet run allocated per optimizer step (warm epochs, all threads).
 "% of peak" is AotNet's best GFLOP/s over threads × the one-core Vector256 FMA peak of the AotNet runs (best run).
 """
 import argparse
@@ -35,13 +36,15 @@ def cells(runs):
     for run in runs:
         for c in run["cells"]:
             entry = out.setdefault((c["topology"], c["batch"], c["threads"]),
-                                   {"s": [], "gflops": [], "busy": [], "skipped": None})
+                                   {"s": [], "gflops": [], "busy": [], "bytes": [], "skipped": None})
             if "skipped" in c:
                 entry["skipped"] = c["skipped"]
             else:
                 entry["s"].append(c["s_per_epoch"])
                 entry["gflops"].append(c["gflops"])
                 entry["busy"].append(c.get("cores_busy", float("nan")))
+                if "bytes_per_step" in c:
+                    entry["bytes"].append(c["bytes_per_step"])
     return out
 
 
@@ -88,8 +91,8 @@ def main():
     head = "| topology | batch |"
     rule = "|---|---:|"
     for t in threads:
-        head += f" AotNet s/epoch, {t}T | PyTorch s/epoch, {t}T | AotNet / PyTorch, {t}T | AotNet GFLOP/s, {t}T (% of peak) |"
-        rule += "---:|---:|---:|---:|"
+        head += f" AotNet s/epoch, {t}T | PyTorch s/epoch, {t}T | AotNet / PyTorch, {t}T | AotNet GFLOP/s, {t}T (% of peak) | AotNet bytes/step, {t}T |"
+        rule += "---:|---:|---:|---:|---:|"
     print(head)
     print(rule)
     for key in order:
@@ -114,6 +117,7 @@ def main():
                     line += f" {g:.1f}" + (f" ({100 * g / (t * peak):.0f} %)" if peak else "") + " |"
                 else:
                     line += " – |"
+                line += f" {max(a['bytes']):.0f} |" if a and a["bytes"] else " – |"
             print(line)
     print()
     print(f"† the fastest run of this cell had under {STARVED} cores busy (process CPU / wall): other processes took "

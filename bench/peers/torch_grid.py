@@ -37,25 +37,80 @@ MIN_ACTIVE, MAX_ACTIVE = 80, 160
 MIN_REPEATS, MAX_REPEATS = 3, 1000
 SEED = 20261201
 
-# key, title, sizes, hidden activation relu, output, optimizer, epoch rows, multi-hot (as GridTopologies.cs)
+# key, title, sizes, output, optimizer, epoch rows, input ("dense", "multihot", "tokens"), model ("mlp", "bn", "embed")
+# (as GridTopologies.cs). "bn": a BatchNorm1d (Keras 3: momentum 0.99 = PyTorch's 0.01, eps 1e-3) after each hidden
+# Dense, before its relu. "embed": sizes[0] token ids per row → Embedding(10000, sizes[1]) → masked mean → the Dense stack.
+VOCABULARY, MIN_TOKENS = 10000, 64
 TOPOLOGIES = [
-    ("mlp784", "784→512→512→10 softmax, Adam", [784, 512, 512, 10], "softmax", "adam", 60_000, False),
-    ("mlp256", "256→128→128→10 softmax, RMSprop", [256, 128, 128, 10], "softmax", "rmsprop", 20_000, False),
-    ("wide2000", "2000→256→1 sigmoid, SGD", [2000, 256, 1], "sigmoid", "sgd", 10_000, False),
-    ("tab30", "30→32→16→2 softmax, Adam", [30, 32, 16, 2], "softmax", "adam", 455, False),
-    ("imdb", "IMDB 10000 multi-hot→16→16→1 sigmoid, RMSprop", [10000, 16, 16, 1], "sigmoid", "rmsprop", 15_000, True),
-    ("reuters", "Reuters 10000 multi-hot→64→64→46 softmax, RMSprop", [10000, 64, 64, 46], "softmax", "rmsprop", 7_982, True),
-    ("boston", "Boston 13→64→64→1 mse, RMSprop", [13, 64, 64, 1], "linear", "rmsprop", 323, False),
+    ("mlp784", "784→512→512→10 softmax, Adam", [784, 512, 512, 10], "softmax", "adam", 60_000, "dense", "mlp"),
+    ("mlp256", "256→128→128→10 softmax, RMSprop", [256, 128, 128, 10], "softmax", "rmsprop", 20_000, "dense", "mlp"),
+    ("wide2000", "2000→256→1 sigmoid, SGD", [2000, 256, 1], "sigmoid", "sgd", 10_000, "dense", "mlp"),
+    ("tab30", "30→32→16→2 softmax, Adam", [30, 32, 16, 2], "softmax", "adam", 455, "dense", "mlp"),
+    ("imdb", "IMDB 10000 multi-hot→16→16→1 sigmoid, RMSprop", [10000, 16, 16, 1], "sigmoid", "rmsprop", 15_000, "multihot", "mlp"),
+    ("reuters", "Reuters 10000 multi-hot→64→64→46 softmax, RMSprop", [10000, 64, 64, 46], "softmax", "rmsprop", 7_982, "multihot", "mlp"),
+    ("boston", "Boston 13→64→64→1 mse, RMSprop", [13, 64, 64, 1], "linear", "rmsprop", 323, "dense", "mlp"),
+    ("bnmlp", "784→256 BN relu→256 BN relu→10 softmax, Adam", [784, 256, 256, 10], "softmax", "adam", 60_000, "dense", "bn"),
+    ("embed", "IMDB 256 tokens→Embedding(10000,16, mask)→avg→16→1 sigmoid, RMSprop", [256, 16, 16, 1], "sigmoid", "rmsprop", 15_000, "tokens", "embed"),
 ]
 
 
-def flops_per_row(sizes, multi_hot):
+def flops_per_row(sizes, input_kind):
+    """AotNet's formula (GridTopology.FlopsPerRow): dense layers only; after an embedding every Dense has an input gradient."""
+    if input_kind == "tokens":
+        sizes = sizes[1:]
     total = 0.0
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        if i == 0 and multi_hot:
+        if i == 0 and input_kind == "multihot":
             n_in = (MIN_ACTIVE + MAX_ACTIVE) / 2
-        total += (4 if i == 0 else 6) * n_in * n_out
+        total += (4 if i == 0 and input_kind != "tokens" else 6) * n_in * n_out
     return total
+
+
+class BatchNormMLP:
+    """Dense (Keras layout, glorot_uniform, zero bias) → BatchNorm1d → relu per hidden layer; the output layer's logits."""
+
+    def __init__(self, sizes, gen):
+        self.dense = MLPParams(sizes, gen)
+        self.norms = [torch.nn.BatchNorm1d(n, eps=1e-3, momentum=0.01) for n in sizes[1:-1]]
+        self.params = self.dense + [p for bn in self.norms for p in (bn.weight, bn.bias)]
+
+    def __call__(self, x):
+        n = len(self.dense) // 2
+        for i in range(n):
+            x = torch.addmm(self.dense[2 * i + 1], x, self.dense[2 * i])
+            if i < n - 1:
+                x = torch.relu(self.norms[i](x))
+        return x
+
+
+class EmbeddingNet:
+    """ids → nn.Embedding (Keras's uniform(-0.05, 0.05), dense gradient: every row stepped, as Keras) → masked mean → Dense stack."""
+
+    def __init__(self, sizes, gen):
+        self.embedding = torch.nn.Embedding(VOCABULARY, sizes[1])
+        with torch.no_grad():
+            self.embedding.weight.copy_(torch.rand(VOCABULARY, sizes[1], generator=gen) * 0.1 - 0.05)
+        self.dense = MLPParams(sizes[1:], gen)
+        self.params = [self.embedding.weight] + self.dense
+
+    def __call__(self, ids):
+        mask = (ids != 0).to(torch.float32).unsqueeze(-1)
+        x = (self.embedding(ids) * mask).sum(1) / mask.sum(1)
+        n = len(self.dense) // 2
+        for i in range(n):
+            x = torch.addmm(self.dense[2 * i + 1], x, self.dense[2 * i])
+            if i < n - 1:
+                x = torch.relu(x)
+        return x
+
+
+def MLPParams(sizes, gen):
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        limit = (6.0 / (fan_in + fan_out)) ** 0.5
+        w = (torch.rand(fan_in, fan_out, generator=gen) * 2.0 - 1.0) * limit
+        params += [w.requires_grad_(), torch.zeros(fan_out, requires_grad=True)]
+    return params
 
 
 class KerasAdam:
@@ -99,10 +154,15 @@ class KerasSgd:
             p.grad = None
 
 
-def synthesize(sizes, output, epoch_rows, multi_hot):
+def synthesize(sizes, output, epoch_rows, input_kind):
     rng = np.random.default_rng(SEED)
     n, n_in, n_out = epoch_rows, sizes[0], sizes[-1]
-    if multi_hot:
+    if input_kind == "tokens":  # MIN_TOKENS..n_in ids in [1, VOCABULARY), pre-padded with 0 (as GridTopologies.cs)
+        x = np.zeros((n, n_in), dtype=np.int64)
+        for r in range(n):
+            k = int(rng.integers(MIN_TOKENS, n_in + 1))
+            x[r, n_in - k:] = rng.integers(1, VOCABULARY, size=k)
+    elif input_kind == "multihot":
         x = np.zeros((n, n_in), dtype=np.float32)
         for r in range(n):
             k = int(rng.integers(MIN_ACTIVE, MAX_ACTIVE + 1))
@@ -120,10 +180,10 @@ def synthesize(sizes, output, epoch_rows, multi_hot):
 
 
 class Cell:
-    def __init__(self, ts, sizes, output, optimizer, threads, seed):
+    def __init__(self, ts, sizes, output, optimizer, threads, seed, kind="mlp"):
         torch.set_num_threads(threads)
         self.gen = torch.Generator().manual_seed(seed)
-        self.model = ts.MLP(sizes, self.gen)
+        self.model = {"mlp": ts.MLP, "bn": BatchNormMLP, "embed": EmbeddingNet}[kind](sizes, self.gen)
         if optimizer == "adam":
             self.opt = KerasAdam(self.model.params)
         elif optimizer == "sgd":
@@ -158,9 +218,9 @@ class Cell:
 
 
 def measure(ts, topology, data, batch, threads, budget, seed):
-    key, _, sizes, output, optimizer, epoch_rows, multi_hot = topology
+    key, _, sizes, output, optimizer, epoch_rows, input_kind, kind = topology
     x, y = data
-    cell = Cell(ts, sizes, output, optimizer, threads, seed)
+    cell = Cell(ts, sizes, output, optimizer, threads, seed, kind)
     probe_rows = min(epoch_rows, max(2 * batch, 64))
     probe_seconds = cell.epoch(x[:probe_rows], y[:probe_rows], batch)
     if probe_seconds < budget / 10:
@@ -180,7 +240,7 @@ def measure(ts, topology, data, batch, threads, budget, seed):
     scale = epoch_rows / rows
     return {"topology": key, "batch": batch, "threads": threads, "epoch_rows": epoch_rows, "timed_rows": rows,
             "timed_epochs": repeats, "s_per_epoch": median * scale, "s_per_epoch_min": times[0] * scale,
-            "s_per_epoch_max": times[-1] * scale, "gflops": flops_per_row(sizes, multi_hot) * rows / median / 1e9, "cores_busy": busy}
+            "s_per_epoch_max": times[-1] * scale, "gflops": flops_per_row(sizes, input_kind) * rows / median / 1e9, "cores_busy": busy}
 
 
 def cpu_seconds():

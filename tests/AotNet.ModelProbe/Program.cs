@@ -14,6 +14,9 @@ foreach (int batch in new[] { 1, 32, 512 })
     Case<SigmoidAdam>("relu-sigmoid-adam-multihot", batch, sparse: true);
     Case<WideRmsProp>("relu-tanh-linear-rmsprop", batch, sparse: false);
     Case<TextRmsProp>("text-rmsprop-multihot", batch, sparse: true);
+    Case<BatchNormAdam>("batchnorm-relu-softmax-adam", batch, sparse: false);
+    Case<LayerNormRmsProp>("layernorm-tanh-linear-rmsprop", batch, sparse: false);
+    Case<EmbeddingRmsProp>("embedding-mask-sigmoid-rmsprop", batch, sparse: false);
 }
 
 static void Case<T>(string name, int batch, bool sparse)
@@ -23,7 +26,21 @@ static void Case<T>(string name, int batch, bool sparse)
     int rows = batch == 1 ? 60 : 700;
     var random = new DeterministicRandom(42);
     Features inputs;
-    if (sparse)
+    if (d.Embedding is { } embedding)
+    {
+        var ids = new int[rows * d.Inputs];
+        for (int r = 0; r < rows; r++)
+        {
+            int count = 1 + random.NextInt(d.Inputs);
+            for (int p = d.Inputs - count; p < d.Inputs; p++)
+            {
+                ids[(r * d.Inputs) + p] = 1 + random.NextInt(embedding.InputDim - 1);
+            }
+        }
+
+        inputs = new TokenMatrix(ids, rows, d.Inputs);
+    }
+    else if (sparse)
     {
         var offsets = new int[rows + 1];
         var columns = new List<int>();
@@ -121,3 +138,24 @@ internal sealed partial class WideRmsProp;
 [Dense(16, Activation.Relu)]
 [Dense(5, Activation.Softmax)]
 internal sealed partial class TextRmsProp;
+
+[Sequential(30, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, Metrics = Metric.Accuracy)]
+[Dense(40)]
+[BatchNormalization(Activation.Relu)]
+[Dense(24, Activation.Relu)]
+[BatchNormalization]
+[Dense(3, Activation.Softmax)]
+internal sealed partial class BatchNormAdam;
+
+[Sequential(20, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.RmsProp, Metrics = Metric.MeanAbsoluteError)]
+[Dense(40)]
+[LayerNormalization(Activation.Tanh)]
+[Dense(2)]
+internal sealed partial class LayerNormRmsProp;
+
+[Sequential(24, Loss = Loss.BinaryCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+[Embedding(300, 12, MaskZero = true)]
+[GlobalAveragePooling1D]
+[Dense(20, Activation.Relu)]
+[Dense(1, Activation.Sigmoid)]
+internal sealed partial class EmbeddingRmsProp;

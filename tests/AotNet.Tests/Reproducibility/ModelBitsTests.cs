@@ -4,7 +4,8 @@ namespace AotNet.Tests.Reproducibility;
 
 /// <summary>
 /// User topologies train to the same bits at every vector width: tests/AotNet.ModelProbe fits tanh/sigmoid/softmax
-/// models with SGD-momentum, Adam and RMSprop on dense and multi-hot inputs at batch 1, 32 and 512 (two threads) and
+/// models with SGD-momentum, Adam and RMSprop on dense and multi-hot inputs, and BatchNormalization, LayerNormalization
+/// and Embedding models, at batch 1, 32 and 512 (two threads) and
 /// hashes every weight and history value; here it runs in child processes whose JIT is limited to 128-, 256- or 512-bit
 /// vectors or to no SIMD, and every run must print the hashes committed in ModelBits.golden.txt.
 /// Regenerate the golden file (after a deliberate change of the floats) with

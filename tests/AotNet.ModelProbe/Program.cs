@@ -17,6 +17,7 @@ foreach (int batch in new[] { 1, 32, 512 })
     Case<BatchNormAdam>("batchnorm-relu-softmax-adam", batch, sparse: false);
     Case<LayerNormRmsProp>("layernorm-tanh-linear-rmsprop", batch, sparse: false);
     Case<EmbeddingRmsProp>("embedding-mask-sigmoid-rmsprop", batch, sparse: false);
+    Case<WideNormRmsProp>("wide-batchnorm-layernorm-rmsprop", batch, sparse: false);
 }
 
 static void Case<T>(string name, int batch, bool sparse)
@@ -159,3 +160,12 @@ internal sealed partial class LayerNormRmsProp;
 [Dense(20, Activation.Relu)]
 [Dense(1, Activation.Sigmoid)]
 internal sealed partial class EmbeddingRmsProp;
+
+// rows × parameters ≥ ChunkScheduler.TileThreshold from batch 32 up: two threads split its whole-batch passes
+[Sequential(1024, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.RmsProp, Metrics = Metric.Accuracy)]
+[Dense(256)]
+[BatchNormalization(Activation.Relu)]
+[Dense(64)]
+[LayerNormalization(Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+internal sealed partial class WideNormRmsProp;

@@ -174,6 +174,20 @@ public sealed class DownloadBoundsTests : IDisposable
         Assert.Contains("word/index pairs differ", e.Message);
     }
 
+    [Fact]
+    public void Without_libcurl_a_download_is_one_line_naming_the_file_to_copy_by_hand()
+    {
+        _server.Serve(BostonHousing.FileName, 200, "never fetched"u8.ToArray());
+        string missing = Path.Combine(_dir, "no-such-libcurl.so");
+        var env = Origin();
+        env["AOTNET_LIBCURL"] = missing;
+        var result = AppProcess.Run(["data", "boston", "--data-dir", _dir], env);
+        AppProcess.AssertCleanFailure(result.Code, result.Err, "AOTNET_LIBCURL", missing, BostonHousing.FileName, _dir, "--data-dir");
+        Assert.Single(result.Err.Trim().Split('\n'));
+        Assert.Equal(0, _server.Requests);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
     [Theory]
     [InlineData("::not a url")]
     [InlineData("ftp://x/")]

@@ -24,7 +24,8 @@ public sealed class DatasetDownloadException(string message, Exception? innerExc
 /// </para>
 /// <para>
 /// All hashing is managed code (<see cref="AotNet.IO.Sha256"/>, <see cref="AotNet.IO.Md5"/>): checking files needs no
-/// OpenSSL. HTTPS downloads do; without a usable libssl a download fails with a message saying so.
+/// OpenSSL. Downloads go through the system's libcurl, loaded only when a file is missing (see <c>Curl</c>: proxies
+/// from the usual variables, redirects, TLS); without one a download fails with a message naming the file to copy by hand.
 /// </para>
 /// </summary>
 public sealed class DatasetCache
@@ -39,27 +40,19 @@ public sealed class DatasetCache
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), bool> Verified = new();
-    // without libssl a redirect to https would abort the process inside the runtime: then redirects are not followed
-    // (the 3xx is reported as an HTTP error instead)
-    private static readonly Lazy<HttpClient> SharedHttp = new(() =>
-        new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = Tls.IsAvailable, MaxAutomaticRedirections = 10 }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
-
-    private readonly HttpClient _http;
 
     /// <summary>Creates a cache on <paramref name="directory"/>.</summary>
     /// <param name="directory">The datasets folder (see <see cref="ResolveDirectory"/>).</param>
     /// <param name="origin">Base URL the file names are appended to; defaults to <see cref="KerasDatasetFiles.DefaultOrigin"/>.</param>
     /// <param name="verify">Whether present files are checked by hash, and downloaded word indices by md5 (npz downloads are always checked).</param>
-    /// <param name="http">The client to download with (a shared one by default).</param>
     /// <param name="timeout">Limit for one whole download (default 15 minutes).</param>
     /// <param name="stallTimeout">Limit for a download receiving nothing (default <see cref="DefaultStallTimeout"/>).</param>
-    public DatasetCache(string directory, string? origin = null, bool verify = true, HttpClient? http = null, TimeSpan? timeout = null, TimeSpan? stallTimeout = null)
+    public DatasetCache(string directory, string? origin = null, bool verify = true, TimeSpan? timeout = null, TimeSpan? stallTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         Origin = string.IsNullOrEmpty(origin) ? KerasDatasetFiles.DefaultOrigin : origin.EndsWith('/') ? origin : origin + "/";
         Verify = verify;
-        _http = http ?? SharedHttp.Value;
         Timeout = timeout ?? TimeSpan.FromMinutes(15);
         StallTimeout = stallTimeout ?? DefaultStallTimeout;
     }
@@ -205,17 +198,11 @@ public sealed class DatasetCache
     private async Task DownloadAsync(KerasFile file, string path, Action<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         string fileName = file.Name;
-        if (!Uri.TryCreate(Origin + fileName, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        string url = Origin + fileName;
+        if (!IsHttpUrl(Origin))
         {
             throw new DatasetDownloadException(
                 $"{OriginVariable}: '{Origin}' is not an http:// or https:// URL; unset it to download from Keras's origin, or give e.g. https://host/folder/");
-        }
-
-        string url = uri.AbsoluteUri;
-        if (uri.Scheme == "https" && !Tls.IsAvailable)
-        {
-            throw new DatasetDownloadException(
-                $"{url}: cannot download over HTTPS: no usable libssl (OpenSSL) was found; install libssl (e.g. apt-get install libssl3), or copy {fileName} into {Directory} yourself (--data-dir)");
         }
 
         string temp = Path.Combine(Directory, $".{fileName}.{Guid.NewGuid():N}.part");
@@ -223,74 +210,29 @@ public sealed class DatasetCache
         using var stall = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, stall.Token);
         CancellationToken token = linked.Token;
-        bool registered = false;
+        var download = new Download(file, url, temp, progress, () => stall.CancelAfter(StallTimeout));
         try
         {
             System.IO.Directory.CreateDirectory(Directory); // a file in the way is reported below as "cannot store the download"
             stall.CancelAfter(StallTimeout);
-            using (HttpResponseMessage response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+            await Task.Factory.StartNew(() => Curl.Get(url, download, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
+            stall.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+            string actual = download.Finish();
+            if (file.Sha256 is { } sha256 && actual != sha256)
             {
-                if (!response.IsSuccessStatusCode)
+                throw new DataFormatException($"{url}: downloaded file has sha256 {actual}, Keras expects {sha256}; it was discarded");
+            }
+
+            if (file.Sha256 is null)
+            {
+                if (Verify && WordIndexProblem(temp, file, actual) is not null)
                 {
-                    throw new DatasetDownloadException($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                    throw new DataFormatException(
+                        $"{url}: downloaded file has md5 {actual}, Keras expects {file.Md5}; it was discarded (--no-verify accepts any well-formed word index)");
                 }
 
-                long? total = response.Content.Headers.ContentLength;
-                if (total > file.MaxBytes)
-                {
-                    throw new DatasetDownloadException(
-                        $"{url}: the server announces {total} bytes, but Keras's {fileName} has {file.Bytes}; check {OriginVariable}");
-                }
-
-                IStreamHash hash = file.Sha256 is not null ? new Sha256() : new Md5();
-                TemporaryFiles.Register(temp);
-                registered = true;
-                await using (FileStream output = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                await using (Stream input = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false))
-                {
-                    var buffer = new byte[1 << 16];
-                    long received = 0;
-                    int read;
-                    progress?.Invoke(new DownloadProgress(fileName, 0, total));
-                    stall.CancelAfter(StallTimeout);
-                    while ((read = await input.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
-                    {
-                        stall.CancelAfter(StallTimeout); // the stall clock restarts with every byte received
-                        received += read;
-                        if (received > file.MaxBytes || received > total)
-                        {
-                            throw new DatasetDownloadException(
-                                $"{url}: the server sent more than {Math.Min(file.MaxBytes, total ?? long.MaxValue)} bytes, but Keras's {fileName} has {file.Bytes}; the download was stopped and discarded (check {OriginVariable})");
-                        }
-
-                        await output.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
-                        hash.Append(buffer.AsSpan(0, read));
-                        progress?.Invoke(new DownloadProgress(fileName, received, total));
-                    }
-
-                    if (total is long expected && received != expected)
-                    {
-                        throw new DatasetDownloadException($"{url}: received {received} of {expected} bytes");
-                    }
-                }
-
-                stall.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-                string actual = hash.FinishHex();
-                if (file.Sha256 is { } sha256 && actual != sha256)
-                {
-                    throw new DataFormatException($"{url}: downloaded file has sha256 {actual}, Keras expects {sha256}; it was discarded");
-                }
-
-                if (file.Sha256 is null)
-                {
-                    if (Verify && WordIndexProblem(temp, file, actual) is not null)
-                    {
-                        throw new DataFormatException(
-                            $"{url}: downloaded file has md5 {actual}, Keras expects {file.Md5}; it was discarded (--no-verify accepts any well-formed word index)");
-                    }
-
-                    WordIndex.Load(temp); // word-index files are always checked for structure
-                }
+                WordIndex.Load(temp); // word-index files are always checked for structure
             }
 
             try
@@ -313,6 +255,7 @@ public sealed class DatasetCache
         }
         catch (Exception e)
         {
+            download.Close();
             TryDelete(temp);
             Exception? wrapped = e switch
             {
@@ -322,7 +265,11 @@ public sealed class DatasetCache
                     new DatasetDownloadException(
                         $"{url}: download timed out: nothing received for {StallTimeout.TotalSeconds:0.#} s (to wait longer, set {StallVariable})", e),
                 OperationCanceledException => new DatasetDownloadException($"{url}: download timed out after {Timeout}", e),
-                HttpRequestException or HttpIOException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
+                HttpTransferException when download.Received > 0 && download.Total is long expected && download.Received < expected =>
+                    new DatasetDownloadException($"{url}: received {download.Received} of {expected} bytes ({e.Message})", e),
+                HttpTransferException { Unavailable: true } =>
+                    new DatasetDownloadException($"{url}: cannot download: {e.Message}; or copy Keras's {fileName} into {Directory} yourself (or point --data-dir at a folder that has it)", e),
+                HttpTransferException => new DatasetDownloadException($"{url}: download failed ({e.Message})", e),
                 IOException or UnauthorizedAccessException => new DatasetDownloadException($"{path}: cannot store the download ({e.Message})", e),
                 _ => null,
             };
@@ -335,8 +282,101 @@ public sealed class DatasetCache
         }
         finally
         {
-            if (registered)
+            download.Dispose();
+        }
+    }
+
+    /// <summary>An absolute http:// or https:// URL with a host and no spaces or control characters.</summary>
+    private static bool IsHttpUrl(string url)
+    {
+        int scheme = url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? 7
+            : url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? 8
+            : 0;
+        if (scheme == 0 || url.AsSpan().IndexOfAnyInRange('\0', ' ') >= 0 || url.Contains('\u007f'))
+        {
+            return false;
+        }
+
+        int hostEnd = url.AsSpan(scheme).IndexOfAny('/', '?', '#');
+        return (hostEnd < 0 ? url.Length - scheme : hostEnd) > 0;
+    }
+
+    /// <summary>
+    /// One download as it arrives: the head checked (status, announced size), the body written to the temporary file
+    /// and hashed as it comes, within the file's size, with progress reported and the stall clock restarted per piece.
+    /// </summary>
+    private sealed class Download(KerasFile file, string url, string temp, Action<DownloadProgress>? progress, Action restartStallClock) : IHttpReceiver, IDisposable
+    {
+        private readonly IStreamHash _hash = file.Sha256 is not null ? new Sha256() : new Md5();
+        private FileStream? _output;
+        private bool _registered;
+
+        public long Received { get; private set; }
+
+        public long? Total { get; private set; }
+
+        public void Head(int status, string reason, long? contentLength)
+        {
+            if (status is < 200 or >= 300)
             {
+                throw new DatasetDownloadException(reason.Length > 0 ? $"{url}: HTTP {status} {reason}" : $"{url}: HTTP {status}");
+            }
+
+            if (contentLength > file.MaxBytes)
+            {
+                throw new DatasetDownloadException(
+                    $"{url}: the server announces {contentLength} bytes, but Keras's {file.Name} has {file.Bytes}; check {OriginVariable}");
+            }
+
+            Total = contentLength;
+            TemporaryFiles.Register(temp);
+            _registered = true;
+            _output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            progress?.Invoke(new DownloadProgress(file.Name, 0, Total));
+            restartStallClock();
+        }
+
+        public void Body(ReadOnlySpan<byte> data)
+        {
+            restartStallClock(); // the stall clock restarts with every byte received
+            Received += data.Length;
+            if (Received > file.MaxBytes || Received > Total)
+            {
+                throw new DatasetDownloadException(
+                    $"{url}: the server sent more than {Math.Min(file.MaxBytes, Total ?? long.MaxValue)} bytes, but Keras's {file.Name} has {file.Bytes}; the download was stopped and discarded (check {OriginVariable})");
+            }
+
+            _output!.Write(data);
+            _hash.Append(data);
+            progress?.Invoke(new DownloadProgress(file.Name, Received, Total));
+        }
+
+        /// <summary>Closes the file once the transfer ended well; its digest (sha256 or md5).</summary>
+        public string Finish()
+        {
+            if (Total is long expected && Received != expected)
+            {
+                throw new DatasetDownloadException($"{url}: received {Received} of {expected} bytes");
+            }
+
+            if (_output is null)
+            {
+                throw new DatasetDownloadException($"{url}: the server sent no response");
+            }
+
+            _output.Dispose();
+            return _hash.FinishHex();
+        }
+
+        /// <summary>Closes the temporary file (it stays registered until <see cref="Dispose"/>).</summary>
+        public void Close() => _output?.Dispose();
+
+        public void Dispose()
+        {
+            Close();
+            if (_registered)
+            {
+                _registered = false;
                 TemporaryFiles.Unregister(temp);
             }
         }
@@ -354,42 +394,5 @@ public sealed class DatasetCache
         catch (UnauthorizedAccessException)
         {
         }
-    }
-}
-
-/// <summary>
-/// Whether HTTPS can work here. On Linux .NET's TLS loads OpenSSL's libssl when first used, and a process without one
-/// is aborted on the spot ("No usable version of libssl was found"), which no handler can catch; so the libraries it
-/// would load are probed first, in its own order.
-/// </summary>
-internal static class Tls
-{
-    private static readonly Lazy<bool> Available = new(Probe);
-
-    public static bool IsAvailable => Available.Value;
-
-    private static bool Probe()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return true; // Windows and macOS use the system's TLS
-        }
-
-        var names = new List<string>();
-        if (Environment.GetEnvironmentVariable("CLR_OPENSSL_VERSION_OVERRIDE") is { Length: > 0 and <= 10 } version)
-        {
-            names.Add("libssl.so." + version);
-        }
-
-        names.AddRange(["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.10", "libssl.so.1.0.0", "libssl.so.1.0"]);
-        foreach (string name in names)
-        {
-            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out _))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -71,10 +71,10 @@ internal static class ExperimentCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print errors only" };
         var variant = new Option<string[]>("--variant")
         {
-            Description = "also train the book's over-fitting variants of the IMDB model and overlay their validation losses: small (4-4), large (512-512), l2 (0.002), dropout (0.5), or all; comma-separated for several",
+            Description = "also train variants of the IMDB model and overlay their validation losses: the book's over-fitting variants small (4-4), large (512-512), l2 (0.002), dropout (0.5), and embedding (padded word ids, Embedding(10000, 16) with mask_zero, average pooling), or all; comma-separated for several",
             AllowMultipleArgumentsPerToken = false,
         };
-        variant.HelpName = "small|large|l2|dropout|all";
+        variant.HelpName = "small|large|l2|dropout|embedding|all";
         bool imdbOnly = experiments is [Experiment.Imdb];
         var fold = new Option<string?>("--fold")
         {

@@ -30,6 +30,6 @@ public sealed record RunSettings
 
     public Reporting.SmoothingKind Smoothing { get; init; } = Reporting.SmoothingKind.BookEma;
 
-    /// <summary>The book's IMDB over-fitting variants to train next to the original (<c>--variant</c>): small, large, l2, dropout.</summary>
+    /// <summary>The IMDB variants to train next to the original (<c>--variant</c>): the book's small, large, l2, dropout, and embedding.</summary>
     public IReadOnlyList<string> ImdbVariants { get; init; } = [];
 }

@@ -9,7 +9,7 @@ using AotNet.Reporting;
 namespace AotNet.App.Experiments;
 
 /// <summary>
-/// What a text experiment needs: multi-hot inputs with targets for the validation rows (the first rows of the training
+/// What a text experiment needs: multi-hot inputs (or padded word ids for the Embedding model) with targets for the validation rows (the first rows of the training
 /// split), the rest of the training split, and the test split.
 /// </summary>
 public sealed record TextData(string Name, LabeledData Validation, LabeledData Train, LabeledData Test, double LoadSeconds);
@@ -59,7 +59,9 @@ public static class TextClassification
             ModelFactory.Save(model, path, new Dictionary<string, string>
             {
                 ["dataset"] = data.Name,
-                ["preprocessing"] = $"multi-hot over {description.Inputs} word ids (num_words={description.Inputs}, start_char=1, oov_char=2, index_from=3)",
+                ["preprocessing"] = partial.Inputs.Tokens is { } tokens
+                    ? $"word ids padded to {tokens.Length} (pad_sequences pre-padding and pre-truncating; num_words={DataSources.NumWords}, start_char=1, oov_char=2, index_from=3)"
+                    : $"multi-hot over {description.Inputs} word ids (num_words={description.Inputs}, start_char=1, oov_char=2, index_from=3)",
             });
         }
 

@@ -32,7 +32,7 @@ internal static class Figures
         if (results.Imdb is { } original && results.ImdbVariants is { Count: > 0 } variants)
         {
             // the book's figures: the original model's validation loss against each variant's, then all of them together
-            string[] colors = [MatplotlibColors.Red, MatplotlibColors.Green, MatplotlibColors.Magenta, MatplotlibColors.Tab10Orange];
+            string[] colors = [MatplotlibColors.Red, MatplotlibColors.Green, MatplotlibColors.Magenta, MatplotlibColors.Tab10Orange, MatplotlibColors.Cyan];
             var originalLoss = original.History["val_loss"];
             var all = new List<Series> { Series.Line("Original model", Series.Epochs(originalLoss.Length), originalLoss, MatplotlibColors.Blue) };
             int c = 0;

@@ -11,8 +11,10 @@ namespace AotNet.Export;
 /// <c>keras.saving.save_model</c> writes it) and <c>.weights.h5</c> (as <c>model.save_weights</c> writes it), read
 /// and written. The weights sit
 /// where Keras 3's H5IOStore puts them: <c>layers/{name}/vars/{i}</c>, names dense, dense_1, dropout, … as Keras
-/// names the layers of a Sequential, Dense <c>vars/0</c> the kernel [in, out] and <c>vars/1</c> the bias, plus an
-/// empty root <c>vars</c> group (the model's own, which Keras's loader opens). HDF5 through <see cref="Hdf5"/>. See docs/export.md.
+/// names the layers of a Sequential, Dense <c>vars/0</c> the kernel [in, out] and <c>vars/1</c> the bias, the other
+/// layers' variables in Keras's order (<see cref="KerasConfig.Layers"/>: Normalization, BatchNormalization,
+/// LayerNormalization, Embedding; the state block's tensors too), plus an empty root <c>vars</c> group (the model's
+/// own, which Keras's loader opens). HDF5 through <see cref="Hdf5"/>. See docs/export.md.
 /// </summary>
 public static class KerasFile
 {
@@ -26,9 +28,9 @@ public static class KerasFile
         ArgumentNullException.ThrowIfNull(path);
         var description = TModel.Description;
         byte[] image = path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase)
-            ? Archive(description, model.Parameters)
+            ? Archive(description, model.Parameters, model.State)
             : path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase)
-                ? Weights(description, model.Parameters)
+                ? Weights(description, model.Parameters, model.State)
                 : throw new ArgumentException($"{path}: a Keras file name ends in .keras or .weights.h5");
         AtomicFile.WriteAllBytes(path, image);
     }
@@ -51,14 +53,14 @@ public static class KerasFile
         }
 
         var parameters = new float[description.ParameterCount];
+        var state = new float[description.StateCount];
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
         {
-            ReadArchive(description, path, parameters);
+            ReadArchive(description, path, parameters, state);
         }
         else if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase))
         {
-            var names = KerasConfig.Layers(description).Select(l => l.Name).ToList();
-            ReadWeights(description, names, File.ReadAllBytes(path), path, parameters);
+            ReadWeights(KerasConfig.Layers(description), File.ReadAllBytes(path), path, parameters, state);
         }
         else
         {
@@ -66,12 +68,16 @@ public static class KerasFile
         }
 
         parameters.CopyTo(model.Parameters, 0);
+        state.CopyTo(model.State, 0);
     }
 
-    /// <summary>The .keras archive: metadata.json, config.json, model.weights.h5 (in Keras's order).</summary>
-    public static byte[] Archive(ModelDescription description, ReadOnlySpan<float> parameters)
+    /// <summary>The .keras archive of a model without state: metadata.json, config.json, model.weights.h5 (in Keras's order).</summary>
+    public static byte[] Archive(ModelDescription description, ReadOnlySpan<float> parameters) => Archive(description, parameters, []);
+
+    /// <summary>The .keras archive of a model with its non-trainable <paramref name="state"/> (Normalization's mean and variance, BatchNormalization's moving statistics).</summary>
+    public static byte[] Archive(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
     {
-        byte[] weights = Weights(description, parameters);
+        byte[] weights = Weights(description, parameters, state);
         var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -84,24 +90,35 @@ public static class KerasFile
         return buffer.ToArray();
     }
 
-    /// <summary>The weights as Keras 3's H5IOStore writes them.</summary>
-    public static byte[] Weights(ModelDescription description, ReadOnlySpan<float> parameters)
+    /// <summary>The weights of a model without state as Keras 3's H5IOStore writes them.</summary>
+    public static byte[] Weights(ModelDescription description, ReadOnlySpan<float> parameters) => Weights(description, parameters, []);
+
+    /// <summary>
+    /// The weights as Keras 3's H5IOStore writes them: <c>layers/{name}/vars/{i}</c> for every layer (an empty
+    /// <c>vars</c> group for a layer without variables), each variable with its Keras shape, trainable ones first.
+    /// </summary>
+    public static byte[] Weights(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
     {
         ArgumentNullException.ThrowIfNull(description);
-        if (parameters.Length != description.ParameterCount)
+        if (parameters.Length != description.ParameterCount || state.Length != description.StateCount)
         {
-            throw new ArgumentException($"Keras export of {description.Name}: {parameters.Length} parameters given, the model has {description.ParameterCount}");
+            throw new ArgumentException($"Keras export of {description.Name}: {parameters.Length} parameters and {state.Length} state values given, the model has {description.ParameterCount} and {description.StateCount}");
         }
 
         var layers = new Hdf5Group();
         foreach (var layer in KerasConfig.Layers(description))
         {
             var vars = new Hdf5Group();
-            if (layer.ClassName == "Dense")
+            for (int i = 0; i < layer.Vars.Count; i++)
             {
-                var dense = layer.Source;
-                vars.Children["0"] = new Hdf5Dataset([(ulong)dense.Inputs, (ulong)dense.Units], parameters.Slice(dense.KernelOffset, dense.KernelLength).ToArray());
-                vars.Children["1"] = new Hdf5Dataset([(ulong)dense.Units], parameters.Slice(dense.BiasOffset, dense.Units).ToArray());
+                var tensor = layer.Vars[i];
+                var block = tensor.IsState ? state : parameters;
+                vars.Children[Index(i)] = new Hdf5Dataset([.. tensor.Shape.Select(d => (ulong)d)], block.Slice(tensor.Offset, tensor.Length).ToArray());
+            }
+
+            if (layer.HasCount)
+            {
+                vars.Children[Index(layer.Vars.Count)] = new Hdf5Dataset([], null) { Int64Values = [0] };
             }
 
             var group = new Hdf5Group();
@@ -115,6 +132,8 @@ public static class KerasFile
         return Hdf5.Write(root);
     }
 
+    private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
+
     private static void Entry(ZipArchive zip, string name, byte[] bytes)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
@@ -122,7 +141,7 @@ public static class KerasFile
         stream.Write(bytes);
     }
 
-    private static void ReadArchive(ModelDescription description, string path, float[] parameters)
+    private static void ReadArchive(ModelDescription description, string path, float[] parameters, float[] state)
     {
         ZipArchive zip;
         try
@@ -137,8 +156,8 @@ public static class KerasFile
         using (zip)
         {
             byte[] config = ReadEntry(zip, ConfigName, path);
-            var names = KerasConfig.Check(config, description, path);
-            ReadWeights(description, names, ReadEntry(zip, WeightsName, path), $"{path}:{WeightsName}", parameters);
+            var layers = KerasConfig.Check(config, description, path);
+            ReadWeights(layers, ReadEntry(zip, WeightsName, path), $"{path}:{WeightsName}", parameters, state);
         }
     }
 
@@ -159,26 +178,32 @@ public static class KerasFile
         return buffer.ToArray();
     }
 
-    private static void ReadWeights(ModelDescription description, List<string> names, byte[] image, string source, float[] parameters)
+    /// <summary>
+    /// Each layer's variables from <c>layers/{name}/vars/{i}</c>, where Keras 3's saving_lib puts them (the name is the
+    /// snake_case class name numbered per class, whatever the layer's own name in config.json).
+    /// </summary>
+    private static void ReadWeights(List<KerasConfig.KerasLayer> layers, byte[] image, string source, float[] parameters, float[] state)
     {
         var root = Hdf5.Read(image, source);
-        var layers = KerasConfig.Layers(description);
-        for (int i = 0; i < layers.Count; i++)
+        foreach (var layer in layers)
         {
-            if (layers[i].ClassName != "Dense")
+            if (layer.Vars.Count == 0)
             {
                 continue;
             }
 
-            var dense = layers[i].Source;
-            string vars = $"layers/{names[i]}/vars";
+            string vars = $"layers/{layer.Name}/vars";
             if (root.Find(vars) is not Hdf5Group)
             {
-                throw new InvalidDataException($"{source}: no {vars} group (the weights of layer '{names[i]}'): not Keras 3's layout for this model (a Keras 2 .h5 with layer_names is not read)");
+                throw new InvalidDataException($"{source}: no {vars} group (the weights of layer '{layer.Name}'): not Keras 3's layout for this model (a Keras 2 .h5 with layer_names is not read)");
             }
 
-            Copy(root.Find(vars + "/0"), [(ulong)dense.Inputs, (ulong)dense.Units], parameters.AsSpan(dense.KernelOffset, dense.KernelLength), vars + "/0 (kernel)", source);
-            Copy(root.Find(vars + "/1"), [(ulong)dense.Units], parameters.AsSpan(dense.BiasOffset, dense.Units), vars + "/1 (bias)", source);
+            for (int i = 0; i < layer.Vars.Count; i++)
+            {
+                var tensor = layer.Vars[i];
+                string what = $"{vars}/{Index(i)} ({tensor.Name[(tensor.Name.IndexOf('.') + 1)..]})";
+                Copy(root.Find($"{vars}/{Index(i)}"), [.. tensor.Shape.Select(d => (ulong)d)], (tensor.IsState ? state : parameters).AsSpan(tensor.Offset, tensor.Length), what, source);
+            }
         }
     }
 

@@ -37,6 +37,7 @@ public sealed class OnnxExportException(string message) : ArgumentException(mess
 /// composition: Gelu = <c>0.5·x·(1 + Erf(x/√2))</c>, Silu = <c>x·Sigmoid(x)</c>. Dropout is left out (inference).
 /// A [Normalization] first layer is Sub(mean) and Div(its divisor); BatchNormalization is the ONNX op in inference mode
 /// (moving statistics), LayerNormalization the opset-17 op over the last axis, each followed by its activation.
+/// An Embedding model takes int64 ids [batch, length]: Gather, then the (masked) mean of GlobalAveragePooling1D.
 /// The batch dimension is symbolic ("batch"). See docs/export.md.
 /// </summary>
 public static class OnnxExport
@@ -81,7 +82,7 @@ public static class OnnxExport
 
         if (description.Tensors.FirstOrDefault(t => !IsExported(t.Name)) is { } unknown)
         {
-            throw new OnnxExportException($"ONNX export of {description.Name}: {unknown.Name} belongs to a layer kind the export does not support yet; Dense, Normalization, BatchNormalization and LayerNormalization are exported ({description.Topology})");
+            throw new OnnxExportException($"ONNX export of {description.Name}: {unknown.Name} belongs to a layer kind the export does not support yet; Dense, Normalization, BatchNormalization, LayerNormalization and Embedding are exported ({description.Topology})");
         }
 
         if (state.Length != description.StateCount)
@@ -90,6 +91,12 @@ public static class OnnxExport
         }
 
         var graph = new GraphBuilder(options.InputName);
+        if (description.Embedding is not null && (options.InputMean is not null || options.InputStd is not null))
+        {
+            throw new ArgumentException($"ONNX export of {description.Name}: InputMean/InputStd normalise features; this model takes token ids");
+        }
+
+        AddEmbedding(graph, description, parameters);
         AddInputNormalization(graph, description.Inputs, options);
         AddNormalizationLayer(graph, description, state);
         foreach (var layer in description.Layers)
@@ -114,7 +121,7 @@ public static class OnnxExport
                 description.Name,
                 graph.Nodes,
                 graph.Initializers,
-                Onnx.FloatMatrixInfo(options.InputName, "batch", description.Inputs),
+                Onnx.FloatMatrixInfo(options.InputName, "batch", description.Inputs, description.Embedding is null ? 1 : Onnx.Int64Type),
                 Onnx.FloatMatrixInfo(options.OutputName, "batch", description.Outputs)),
             typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
             $"{description.Name}: {description.Topology}",
@@ -167,9 +174,46 @@ public static class OnnxExport
         graph.Op("Div", "normalization_layer_div", [graph.Constant("normalization_layer.scale", [scale.Length], scale)]);
     }
 
+    /// <summary>
+    /// An Embedding first layer and its GlobalAveragePooling1D, on the int64 ids [batch, length]: Gather(embeddings, ids)
+    /// → [batch, length, dim]; then, with MaskZero, Keras's masked mean Σ(x·mask)/Σ(mask) with mask = Cast(Not(Equal(ids, 0)))
+    /// (Unsqueeze to [batch, length, 1], Mul, ReduceSum over the positions, Div by the row's count of ids), else
+    /// ReduceMean over the positions.
+    /// </summary>
+    private static void AddEmbedding(GraphBuilder graph, ModelDescription description, ReadOnlySpan<float> parameters)
+    {
+        if (description.Embedding is not { } e)
+        {
+            return;
+        }
+
+        string ids = graph.Current;
+        string table = graph.Constant("embedding.embeddings", [e.InputDim, e.OutputDim], parameters.Slice(e.Offset, e.InputDim * e.OutputDim));
+        string gathered = graph.Node("Gather", "embedding", [table, ids], Onnx.IntAttribute("axis", 0));
+        if (!e.MaskZero)
+        {
+            graph.Continue(gathered);
+            graph.Op("ReduceMean", "global_average_pooling1d", [], Onnx.IntsAttribute("axes", 1), Onnx.IntAttribute("keepdims", 0));
+            return;
+        }
+
+        string zero = graph.Int64Constant("embedding.pad_id", [], [0]);
+        string positions = graph.Int64Constant("global_average_pooling1d.axes", [1], [1]);
+        string last = graph.Int64Constant("embedding.mask_axes", [1], [2]);
+        string padding = graph.Node("Equal", "embedding_is_padding", [ids, zero]);
+        string kept = graph.Node("Not", "embedding_mask", [padding]);
+        string mask = graph.Node("Cast", "embedding_mask_float", [kept], Onnx.IntAttribute("to", 1));
+        string mask3 = graph.Node("Unsqueeze", "embedding_mask_unsqueeze", [mask, last]);
+        string masked = graph.Node("Mul", "global_average_pooling1d_masked", [gathered, mask3]);
+        string sum = graph.Node("ReduceSum", "global_average_pooling1d_sum", [masked, positions], Onnx.IntAttribute("keepdims", 0));
+        string count = graph.Node("ReduceSum", "global_average_pooling1d_count", [mask, positions], Onnx.IntAttribute("keepdims", 1));
+        graph.Continue(sum);
+        graph.Op("Div", "global_average_pooling1d", [count]);
+    }
+
     /// <summary>The saved tensors the export writes: every other one is of a layer kind it does not know.</summary>
     private static bool IsExported(string tensor) =>
-        tensor.StartsWith("dense_", StringComparison.Ordinal) || tensor is "normalization.mean" or "normalization.variance"
+        tensor.StartsWith("dense_", StringComparison.Ordinal) || tensor is "normalization.mean" or "normalization.variance" or "embedding.embeddings"
         || tensor.StartsWith("batch_normalization_", StringComparison.Ordinal) || tensor.StartsWith("layer_normalization_", StringComparison.Ordinal);
 
     /// <summary>
@@ -281,11 +325,27 @@ public static class OnnxExport
             return name;
         }
 
+        public string Int64Constant(string name, int[] dims, ReadOnlySpan<long> values)
+        {
+            Initializers.Add(Onnx.Int64Tensor(name, dims, values));
+            return name;
+        }
+
         public void Op(string opType, string name, string[] inputs, params ProtoMessage[] attributes)
         {
             _pending.Add((opType, name, [Current, .. inputs], attributes));
             Current = name;
         }
+
+        /// <summary>A node on its own inputs, off the chain (the chain goes on from <see cref="Current"/>); returns its output's name.</summary>
+        public string Node(string opType, string name, string[] inputs, params ProtoMessage[] attributes)
+        {
+            _pending.Add((opType, name, inputs, attributes));
+            return name;
+        }
+
+        /// <summary>Goes on from <paramref name="name"/>'s output.</summary>
+        public void Continue(string name) => Current = name;
 
         /// <summary>Writes the nodes, the last one's output named <paramref name="output"/> (an Identity when there is none).</summary>
         public void Rename(string output)

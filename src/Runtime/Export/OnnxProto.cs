@@ -67,7 +67,11 @@ internal static class Onnx
     public const long Opset = 17;
 
     private const int FloatType = 1; // TensorProto.DataType.FLOAT
-    private const int AttributeFloat = 1, AttributeInt = 2; // AttributeProto.AttributeType
+
+    /// <summary>TensorProto.DataType.INT64.</summary>
+    public const int Int64Type = 7;
+
+    private const int AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7; // AttributeProto.AttributeType
 
     /// <summary>ModelProto: ir_version 1, producer_name 2, producer_version 3, doc_string 6, graph 7, opset_import 8, metadata_props 14.</summary>
     public static ProtoMessage Model(ProtoMessage graph, string producerVersion, string doc, IEnumerable<KeyValuePair<string, string>> metadata)
@@ -131,6 +135,36 @@ internal static class Onnx
     public static ProtoMessage IntAttribute(string name, long value) =>
         new ProtoMessage().String(1, name).Int64(3, value).Int64(20, AttributeInt);
 
+    /// <summary>AttributeProto with ints: name 1, ints 8, type 20.</summary>
+    public static ProtoMessage IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new ProtoMessage().String(1, name);
+        foreach (long v in values)
+        {
+            attribute.Int64(8, v);
+        }
+
+        return attribute.Int64(20, AttributeInts);
+    }
+
+    /// <summary>TensorProto of int64s (e.g. the axes input of ReduceSum/Unsqueeze): dims 1, data_type 2, name 8, raw_data 9.</summary>
+    public static ProtoMessage Int64Tensor(string name, ReadOnlySpan<int> dims, ReadOnlySpan<long> values)
+    {
+        var tensor = new ProtoMessage();
+        foreach (int d in dims)
+        {
+            tensor.Int64(1, d);
+        }
+
+        var raw = new byte[values.Length * sizeof(long)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), values[i]);
+        }
+
+        return tensor.Int64(2, Int64Type).String(8, name).Bytes(9, raw);
+    }
+
     /// <summary>TensorProto of floats: dims 1, data_type 2, name 8, raw_data 9 (little-endian).</summary>
     public static ProtoMessage FloatTensor(string name, ReadOnlySpan<int> dims, ReadOnlySpan<float> values)
     {
@@ -150,15 +184,15 @@ internal static class Onnx
     }
 
     /// <summary>
-    /// ValueInfoProto of a float matrix [batch, columns] with a symbolic batch dimension: name 1, type 2 → TypeProto
+    /// ValueInfoProto of a float (or <paramref name="elementType"/>) matrix [batch, columns] with a symbolic batch dimension: name 1, type 2 → TypeProto
     /// tensor_type 1 → elem_type 1, shape 2 → TensorShapeProto dim 1 → dim_value 1 | dim_param 2.
     /// </summary>
-    public static ProtoMessage FloatMatrixInfo(string name, string batchName, int columns)
+    public static ProtoMessage FloatMatrixInfo(string name, string batchName, int columns, int elementType = FloatType)
     {
         var shape = new ProtoMessage()
             .Message(1, new ProtoMessage().String(2, batchName))
             .Message(1, new ProtoMessage().Int64(1, columns));
-        var tensorType = new ProtoMessage().Int64(1, FloatType).Message(2, shape);
+        var tensorType = new ProtoMessage().Int64(1, elementType).Message(2, shape);
         return new ProtoMessage().String(1, name).Message(2, new ProtoMessage().Message(1, tensorType));
     }
 }

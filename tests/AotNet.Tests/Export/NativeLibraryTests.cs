@@ -7,8 +7,9 @@ namespace AotNet.Tests.Export;
 
 /// <summary>
 /// tests/AotNet.NativeConsumer published with <c>-p:NativeLib=Shared</c> gives libmynet.so and mynet.h; a C program
-/// (gcc) and Python's ctypes call it and get Predict's bits exactly, and bad calls get errors, not crashes.
-/// The model is the same source file compiled into this test assembly (MyNet.cs).
+/// (gcc) and Python's ctypes call it and get Predict's bits exactly, and bad calls get errors, not crashes. Cross-published
+/// for linux-arm64, the library called by the same C program (aarch64-linux-gnu-gcc) under qemu gives x64 Predict's bits
+/// too (the same-bits contract). The model is the same source file compiled into this test assembly (MyNet.cs).
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class NativeLibraryTests : IClassFixture<NativeLibraryTests.Library>
@@ -35,6 +36,25 @@ public sealed class NativeLibraryTests : IClassFixture<NativeLibraryTests.Librar
         Assert.Contains("outputs too small -> outputs hold 2999 floats; 1000 rows need 3000 (3 per row)", output);
         Assert.Contains("load missing file -> ", output);
         Assert.Equal(expected, ReadFloats(outputs)); // bit for bit (float equality; NaN never occurs here)
+    }
+
+    [Arm64ToolsFact]
+    public void Arm64_library_under_qemu_matches_x64_predict_bit_for_bit()
+    {
+        string dir = _library.Require("linux-arm64");
+        byte[] elf = File.ReadAllBytes(Path.Combine(dir, "libmynet.so"))[..20];
+        Assert.Equal(183, BitConverter.ToUInt16(elf, 18)); // e_machine EM_AARCH64
+        string program = Path.Combine(dir, "predict");
+        var (code, output) = Run("aarch64-linux-gnu-gcc", ["-O2", "-o", program, Path.Combine(Consumer, "predict.c"), "-I", dir, "-L", dir, "-lmynet", $"-Wl,-rpath,{dir}"]);
+        Assert.True(code == 0, output);
+
+        var (weights, inputs, expected) = Case(dir, 23);
+        string outputs = Path.Combine(dir, "arm64.f32");
+        (code, output) = Run(Arm64ToolsFactAttribute.Qemu, ["-L", Arm64ToolsFactAttribute.Sysroot, program, weights, inputs, Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), outputs]);
+        Assert.True(code == 0, output);
+        Assert.Contains("wrong row size -> row size 12: MyNet takes 13 inputs per row", output);
+        Assert.Contains("NULL model -> ", output);
+        Assert.Equal(expected, ReadFloats(outputs)); // x64 Predict (this process) = arm64 C output, bit for bit
     }
 
     [Fact]
@@ -97,25 +117,35 @@ public sealed class NativeLibraryTests : IClassFixture<NativeLibraryTests.Librar
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    /// <summary>Publishes the consumer once for the class (about a minute of Native AOT compilation).</summary>
+    /// <summary>
+    /// Publishes the consumer once per runtime for the class (about a minute of Native AOT compilation each; the tests of
+    /// one class run one after another, so the two publishes of the one project never overlap).
+    /// </summary>
     public sealed class Library : IDisposable
     {
-        private readonly Lazy<(string? Dir, string Failure)> _published;
+        private readonly Dictionary<string, Lazy<(string? Dir, string Failure)>> _published = [];
         private readonly string _root = Directory.CreateTempSubdirectory("aotnet-native-").FullName;
 
-        public Library() => _published = new Lazy<(string?, string)>(Publish);
-
-        public string Require()
+        public string Require(string rid = "linux-x64")
         {
-            var (dir, failure) = _published.Value;
+            Lazy<(string?, string)> published;
+            lock (_published)
+            {
+                if (!_published.TryGetValue(rid, out published!))
+                {
+                    _published[rid] = published = new Lazy<(string?, string)>(() => Publish(rid));
+                }
+            }
+
+            var (dir, failure) = published.Value;
             Assert.True(dir is not null, failure);
             return dir!;
         }
 
-        private (string?, string) Publish()
+        private (string?, string) Publish(string rid)
         {
-            string output = Path.Combine(_root, "publish");
-            var (code, log) = Run("dotnet", ["publish", Path.Combine(Consumer, "AotNet.NativeConsumer.csproj"), "-c", "Release", "-r", "linux-x64", "-p:NativeLib=Shared", "-o", output]);
+            string output = Path.Combine(_root, "publish-" + rid);
+            var (code, log) = Run("dotnet", ["publish", Path.Combine(Consumer, "AotNet.NativeConsumer.csproj"), "-c", "Release", "-r", rid, "-p:NativeLib=Shared", "-o", output]);
             if (code != 0)
             {
                 return (null, "dotnet publish -p:NativeLib=Shared failed:\n" + log);
@@ -132,5 +162,28 @@ public sealed class NativeLibraryTests : IClassFixture<NativeLibraryTests.Librar
         }
 
         public void Dispose() => Directory.Delete(_root, recursive: true);
+    }
+}
+
+/// <summary>
+/// A fact that needs the arm64 cross tools (clang, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user-static;
+/// .ci/run installs them, docs/arm64.md): skipped, with the reason, without them.
+/// </summary>
+public sealed class Arm64ToolsFactAttribute : FactAttribute
+{
+    public const string Qemu = "qemu-aarch64-static";
+
+    /// <summary>The arm64 glibc of libc6-dev-arm64-cross, qemu's -L prefix for the dynamic loader and libraries.</summary>
+    public const string Sysroot = "/usr/aarch64-linux-gnu";
+
+    private static readonly string? Missing = new[] { "clang", "aarch64-linux-gnu-gcc", Qemu }.FirstOrDefault(tool =>
+        !(Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, tool))));
+
+    public Arm64ToolsFactAttribute()
+    {
+        if (Missing is not null || !Directory.Exists(Sysroot))
+        {
+            Skip = $"the arm64 cross tools are not installed ({Missing ?? Sysroot} missing; apt-get install clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static, as .ci/run does)";
+        }
     }
 }

@@ -196,17 +196,3 @@ public class EmbeddingLayerAllocationTests
         Assert.Equal(0, bytes);
     }
 }
-
-/// <summary>The ONNX and Keras exports refuse models with layers they do not write, rather than dropping them.</summary>
-public class NewLayerExportTests
-{
-    [Fact]
-    public void ExportsRefuseNormalizationAndEmbeddingModels()
-    {
-        string normalization = Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(NormalizationMlp.Description)).Message;
-        Assert.Contains("Normalization", normalization);
-        Assert.Contains("not exported", normalization);
-        string embedding = Assert.Throws<ArgumentException>(() => AotNet.Export.KerasConfig.Layers(EmbeddingMasked.Description)).Message;
-        Assert.Contains("outside its Dense layers", embedding);
-    }
-}

@@ -4,8 +4,9 @@ namespace AotNet.Tests.Reproducibility;
 
 /// <summary>
 /// User topologies train to the same bits at every vector width: tests/AotNet.ModelProbe fits tanh/sigmoid/softmax
-/// models with SGD-momentum, Adam and RMSprop on dense and multi-hot inputs at batch 1, 32 and 512 (two threads) and
-/// hashes every weight and history value; here it runs in child processes whose JIT is limited to 128-, 256- or 512-bit
+/// models with SGD-momentum, Adam and RMSprop on dense and multi-hot inputs at batch 1, 32 and 512 (two threads), and
+/// models with BatchNormalization, LayerNormalization and Embedding(MaskZero) + GlobalAveragePooling1D on 1, 2 and 3
+/// threads each (one golden line per thread count, the same hash), and hashes every weight, state and history value; here it runs in child processes whose JIT is limited to 128-, 256- or 512-bit
 /// vectors or to no SIMD, and every run must print the hashes committed in ModelBits.golden.txt.
 /// Regenerate the golden file (after a deliberate change of the floats) with
 /// <c>AOTNET_UPDATE_GOLDEN=1 dotnet test tests/AotNet.Tests -c Release --filter FullyQualifiedName~ModelBitsTests</c>.

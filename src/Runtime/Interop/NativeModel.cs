@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using AotNet.Data;
 using AotNet.IO;
 using AotNet.Training;
 
@@ -10,7 +9,8 @@ namespace AotNet.Interop;
 /// What the C entry points of a model declared with <see cref="NativeExportsAttribute"/> call (the generator writes
 /// one thin <c>[UnmanagedCallersOnly]</c> function per member). Every member catches everything: an error becomes a
 /// return value (null handle, -1) and a message read with <see cref="LastError"/>, never an exception across the
-/// boundary. Handles are <see cref="GCHandle"/>s of a <see cref="Session"/>; a handle serves one thread at a time.
+/// boundary. Handles are <see cref="GCHandle"/>s of a <see cref="Predictor{TModel}"/> (the model with its buffers, allocated
+/// once: a prediction allocates nothing); a handle serves one thread at a time.
 /// </summary>
 public static unsafe class NativeModel<TModel>
     where TModel : class, IModel<TModel>
@@ -79,7 +79,7 @@ public static unsafe class NativeModel<TModel>
 
     private static void PredictChecked(nint handle, float* inputs, nuint rows, nuint rowSize, float* outputs, nuint outputCapacity)
     {
-        var session = SessionOf(handle);
+        var predictor = PredictorOf(handle);
         int inputSize = InputSize, outputSize = OutputSize;
         if (rowSize != (nuint)inputSize)
         {
@@ -108,7 +108,7 @@ public static unsafe class NativeModel<TModel>
 
         var input = new ReadOnlySpan<float>(inputs, (int)rows * inputSize);
         var output = new Span<float>(outputs, (int)rows * outputSize);
-        session.Predict(input, output);
+        predictor.Predict(input, (int)rows, output);
     }
 
     /// <summary>Releases a handle from Create/LoadFile/LoadBuffer (0 is ignored).</summary>
@@ -125,11 +125,11 @@ public static unsafe class NativeModel<TModel>
     /// <summary>The current thread's last error as UTF-8 (empty when none); valid until this thread's next call.</summary>
     public static byte* LastError() => NativeErrors.Current;
 
-    private static nint Handle(TModel model) => GCHandle.ToIntPtr(GCHandle.Alloc(new Session(model)));
+    private static nint Handle(TModel model) => GCHandle.ToIntPtr(GCHandle.Alloc(new Predictor<TModel>(model, RowsPerPass)));
 
-    private static Session SessionOf(nint handle) =>
-        handle != 0 && GCHandle.FromIntPtr(handle).Target is Session session
-            ? session
+    private static Predictor<TModel> PredictorOf(nint handle) =>
+        handle != 0 && GCHandle.FromIntPtr(handle).Target is Predictor<TModel> predictor
+            ? predictor
             : throw new ArgumentException("model handle is NULL or not a model of this library");
 
     private static string Utf8(byte* text, string name) =>
@@ -151,28 +151,6 @@ public static unsafe class NativeModel<TModel>
 
     private static string Message(Exception e) =>
         e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-
-    /// <summary>A model with its buffers: predictions allocate nothing after the first pass.</summary>
-    private sealed class Session(TModel model)
-    {
-        private readonly int[] _rows = Enumerable.Range(0, RowsPerPass).ToArray();
-        private readonly DenseMatrix _block = new(RowsPerPass, InputSize);
-        private readonly Workspace _workspace = model.CreateWorkspace(RowsPerPass);
-        private Features? _features;
-
-        public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
-        {
-            _features ??= new Features(_block);
-            int inputSize = InputSize, outputSize = OutputSize, rows = inputs.Length / inputSize;
-            for (int start = 0; start < rows; start += RowsPerPass)
-            {
-                int count = Math.Min(RowsPerPass, rows - start);
-                inputs.Slice(start * inputSize, count * inputSize).CopyTo(_block.Data);
-                var batch = new Batch(_features, null, _rows.AsSpan(0, count));
-                model.Predict(batch, _workspace, outputs.Slice(start * outputSize, count * outputSize));
-            }
-        }
-    }
 }
 
 /// <summary>The last error of each calling thread, kept as a NUL-terminated UTF-8 string in native memory.</summary>

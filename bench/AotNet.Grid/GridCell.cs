@@ -55,12 +55,14 @@ public static class GridCell
     /// <summary>Seconds of probe epochs before timing, under the JIT (tiered compilation).</summary>
     public const double WarmSeconds = 0.5;
 
-    public static CellResult Measure(GridTopology topology, int batch, int threads, double budgetSeconds, ulong seed)
+    /// <param name="fixedPlan">Rows and timed epochs to use instead of the probe's plan (a fixed amount of work, for instruction
+    /// counts under callgrind or CPU time under perf stat; the rows are capped at the epoch's).</param>
+    public static CellResult Measure(GridTopology topology, int batch, int threads, double budgetSeconds, ulong seed, (int Rows, int Repeats)? fixedPlan = null)
     {
         try
         {
             using var trainer = topology.CreateTrainer(threads, seed);
-            var plan = Plan(trainer, topology, batch, budgetSeconds, seed);
+            var plan = fixedPlan is { } f ? (Rows: Math.Min(f.Rows, topology.EpochRows), f.Repeats) : Plan(trainer, topology, batch, budgetSeconds, seed);
             var data = topology.Rows(plan.Rows);
             var recorder = new EpochRecorder(1 + plan.Repeats);
             var cpu = Environment.CpuUsage.TotalTime;

@@ -14,7 +14,8 @@ public static class GridCommand
 {
     public const string Usage =
         "usage: --grid [--topologies mlp784,mlp256,wide2000,tab30,imdb,reuters,boston,bnmlp,embed] [--batches 1,16,32,128,512,2048]\n" +
-        "              [--threads 1,2] [--budget SECONDS] [--seed S] [--json FILE] [--no-peak]";
+        "              [--threads 1,2] [--budget SECONDS] [--seed S] [--json FILE] [--no-peak]\n" +
+        "              [--rows N --epochs R]   (a fixed amount of work per cell: 1 + R epochs over N rows, no probe; for callgrind/perf stat)";
 
     public static readonly int[] DefaultBatches = [1, 16, 32, 128, 512, 2048];
     public static readonly int[] DefaultThreads = [1, 2];
@@ -27,6 +28,7 @@ public static class GridCommand
         ulong seed = 1;
         string? json = null;
         bool peak = true;
+        int fixedRows = 0, fixedEpochs = 0;
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -41,6 +43,8 @@ public static class GridCommand
                     case "--seed": seed = ulong.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--json": json = Value(); break;
                     case "--no-peak": peak = false; break;
+                    case "--rows": fixedRows = Ints(Value(), "--rows")[0]; break;
+                    case "--epochs": fixedEpochs = Ints(Value(), "--epochs")[0]; break;
                     default: throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
@@ -51,6 +55,14 @@ public static class GridCommand
             Console.Error.WriteLine(Usage);
             return 2;
         }
+
+        if ((fixedRows > 0) != (fixedEpochs > 0))
+        {
+            Console.Error.WriteLine("aotnet-grid: --rows and --epochs go together");
+            return 2;
+        }
+
+        (int, int)? fixedPlan = fixedRows > 0 ? (fixedRows, fixedEpochs) : null;
 
         var header = new Header(
             DateTime.UtcNow,
@@ -72,7 +84,7 @@ public static class GridCommand
             {
                 foreach (int b in batches)
                 {
-                    var cell = GridCell.Measure(topology, b, t, budget, seed);
+                    var cell = GridCell.Measure(topology, b, t, budget, seed, fixedPlan);
                     results.Add(cell);
                     Console.Error.WriteLine(cell.Skipped is null
                         ? $"{topology.Key,-9} batch {b,4} threads {t}: {cell.SecondsPerEpoch,9:F4} s/epoch{(cell.Extrapolated ? $" (from {cell.TimedRows} rows)" : "")}, {cell.Gflops,6:F1} GFLOP/s, {cell.BytesPerStep:F0} B/step, {cell.CoresBusy:F2} cores busy"

@@ -188,7 +188,9 @@ namespace AotNet.Generator
                 {
                     // a layer's tiles are rows for narrow layers, softmax (whole rows) and the last layer (the loss reads whole rows),
                     // else column ranges of the units
-                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == Activation.Softmax;
+                    // (a model with batch statistics splits its whole batch among the workers by rows: halves of a batch scale
+                    // better than halves of the units, each worker then reading half the inputs)
+                    SplitRows[i] = i == Last || Layers[i].Units < 64 || Layers[i].Activation == Activation.Softmax || model.HasNorm;
                 }
 
                 TilesSupported = Layers.Take(Last).All(l => l.Activation != Activation.Softmax) && !model.HasNorm && model.Embedding is null; // a batch statistic needs whole columns; an embedding's backward runs per chunk

@@ -15,7 +15,7 @@ namespace AotNet.Generator
         {
             "GetWeights", "Create", "CreateWorkspace", "ResetOptimizer", "SetDropoutKey", "Block", "Backward", "Evaluate", "Predict",
             "LoadInputs", "ForwardChunk", "LossRows", "ChunkPass", "Sums", "Step", "BeginStep", "StepRange", "RegularizationLoss",
-            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData", "Adapt", "BatchPass", "DenseGradient", "EmbeddingBackward",
+            "Regularize", "ClipRange", "TrainBatch", "TrainRow", "CheckBatch", "CheckData", "Adapt", "BatchPass", "BatchPhase", "DenseGradient", "EmbeddingBackward",
         };
 
         /// <summary>The generated model's other members: constants, fields, properties and the nested Passes struct.</summary>
@@ -27,10 +27,10 @@ namespace AotNet.Generator
             "_update", "_learningRate", "_schedule", "_training", "_sparseScratch", "_clipScale", "_clipFactors", "_dropoutKey",
             "State", "StateCount", "IsAdapted", "NormalizationMean", "NormalizationVariance", "NormalizationMeanOffset",
             "NormalizationVarianceOffset", "NormScratchOffset", "_state", "_normMean", "_normSums", "EmbeddingInputs", "EmbeddingOutputs",
-            "EmbeddingOffset", "EmbeddingLength", "Embeddings", "PooledOffset", "PoolCountOffset", "_embeddingScratch",
+            "EmbeddingOffset", "EmbeddingLength", "Embeddings", "PooledOffset", "PoolCountOffset", "_embeddingScratch", "BatchPhaseCount",
         };
 
-        private static readonly Regex GeneratedLayerMethod = new(@"^(Forward|Backward|Norm)[0-9]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex GeneratedLayerMethod = new(@"^(Forward|Backward|Norm|NormTraining)[0-9]+$", RegexOptions.CultureInvariant);
 
         private static readonly Regex GeneratedLayerMember = new(
             @"^(Dense[0-9]+(Inputs|Units|KernelOffset|KernelLength|BiasOffset|Kernel|Bias)|(Activation|Delta|Z|Mask|Dropped)[0-9]+Offset|Dropout[0-9]+(Threshold|Scale)|(Norm|XHat|Inv|Gamma|Beta|MovingMean|MovingVariance)[0-9]+Offset|_norm[0-9]+Inv)$",

@@ -14,7 +14,7 @@ public static partial class ModelApp
     /// <summary>The settings of one <c>fit</c>.</summary>
     internal sealed record FitRequest(
         string Data, string[] Labels, string[]? Features, int Epochs, int BatchSize, double ValidationSplit, string? ValidationData,
-        ulong Seed, int Threads, string? Out, string? SaveWeights, string? InitialWeights, bool Quiet);
+        ulong Seed, int Threads, string? Out, string? SaveWeights, string? InitialWeights, bool Quiet, bool SeedFromJob = false);
 
     private static Command FitCommand<TModel>(string program)
         where TModel : class, IModel<TModel>
@@ -26,7 +26,12 @@ public static partial class ModelApp
         var batch = new Option<int>("--batch-size") { Description = "rows per training step", DefaultValueFactory = _ => 32, HelpName = "N" };
         var split = new Option<double>("--validation-split") { Description = "fraction of the rows (shuffled with --seed) held out to validate each epoch", HelpName = "F" };
         var validation = new Option<string?>("--validation-data") { Description = "a table to validate each epoch with (same columns)", HelpName = "FILE" };
-        var seed = new Option<ulong>("--seed") { Description = "seed of the initial weights, the shuffles and the split", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var seed = new Option<string>("--seed")
+        {
+            Description = "seed of the initial weights, the shuffles and the split; env: the index of this job in an array (one seed per job, outputs in DIR/seed-S, see merge)",
+            DefaultValueFactory = _ => "1",
+            HelpName = "S|env",
+        };
         var threads = Threads();
         var output = new Option<string?>("--out") { Description = "folder for results.json, the loss/metric figures (SVG) and report.html (created if missing; committed as one set, results.json last; other files in it are left alone)", HelpName = "DIR" };
         var save = new Option<string?>("--save-weights") { Description = "write the trained weights (safetensors, with the feature, label and class names) to FILE", HelpName = "FILE" };
@@ -40,9 +45,11 @@ public static partial class ModelApp
         {
             var request = new FitRequest(
                 parse.GetValue(data)!, Names(parse.GetValue(label)) ?? [], Names(parse.GetValue(features)), parse.GetValue(epochs), parse.GetValue(batch),
-                parse.GetValue(split), parse.GetValue(validation), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(output),
+                parse.GetValue(split), parse.GetValue(validation), 0, parse.GetValue(threads), parse.GetValue(output),
                 parse.GetValue(save), parse.GetValue(initial), parse.GetValue(quiet));
-            return CommandRunner.Run(cancellation => Fit<TModel>(request, program, cancellation), program + " fit");
+            string seedText = parse.GetValue(seed)!;
+            return CommandRunner.Run(
+                cancellation => Fit<TModel>(WithSeed(request, seedText, Environment.GetEnvironmentVariable), program, cancellation), program + " fit");
         });
         return command;
     }

@@ -6,7 +6,7 @@ namespace AotNet.Hosting;
 /// <summary>
 /// A command-line program for any declared model: a consumer's whole <c>Program.cs</c> is
 /// <c>return AotNet.Hosting.ModelApp.Run&lt;MyNet&gt;(args);</c> and its native binary then offers
-/// <c>fit</c>, <c>evaluate</c>, <c>predict</c> and <c>summary</c> (see <c>--help</c> of each).
+/// <c>fit</c>, <c>evaluate</c>, <c>predict</c>, <c>summary</c> and <c>merge</c> (of seeds fitted as indexed jobs) (see <c>--help</c> of each).
 /// </summary>
 /// <remarks>
 /// The rules of the <c>aotnet</c> binary hold: an error is one line on stderr with exit code 1; Ctrl+C (SIGINT) exits
@@ -28,6 +28,7 @@ public static partial class ModelApp
         root.Subcommands.Add(EvaluateCommand<TModel>(program));
         root.Subcommands.Add(PredictCommand<TModel>(program));
         root.Subcommands.Add(SummaryCommand<TModel>(program));
+        root.Subcommands.Add(MergeCommand<TModel>(program));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

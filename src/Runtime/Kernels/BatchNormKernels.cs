@@ -31,45 +31,72 @@ public static class BatchNormKernels
     /// <c>sums[j] = Σ_r block[r, j]</c> over the first <paramref name="rows"/> rows in the order of the summation contract
     /// (256-row chunks ascending, each from +0, chunk sums added in chunk order).
     /// </summary>
-    public static void ColumnSums(ReadOnlySpan<float> block, int rows, int units, Span<float> sums)
+    public static void ColumnSums(ReadOnlySpan<float> block, int rows, int units, Span<float> sums) =>
+        ColumnSums(block, rows, units, 0, units, sums);
+
+    /// <summary>
+    /// <see cref="ColumnSums(ReadOnlySpan{float}, int, int, Span{float})"/> of columns [<paramref name="from"/>,
+    /// <paramref name="to"/>) of a block whose rows hold <paramref name="units"/> floats: each column's chain is the same
+    /// whichever columns are summed with it, so a range gives the bits of the whole.
+    /// </summary>
+    public static void ColumnSums(ReadOnlySpan<float> block, int rows, int units, int from, int to, Span<float> sums)
     {
+        int width = to - from;
         if (rows == 0)
         {
-            sums.Slice(0, units).Clear();
+            sums.Slice(from, width).Clear();
+            return;
+        }
+
+        if (width <= 0)
+        {
             return;
         }
 
         for (int start = 0; start < rows; start += TrainingContext.ChunkRows)
         {
             int count = Math.Min(TrainingContext.ChunkRows, rows - start);
-            MatrixKernels.BiasGradient(block.Slice(start * units, count * units), units, sums, count, units, accumulate: start > 0);
+            MatrixKernels.BiasGradient(block.Slice((start * units) + from, ((count - 1) * units) + width), units, sums.Slice(from, width), count, width, accumulate: start > 0);
         }
     }
 
     /// <summary>
     /// The training pass over a batch of <paramref name="rows"/> rows: the batch statistics, <paramref name="xhat"/> =
     /// <c>(z − mean) · inv</c>, <paramref name="y"/> = <c>xhat · γ + β</c> (one rounding), the moving statistics updated, and
-    /// <paramref name="inv"/> = <c>1 / sqrt(variance + ε)</c> per unit for <see cref="Backward"/>. <paramref name="mean"/> is
+    /// <paramref name="inv"/> = <c>1 / sqrt(variance + ε)</c> per unit for the backward pass. <paramref name="mean"/> is
     /// scratch of <paramref name="units"/> floats.
     /// </summary>
     public static void ForwardTraining(
         ReadOnlySpan<float> z, Span<float> xhat, Span<float> y, int rows, int units,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> movingMean, Span<float> movingVariance,
+        Span<float> mean, Span<float> inv, double momentum, double epsilon) =>
+        ForwardTraining(z, xhat, y, rows, units, 0, units, gamma, beta, movingMean, movingVariance, mean, inv, momentum, epsilon);
+
+    /// <summary>
+    /// <see cref="ForwardTraining(ReadOnlySpan{float}, Span{float}, Span{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, double, double)"/>
+    /// of units [<paramref name="from"/>, <paramref name="to"/>) only: every operation of the layer is within one unit's
+    /// column, so the workers of a batch may take disjoint unit ranges and produce the bits of one pass over all units.
+    /// </summary>
+    public static void ForwardTraining(
+        ReadOnlySpan<float> z, Span<float> xhat, Span<float> y, int rows, int units, int from, int to,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> movingMean, Span<float> movingVariance,
         Span<float> mean, Span<float> inv, double momentum, double epsilon)
     {
         CheckBlocks(z.Length, xhat.Length, y.Length, rows, units);
-        int length = rows * units;
-        ColumnSums(z, rows, units, mean);
-        TensorPrimitives.Divide(mean.Slice(0, units), (float)rows, mean.Slice(0, units));
+        CheckRange(from, to, units);
+        int width = to - from;
+        ColumnSums(z, rows, units, from, to, mean);
+        TensorPrimitives.Divide(mean.Slice(from, width), (float)rows, mean.Slice(from, width));
         for (int r = 0; r < rows; r++)
         {
-            TensorPrimitives.Subtract(z.Slice(r * units, units), mean.Slice(0, units), xhat.Slice(r * units, units));
+            int at = (r * units) + from;
+            TensorPrimitives.Subtract(z.Slice(at, width), mean.Slice(from, width), xhat.Slice(at, width));
+            TensorPrimitives.Multiply(xhat.Slice(at, width), xhat.Slice(at, width), y.Slice(at, width)); // squared deviations (y as scratch)
         }
 
-        TensorPrimitives.Multiply(xhat.Slice(0, length), xhat.Slice(0, length), y.Slice(0, length)); // squared deviations (y as scratch)
-        ColumnSums(y, rows, units, inv);
+        ColumnSums(y, rows, units, from, to, inv);
         float keep = (float)momentum, take = (float)(1.0 - momentum), eps = (float)epsilon;
-        for (int j = 0; j < units; j++)
+        for (int j = from; j < to; j++)
         {
             float variance = inv[j] / rows;
             movingMean[j] = (movingMean[j] * keep) + (mean[j] * take);
@@ -77,7 +104,7 @@ public static class BatchNormKernels
             inv[j] = 1f / MathF.Sqrt(variance + eps);
         }
 
-        Scale(xhat, y, rows, units, inv, gamma, beta);
+        Scale(xhat, y, rows, units, from, to, inv, gamma, beta);
     }
 
     /// <summary>
@@ -100,7 +127,7 @@ public static class BatchNormKernels
             TensorPrimitives.Subtract(z.Slice(r * units, units), movingMean.Slice(0, units), y.Slice(r * units, units));
         }
 
-        Scale(y, y, rows, units, inv, gamma, beta);
+        Scale(y, y, rows, units, 0, units, inv, gamma, beta);
     }
 
     /// <summary>
@@ -112,51 +139,78 @@ public static class BatchNormKernels
     /// </summary>
     public static void Backward(
         Span<float> dy, ReadOnlySpan<float> xhat, int rows, int units, ReadOnlySpan<float> gamma, ReadOnlySpan<float> inv,
+        Span<float> dGamma, Span<float> dBeta, bool accumulate, Span<float> scratch, Span<float> sums) =>
+        Backward(dy, xhat, rows, units, 0, units, gamma, inv, dGamma, dBeta, accumulate, scratch, sums);
+
+    /// <summary>
+    /// <see cref="Backward(Span{float}, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool, Span{float}, Span{float})"/>
+    /// of units [<paramref name="from"/>, <paramref name="to"/>) only (each unit's column on its own, as the forward): the
+    /// blocks, <paramref name="scratch"/> and <paramref name="sums"/> keep the layout of all <paramref name="units"/>.
+    /// </summary>
+    public static void Backward(
+        Span<float> dy, ReadOnlySpan<float> xhat, int rows, int units, int from, int to, ReadOnlySpan<float> gamma, ReadOnlySpan<float> inv,
         Span<float> dGamma, Span<float> dBeta, bool accumulate, Span<float> scratch, Span<float> sums)
     {
         CheckBlocks(dy.Length, xhat.Length, scratch.Length, rows, units);
-        int length = rows * units;
+        CheckRange(from, to, units);
+        int width = to - from;
         Span<float> sumDy = sums.Slice(0, units), sumDyXhat = sums.Slice(units, units), k = sums.Slice(2 * units, units);
-        ColumnSums(dy, rows, units, sumDy);
-        TensorPrimitives.Multiply(dy.Slice(0, length), xhat.Slice(0, length), scratch.Slice(0, length));
-        ColumnSums(scratch, rows, units, sumDyXhat);
+        ColumnSums(dy, rows, units, from, to, sumDy);
+        for (int r = 0; r < rows; r++)
+        {
+            int at = (r * units) + from;
+            TensorPrimitives.Multiply(dy.Slice(at, width), xhat.Slice(at, width), scratch.Slice(at, width));
+        }
+
+        ColumnSums(scratch, rows, units, from, to, sumDyXhat);
         if (accumulate)
         {
-            TensorPrimitives.Add(dGamma.Slice(0, units), sumDyXhat, dGamma.Slice(0, units));
-            TensorPrimitives.Add(dBeta.Slice(0, units), sumDy, dBeta.Slice(0, units));
+            TensorPrimitives.Add(dGamma.Slice(from, width), sumDyXhat.Slice(from, width), dGamma.Slice(from, width));
+            TensorPrimitives.Add(dBeta.Slice(from, width), sumDy.Slice(from, width), dBeta.Slice(from, width));
         }
         else
         {
-            sumDyXhat.CopyTo(dGamma);
-            sumDy.CopyTo(dBeta);
+            sumDyXhat.Slice(from, width).CopyTo(dGamma.Slice(from, width));
+            sumDy.Slice(from, width).CopyTo(dBeta.Slice(from, width));
         }
 
         float n = rows;
-        for (int j = 0; j < units; j++)
+        for (int j = from; j < to; j++)
         {
             k[j] = gamma[j] * inv[j] / n;
         }
 
         for (int r = 0; r < rows; r++)
         {
-            Span<float> d = dy.Slice(r * units, units);
-            Span<float> t = scratch.Slice(r * units, units);
-            TensorPrimitives.Multiply(xhat.Slice(r * units, units), sumDyXhat, t); // xhat · Σ(dy · xhat)
+            int at = (r * units) + from;
+            Span<float> d = dy.Slice(at, width);
+            Span<float> t = scratch.Slice(at, width);
+            TensorPrimitives.Multiply(xhat.Slice(at, width), sumDyXhat.Slice(from, width), t); // xhat · Σ(dy · xhat)
             TensorPrimitives.Multiply(d, n, d);
-            TensorPrimitives.Subtract(d, sumDy, d);
+            TensorPrimitives.Subtract(d, sumDy.Slice(from, width), d);
             TensorPrimitives.Subtract(d, t, d);
-            TensorPrimitives.Multiply(d, k, d);
+            TensorPrimitives.Multiply(d, k.Slice(from, width), d);
         }
     }
 
-    /// <summary><c>xhat = xhat · inv</c> (per unit) in place, then <c>y = xhat · γ + β</c> rounded once.</summary>
-    private static void Scale(Span<float> xhat, Span<float> y, int rows, int units, ReadOnlySpan<float> inv, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta)
+    /// <summary><c>xhat = xhat · inv</c> (per unit) in place, then <c>y = xhat · γ + β</c> rounded once, over units [from, to).</summary>
+    private static void Scale(Span<float> xhat, Span<float> y, int rows, int units, int from, int to, ReadOnlySpan<float> inv, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta)
     {
+        int width = to - from;
         for (int r = 0; r < rows; r++)
         {
-            Span<float> row = xhat.Slice(r * units, units);
-            TensorPrimitives.Multiply(row, inv.Slice(0, units), row);
-            TensorPrimitives.FusedMultiplyAdd(row, gamma.Slice(0, units), beta.Slice(0, units), y.Slice(r * units, units));
+            int at = (r * units) + from;
+            Span<float> row = xhat.Slice(at, width);
+            TensorPrimitives.Multiply(row, inv.Slice(from, width), row);
+            TensorPrimitives.FusedMultiplyAdd(row, gamma.Slice(from, width), beta.Slice(from, width), y.Slice(at, width));
+        }
+    }
+
+    private static void CheckRange(int from, int to, int units)
+    {
+        if (from < 0 || to > units || from > to)
+        {
+            throw new ArgumentOutOfRangeException(nameof(from), $"units [{from}, {to}) lie outside [0, {units})");
         }
     }
 

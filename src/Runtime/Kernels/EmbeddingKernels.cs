@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AotNet.Kernels;
 
@@ -9,6 +11,9 @@ namespace AotNet.Kernels;
 /// in row order within a chunk and chunks in chunk order (docs/determinism.md), so each embedding row's gradient is one
 /// fixed order of additions for any thread count.
 /// </summary>
+/// <remarks>Both loops run over the vector width's column blocks of the embedding rows (<see cref="Widths.Run{TLoop}"/>): the
+/// pooled block stays in registers over all positions, and the pooled gradient block is added to each position's row; an
+/// element's additions are the same, in the same order, at every width.</remarks>
 public static class EmbeddingKernels
 {
     /// <summary>
@@ -19,19 +24,19 @@ public static class EmbeddingKernels
     public static int PoolRow(ReadOnlySpan<int> ids, ReadOnlySpan<float> embeddings, int dim, Span<float> pooled, bool maskZero)
     {
         pooled = pooled[..dim];
-        pooled.Clear();
         int count = 0;
         foreach (int id in ids)
         {
-            if (maskZero && id == 0)
+            if ((uint)id >= (uint)(embeddings.Length / dim))
             {
-                continue;
+                throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} outside the {embeddings.Length / dim} embedding rows");
             }
 
-            TensorPrimitives.Add(pooled, embeddings.Slice(id * dim, dim), pooled);
-            count++;
+            count += maskZero && id == 0 ? 0 : 1;
         }
 
+        var loop = new PoolLoop(ids, ref MemoryMarshal.GetReference(embeddings), dim, ref MemoryMarshal.GetReference(pooled), maskZero);
+        Widths.Run(ref loop, dim);
         TensorPrimitives.Divide(pooled, count, pooled);
         return count;
     }
@@ -46,13 +51,70 @@ public static class EmbeddingKernels
         TensorPrimitives.Divide(g, count, g);
         foreach (int id in ids)
         {
-            if (maskZero && id == 0)
+            if ((uint)id >= (uint)(gradient.Length / dim))
             {
-                continue;
+                throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} outside the {gradient.Length / dim} embedding rows");
+            }
+        }
+
+        var loop = new ScatterLoop(ids, ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(gradient), dim, maskZero);
+        Widths.Run(ref loop, dim);
+    }
+
+    /// <summary>Columns [j, …) of the pooled sum, one vector at a time: from +0, the rows of the ids added in position order.</summary>
+    private readonly ref struct PoolLoop(ReadOnlySpan<int> ids, ref float embeddings, int dim, ref float pooled, bool maskZero) : IBlockLoop
+    {
+        private readonly ReadOnlySpan<int> _ids = ids;
+        private readonly ref float _embeddings = ref embeddings;
+        private readonly ref float _pooled = ref pooled;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Run<TL>(int j, int n)
+            where TL : struct, ILanes<TL>
+        {
+            for (; j + TL.Count <= n; j += TL.Count)
+            {
+                var sum = TL.Zero;
+                foreach (int id in _ids)
+                {
+                    if (!maskZero || id != 0)
+                    {
+                        sum += TL.Load(ref _embeddings, (nuint)(((long)id * dim) + j));
+                    }
+                }
+
+                TL.Store(sum, ref _pooled, (nuint)j);
             }
 
-            var row = gradient.Slice(id * dim, dim);
-            TensorPrimitives.Add(row, g, row);
+            return j;
+        }
+    }
+
+    /// <summary>Columns [j, …) of the scatter-add: the block of the pooled gradient added to each position's row, positions in order.</summary>
+    private readonly ref struct ScatterLoop(ReadOnlySpan<int> ids, ref float g, ref float gradient, int dim, bool maskZero) : IBlockLoop
+    {
+        private readonly ReadOnlySpan<int> _ids = ids;
+        private readonly ref float _g = ref g;
+        private readonly ref float _gradient = ref gradient;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Run<TL>(int j, int n)
+            where TL : struct, ILanes<TL>
+        {
+            for (; j + TL.Count <= n; j += TL.Count)
+            {
+                var block = TL.Load(ref _g, (nuint)j);
+                foreach (int id in _ids)
+                {
+                    if (!maskZero || id != 0)
+                    {
+                        nuint at = (nuint)(((long)id * dim) + j);
+                        TL.Store(TL.Load(ref _gradient, at) + block, ref _gradient, at);
+                    }
+                }
+            }
+
+            return j;
         }
     }
 }

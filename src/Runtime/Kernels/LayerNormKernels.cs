@@ -8,7 +8,7 @@ namespace AotNet.Kernels;
 /// with the row's mean and biased variance; the same in training and inference.
 /// </summary>
 /// <remarks>A row's sums are <see cref="Reductions"/>' fixed-order sums; the gradients of γ and β are column sums in the order of
-/// the summation contract (<see cref="BatchNormKernels.ColumnSums"/>); everything else is element-wise and correctly rounded:
+/// the summation contract (<see cref="BatchNormKernels.ColumnSums(ReadOnlySpan{float}, int, int, int, int, Span{float})"/>); everything else is element-wise and correctly rounded:
 /// the same bits for any thread count, vector width and machine.</remarks>
 public static class LayerNormKernels
 {
@@ -47,22 +47,48 @@ public static class LayerNormKernels
     public static void Backward(Span<float> dy, ReadOnlySpan<float> xhat, int rows, int units, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> inv, Span<float> dGamma, Span<float> dBeta, bool accumulate, Span<float> scratch, Span<float> sums)
     {
-        int length = rows * units;
+        ParameterGradients(dy, xhat, rows, units, 0, units, dGamma, dBeta, accumulate, scratch, sums);
+        InputGradient(dy, xhat, rows, units, gamma, inv, scratch);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Backward"/>, for units [<paramref name="from"/>, <paramref name="to"/>) (each a column sum
+    /// of its own, so disjoint ranges give the bits of all units at once): <c>∂L/∂γ = Σ_rows dy · xhat</c> and
+    /// <c>∂L/∂β = Σ_rows dy</c>. <paramref name="dy"/> is read only.
+    /// </summary>
+    public static void ParameterGradients(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, int rows, int units, int from, int to,
+        Span<float> dGamma, Span<float> dBeta, bool accumulate, Span<float> scratch, Span<float> sums)
+    {
+        int width = to - from;
         Span<float> sumDy = sums.Slice(0, units), sumDyXhat = sums.Slice(units, units);
-        BatchNormKernels.ColumnSums(dy, rows, units, sumDy);
-        TensorPrimitives.Multiply(dy.Slice(0, length), xhat.Slice(0, length), scratch.Slice(0, length));
-        BatchNormKernels.ColumnSums(scratch, rows, units, sumDyXhat);
+        BatchNormKernels.ColumnSums(dy, rows, units, from, to, sumDy);
+        for (int r = 0; r < rows; r++)
+        {
+            int at = (r * units) + from;
+            TensorPrimitives.Multiply(dy.Slice(at, width), xhat.Slice(at, width), scratch.Slice(at, width));
+        }
+
+        BatchNormKernels.ColumnSums(scratch, rows, units, from, to, sumDyXhat);
         if (accumulate)
         {
-            TensorPrimitives.Add(dGamma.Slice(0, units), sumDyXhat, dGamma.Slice(0, units));
-            TensorPrimitives.Add(dBeta.Slice(0, units), sumDy, dBeta.Slice(0, units));
+            TensorPrimitives.Add(dGamma.Slice(from, width), sumDyXhat.Slice(from, width), dGamma.Slice(from, width));
+            TensorPrimitives.Add(dBeta.Slice(from, width), sumDy.Slice(from, width), dBeta.Slice(from, width));
         }
         else
         {
-            sumDyXhat.CopyTo(dGamma);
-            sumDy.CopyTo(dBeta);
+            sumDyXhat.Slice(from, width).CopyTo(dGamma.Slice(from, width));
+            sumDy.Slice(from, width).CopyTo(dBeta.Slice(from, width));
         }
+    }
 
+    /// <summary>
+    /// The second half of <see cref="Backward"/> (after <see cref="ParameterGradients"/> of every unit): each row's
+    /// <c>∂L/∂z</c> over <paramref name="dy"/> in place, a row on its own (a block of some of the rows gives their bits).
+    /// <paramref name="inv"/> holds the block's rows' values; <paramref name="scratch"/>: rows × units floats.
+    /// </summary>
+    public static void InputGradient(Span<float> dy, ReadOnlySpan<float> xhat, int rows, int units, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> inv, Span<float> scratch)
+    {
         float n = units;
         for (int r = 0; r < rows; r++)
         {

@@ -47,3 +47,15 @@ public sealed partial class LayerNormMlp;
 [LayerNormalization(Activation.Relu)]
 [Dense(2, Activation.Softmax)]
 public sealed partial class AllThree;
+
+// Wide enough that rows × parameters reaches ChunkScheduler.TileThreshold from batch 32: with two or more threads the
+// workers split its whole-batch passes by rows and units (the phases of BatchPass).
+[Sequential(1024, Loss = Loss.CategoricalCrossentropy, Optimizer = Optimizer.Adam, LearningRate = 1e-3)]
+[Dense(256)]
+[BatchNormalization(Activation.Relu)]
+[Dense(64, Activation.Relu)]
+[LayerNormalization(Activation.Tanh)]
+[Dense(40)]
+[BatchNormalization(Activation.Sigmoid)]
+[Dense(3, Activation.Softmax)]
+public sealed partial class WideNorms;

@@ -125,6 +125,55 @@ public class NormalizationLayerTests
         }
     }
 
+    /// <summary>
+    /// A model wide enough for the workers to split its whole-batch passes (rows × parameters ≥ TileThreshold): each phase's
+    /// rows or units among the workers, every value by one of them in the order of one pass, so 1, 2 and 3 threads give the
+    /// bits of one (batch 300: two chunks; the last batch of each epoch is shorter).
+    /// </summary>
+    [Theory]
+    [InlineData(32)]
+    [InlineData(300)]
+    public void TheSameBitsOnEveryThreadCountWhenTheWorkersSplitTheBatch(int batchSize)
+    {
+        Assert.True((long)batchSize * WideNorms.ParameterCount >= 1L << 23, "the model must be wide enough for the split (ChunkScheduler.TileThreshold, pinned by ChunkSchedulerTests)");
+        var train = WideData(rows: 620, seed: 8);
+        float[]? reference = null;
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            var model = WideNorms.Create(12);
+            using var trainer = new Trainer<WideNorms>(model, threads);
+            var history = trainer.Fit(train, null, new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = 6 });
+            float[] bits = [.. model.Parameters, .. model.State, .. history["loss"].Select(v => (float)v)];
+            if (reference is null)
+            {
+                reference = bits;
+            }
+            else
+            {
+                Assert.Equal(reference.Select(BitConverter.SingleToInt32Bits), bits.Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+    }
+
+    /// <summary>1024 features in [−1, 1] (a fifth of them 0), one-hot of three classes.</summary>
+    internal static LabeledData WideData(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var x = new DenseMatrix(rows, 1024);
+        var y = new DenseMatrix(rows, 3);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < 1024; c++)
+            {
+                x.Row(r)[c] = random.Next(5) == 0 ? 0f : (float)((random.NextDouble() * 2) - 1);
+            }
+
+            y.Row(r)[random.Next(3)] = 1f;
+        }
+
+        return new LabeledData(x, y);
+    }
+
     private static float[] Predict<T>(T model, LabeledData data)
         where T : class, IModel<T>
     {
@@ -176,6 +225,16 @@ public class NormalizationLayerAllocationTests
         var model = AllThree.Create(1);
         using var trainer = new Trainer<AllThree>(model);
         long bytes = AllocationMeasurements.LeastAfterFirstEpoch(() => trainer.Fit(train, null, new FitOptions { Epochs = 3, BatchSize = 64 }));
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
+    public void TrainingStepsAllocateNothingWhenTheWorkersSplitTheBatch()
+    {
+        var train = NormalizationLayerTests.WideData(rows: 300, seed: 9);
+        var model = WideNorms.Create(1);
+        using var trainer = new Trainer<WideNorms>(model, threads: 2);
+        long bytes = AllocationMeasurements.LeastAfterFirstEpoch(() => trainer.Fit(train, null, new FitOptions { Epochs = 3, BatchSize = 100 }));
         Assert.Equal(0, bytes);
     }
 }

@@ -84,21 +84,9 @@ public sealed class LayersConsumerTests : IDisposable
     {
         string feed = Path.Combine(_root, "feed"), consumer = Path.Combine(_root, "consumer");
         Directory.CreateDirectory(consumer);
-        var pack = PackageConsumerTests.Dotnet(TestData.RepoRoot, "pack", Path.Combine(TestData.RepoRoot, "src", "Runtime"), "-c", "Release", "-o", feed,
-            "--artifacts-path", Path.Combine(_root, "artifacts"), $"-p:Version={_version}");
+        var pack = PackageConsumerTests.Pack(_root, feed, _version);
         Assert.True(pack.Code == 0, pack.Output);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="aotnet-test-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.WriteAllText(Path.Combine(consumer, name), "<Project />\n");
-        }
+        PackageConsumerTests.OutsideTheSolution(consumer, feed);
 
         foreach (string file in new[] { "Models.cs", "Program.cs", "LayersModel.csproj" })
         {

@@ -112,6 +112,35 @@ public sealed class ModelAppConsumerTests : IDisposable
         File.WriteAllBytes(other, SafeTensors.Serialize(tensors.Values.ToList(), metadata));
         AssertOneLineError(Run(binary, ["predict", "--weights", other, "--data", test]), "holds weights of OtherNet");
 
+        // seeds over indexed jobs (issue 24 item 5): three processes given JOB_COMPLETION_INDEX=0..2 train as
+        // `fit --seed I` does, bit for bit, each into its own DIR/seed-I; merge gives each seed's curves and their mean
+        string runs = Path.Combine(_root, "runs");
+        string[] recipe = ["--data", train, "--label", "species", "--epochs", "20", "--batch-size", "16", "--validation-data", test, "--quiet"];
+        var singles = new List<JsonElement>();
+        for (int i = 0; i < 3; i++)
+        {
+            string index = i.ToString(CultureInfo.InvariantCulture), single = Path.Combine(_root, "single-" + index);
+            var job = Run(binary, ["fit", "--seed", "env", .. recipe, "--out", runs], environment: JobEnvironment(index));
+            Assert.True(job.Code == 0, job.Err);
+            var alone = Run(binary, ["fit", "--seed", index, .. recipe, "--out", single]);
+            Assert.True(alone.Code == 0, alone.Err);
+            singles.Add(JsonDocument.Parse(File.ReadAllText(Path.Combine(single, "results.json"))).RootElement);
+            Assert.Equal(
+                singles[i].GetProperty("history").GetRawText(),
+                JsonDocument.Parse(File.ReadAllText(Path.Combine(runs, "seed-" + index, "results.json"))).RootElement.GetProperty("history").GetRawText());
+        }
+
+        string mergedDir = Path.Combine(_root, "merged");
+        var merge = Run(binary, ["merge", "--out", mergedDir, Path.Combine(runs, "seed-2"), Path.Combine(runs, "seed-0"), Path.Combine(runs, "seed-1")]);
+        Assert.True(merge.Code == 0, merge.Err);
+        var merged = JsonDocument.Parse(File.ReadAllText(Path.Combine(mergedDir, "results.json"))).RootElement;
+        Assert.Equal([0UL, 1UL, 2UL], merged.GetProperty("seeds").EnumerateArray().Select(e => e.GetUInt64()));
+        double lastLoss = (singles[0].GetProperty("history").GetProperty("val_loss")[19].GetDouble()
+            + singles[1].GetProperty("history").GetProperty("val_loss")[19].GetDouble()
+            + singles[2].GetProperty("history").GetProperty("val_loss")[19].GetDouble()) / 3;
+        Assert.Equal(lastLoss, merged.GetProperty("history").GetProperty("val_loss")[19].GetDouble());
+        AssertOneLineError(Run(binary, ["fit", "--seed", "env", .. recipe], environment: JobEnvironment(string.Empty)), "JOB_COMPLETION_INDEX");
+
         // linux-arm64: the same consumer cross-published (package targets: armv8-a) and run under qemu gives the same
         // weights and predictions, bit for bit, as x64 (the determinism contract), and evaluates the same
         string arm64 = PublishArm64();
@@ -141,6 +170,10 @@ public sealed class ModelAppConsumerTests : IDisposable
 
     private static string Sample => Path.Combine(TestData.RepoRoot, "samples", "AotNet.OwnModel");
 
+    /// <summary>A Kubernetes job's index (empty: none), the other engines' variables emptied (an empty one counts as unset).</summary>
+    private static Dictionary<string, string> JobEnvironment(string index) =>
+        new() { ["JOB_COMPLETION_INDEX"] = index, ["SLURM_ARRAY_TASK_ID"] = string.Empty, ["AWS_BATCH_JOB_ARRAY_INDEX"] = string.Empty };
+
     private static void AssertOneLineError(AppProcess.Result result, string expected)
     {
         Assert.Equal(1, result.Code);
@@ -154,21 +187,9 @@ public sealed class ModelAppConsumerTests : IDisposable
     {
         string feed = Path.Combine(_root, "feed"), consumer = Path.Combine(_root, "consumer");
         Directory.CreateDirectory(consumer);
-        var pack = PackageConsumerTests.Dotnet(TestData.RepoRoot, "pack", Path.Combine(TestData.RepoRoot, "src", "Runtime"), "-c", "Release", "-o", feed,
-            "--artifacts-path", Path.Combine(_root, "artifacts"), $"-p:Version={_version}");
+        var pack = PackageConsumerTests.Pack(_root, feed, _version);
         Assert.True(pack.Code == 0, pack.Output);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="aotnet-test-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.WriteAllText(Path.Combine(consumer, name), "<Project />\n");
-        }
+        PackageConsumerTests.OutsideTheSolution(consumer, feed);
 
         foreach (string file in new[] { "IrisNet.cs", "Program.cs", "IrisModel.csproj" })
         {
@@ -213,9 +234,9 @@ public sealed class ModelAppConsumerTests : IDisposable
         return binary;
     }
 
-    private static AppProcess.Result Run(string program, string[] args, string? stdin = null)
+    private static AppProcess.Result Run(string program, string[] args, string? stdin = null, Dictionary<string, string>? environment = null)
     {
-        var info = AppProcess.StartInfo(args, program: program);
+        var info = AppProcess.StartInfo(args, environment, program);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

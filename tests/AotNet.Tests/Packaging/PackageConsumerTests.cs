@@ -44,8 +44,7 @@ public sealed class PackageConsumerTests : IDisposable
         Directory.CreateDirectory(consumer);
 
         // 1. pack; build outputs go to a private artifacts folder so the repository's own bin/obj stay untouched
-        var pack = Dotnet(TestData.RepoRoot, "pack", Path.Combine(TestData.RepoRoot, "src", "Runtime"), "-c", "Release", "-o", feed,
-            "--artifacts-path", Path.Combine(_root, "artifacts"), $"-p:Version={_version}");
+        var pack = Pack(_root, feed, _version);
         Assert.True(pack.Code == 0, pack.Output);
         string nupkg = Path.Combine(feed, $"AotNet.{_version}.nupkg");
         Assert.True(File.Exists(nupkg), pack.Output);
@@ -65,20 +64,8 @@ public sealed class PackageConsumerTests : IDisposable
             Assert.DoesNotContain("AotNet.Generator", spec);
         }
 
-        // 2. a consumer outside the solution: its own nuget.config adds the folder feed to the machine's sources;
-        //    empty Directory.* files stop MSBuild from picking up anything above the temporary folder
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="aotnet-test-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.WriteAllText(Path.Combine(consumer, name), "<Project />\n");
-        }
+        // 2. a consumer outside the solution
+        OutsideTheSolution(consumer, feed);
 
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -255,6 +242,31 @@ public sealed class PackageConsumerTests : IDisposable
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
             ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>Packs src/Runtime as <paramref name="version"/> into <paramref name="feed"/>; build outputs go to <paramref name="root"/>/artifacts so the repository's own bin/obj stay untouched.</summary>
+    internal static (int Code, string Output) Pack(string root, string feed, string version) =>
+        Dotnet(TestData.RepoRoot, "pack", Path.Combine(TestData.RepoRoot, "src", "Runtime"), "-c", "Release", "-o", feed,
+            "--artifacts-path", Path.Combine(root, "artifacts"), $"-p:Version={version}");
+
+    /// <summary>
+    /// Makes <paramref name="consumer"/> a project folder outside the solution: its own nuget.config adds the folder feed to
+    /// the machine's sources; empty Directory.* files stop MSBuild from picking up anything above the temporary folder.
+    /// </summary>
+    internal static void OutsideTheSolution(string consumer, string feed)
+    {
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="aotnet-test-feed" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.WriteAllText(Path.Combine(consumer, name), "<Project />\n");
+        }
+    }
 
     internal static (int Code, string Output) Dotnet(string workingDirectory, params string[] arguments)
     {

@@ -91,6 +91,13 @@ public static class ChunkPasses
         }
     }
 
+    /// <summary>
+    /// Part <paramref name="job"/> of <paramref name="jobs"/> of [0, <paramref name="total"/>): the rows or units a job of a
+    /// generated model's parallel phase computes (inner bounds rounded down to <paramref name="align"/>); the parts of all
+    /// jobs cover the range once.
+    /// </summary>
+    public static (int From, int To) Part(int total, int job, int jobs, int align) => TileSplit.Part(total, job, jobs, align);
+
     /// <summary>Refuses token sequences for a model whose first layer is not an Embedding (its checks know features only).</summary>
     internal static void CheckInputs<TPasses>(Features? inputs)
         where TPasses : struct, IChunkPasses

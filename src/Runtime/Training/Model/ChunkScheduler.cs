@@ -18,7 +18,7 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
     /// <summary>A one-chunk batch is split into tiles over the workers when rows × parameters reaches this (smaller ones run on one thread).</summary>
     public const long TileThreshold = 1L << 23;
 
-    private const int ChunkJobs = 0, ReduceJobs = 1, StepJobs = 2, FirstKernelJobs = 3, ForwardJobs = 4, BackwardJobs = 5;
+    private const int ChunkJobs = 0, ReduceJobs = 1, StepJobs = 2, FirstKernelJobs = 3, ForwardJobs = 4, BackwardJobs = 5, WholeBatchJobs = 6;
     private TPasses _passes; // not readonly: no defensive copies around its calls
     private readonly float[]?[] _chunkGradients;
     private readonly BatchStats[] _stats;
@@ -189,6 +189,10 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
                 _passes.Backward(_layer, context, Workspaces[0], from, to, bias: job == 0);
                 return;
             }
+
+            case WholeBatchJobs:
+                _passes.WholeBatchPhase(_layer, context.Inputs, context.Targets, context.Rows, Workspaces[0], _passes.Gradients, accumulate: false, context.SampleWeights, job, _jobs);
+                return;
         }
     }
 
@@ -210,8 +214,11 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
     }
 
     /// <summary>
-    /// The whole batch on worker 0's workspace, one thread (a batch statistic needs every row before the next layer; each sum
-    /// over rows still runs in the contract's chunk order). The workspace grows to the batch once: a fit's first batch is its largest.
+    /// The whole batch on worker 0's workspace (a batch statistic needs every row before the next layer; each sum over rows
+    /// still runs in the contract's chunk order): its phases over all workers, a barrier between phases, when the model has
+    /// phases and the batch is worth it (rows × parameters ≥ <see cref="TileThreshold"/>, as the tiles), else on one thread.
+    /// The jobs of a phase compute disjoint values, each in the order of one pass: the same bits either way. The workspace
+    /// grows to the batch once: a fit's first batch is its largest.
     /// </summary>
     private BatchStats TrainWholeBatch(int count)
     {
@@ -223,7 +230,20 @@ public sealed class ChunkScheduler<TPasses> : IParallelJob
         }
 
         var context = Context;
-        return _passes.WholeBatchPass(context.Inputs, context.Targets, context.Rows, workspace, _passes.Gradients, accumulate: false, context.SampleWeights);
+        int phases = TPasses.WholeBatchPhases;
+        if (phases == 0 || context.Threads == 1 || (long)count * _passes.ParameterCount < TileThreshold)
+        {
+            return _passes.WholeBatchPass(context.Inputs, context.Targets, context.Rows, workspace, _passes.Gradients, accumulate: false, context.SampleWeights);
+        }
+
+        _jobs = context.Threads;
+        _phase = WholeBatchJobs;
+        for (_layer = 0; _layer < phases; _layer++)
+        {
+            context.Pool.Run(this, _jobs);
+        }
+
+        return _passes.Sums(workspace, count, default);
     }
 
     /// <summary>One chunk on all workers: each layer's outputs split into tiles, a barrier between layers.</summary>

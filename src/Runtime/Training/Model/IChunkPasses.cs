@@ -103,4 +103,16 @@ public interface IChunkPasses
     /// </summary>
     BatchStats WholeBatchPass(Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, Workspace workspace, Span<float> gradient, bool accumulate, float[]? weights) =>
         throw new NotSupportedException("this model trains a chunk at a time (WholeBatch is false)");
+
+    /// <summary>
+    /// The phases <see cref="WholeBatchPass"/> is made of (0: it has none and runs on one thread): each phase's work can be
+    /// cut into jobs (<see cref="WholeBatchPhase"/>) that compute disjoint rows or units, every value by one job in the
+    /// order of one pass over the batch, so the jobs may run on any workers once the phase before has finished.
+    /// <see cref="WholeBatchPass"/> then ends with the loss and metric <see cref="Sums"/> of the batch.
+    /// </summary>
+    static virtual int WholeBatchPhases => 0;
+
+    /// <summary>Job <paramref name="job"/> of <paramref name="jobs"/> of phase <paramref name="phase"/> of <see cref="WholeBatchPass"/> (the phases before it done).</summary>
+    void WholeBatchPhase(int phase, Features inputs, DenseMatrix targets, ReadOnlySpan<int> rows, Workspace workspace, Span<float> gradient, bool accumulate, float[]? weights, int job, int jobs) =>
+        throw new NotSupportedException("this model's whole-batch pass has no phases (WholeBatchPhases is 0)");
 }

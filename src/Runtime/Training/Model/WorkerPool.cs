@@ -8,16 +8,20 @@ namespace AotNet.Training;
 /// are background threads woken per run. Which worker runs which job varies from run to run, so callers make results
 /// depend on the job index only (fixed chunks, ordered reduction), never on the worker.
 /// </summary>
+/// <remarks>
+/// Jobs are claimed one at a time from a ticket that holds the run's generation and its next job index; a run returns when
+/// every job has completed, whoever ran it. So the caller never waits for a worker that has not woken (a preempted thread
+/// on a busy machine): it takes the jobs itself, and a worker that wakes late finds none, or takes the next run's.
+/// </remarks>
 public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly Signal[] _start;
-    private readonly Signal _done = new();
     private readonly long[] _allocated;
     private IParallelJob? _job;
     private int _jobCount;
-    private int _next;
-    private int _pending;
+    private long _ticket; // (generation << 32) | the next job index of that run
+    private int _completed;
     private volatile bool _disposed;
     private Exception? _error;
 
@@ -59,15 +63,11 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>Prepares the calling thread to wait on this pool without allocating (call before a measured loop).</summary>
-    public void WarmCaller()
-    {
-        _done.Warm();
-        AotNet.Kernels.MatrixKernels.PrepareThread();
-    }
+    public void WarmCaller() => AotNet.Kernels.MatrixKernels.PrepareThread();
 
     /// <summary>
     /// Runs jobs 0 … <paramref name="jobCount"/>−1 and returns when all are done. If a job throws, on whichever worker
-    /// (the caller included), the run still waits for every worker and then throws an <see cref="AggregateException"/>
+    /// (the caller included), the run still waits for every other job and then throws an <see cref="AggregateException"/>
     /// holding the first exception, so the pool stays usable.
     /// </summary>
     public void Run(IParallelJob job, int jobCount)
@@ -92,9 +92,9 @@ public sealed class WorkerPool : IDisposable
 
         _job = job;
         _jobCount = jobCount;
-        _next = 0;
+        _completed = 0;
         _error = null;
-        _pending = _threads.Length;
+        Volatile.Write(ref _ticket, ((_ticket >> 32) + 1) << 32); // a new generation, job 0 next: publishes the fields above
         foreach (var start in _start)
         {
             start.Set();
@@ -106,10 +106,16 @@ public sealed class WorkerPool : IDisposable
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _error, e, null); // the workers may still be running: wait for them below
+            Interlocked.CompareExchange(ref _error, e, null); // the workers may still be running jobs: wait for them below
         }
 
-        _done.WaitAndReset();
+        // every job claimed; wait for those the workers are still running (spinning and yielding, never sleeping a tick)
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _completed) < jobCount)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
         _job = null;
         if (_error is { } error)
         {
@@ -160,20 +166,45 @@ public sealed class WorkerPool : IDisposable
             }
 
             Volatile.Write(ref _allocated[worker], _allocated[worker] + GC.GetAllocatedBytesForCurrentThread() - before);
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                _done.Set();
-            }
         }
     }
 
+    /// <summary>
+    /// Claims and runs jobs of the current run until none is left. A claim is a compare-exchange of the ticket read before
+    /// the run's job and count: it succeeds only while that run is current and the index unclaimed (a run cannot end, nor
+    /// the next begin, while one of its jobs is unclaimed), so a late worker never runs a job with another run's fields.
+    /// </summary>
     private void Work(int worker)
     {
-        var job = _job!;
-        int i;
-        while ((i = Interlocked.Increment(ref _next) - 1) < _jobCount)
+        while (true)
         {
-            job.Execute(i, worker);
+            long ticket = Volatile.Read(ref _ticket);
+            var job = _job;
+            int index = (int)(ticket & 0xFFFFFFFF);
+            if (job is null || index >= _jobCount)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) != ticket)
+            {
+                continue;
+            }
+
+            try
+            {
+                job.Execute(index, worker);
+            }
+            catch (Exception e) when (worker != 0)
+            {
+                // a background worker goes on claiming jobs, so that the run ends even when every other thread failed;
+                // the caller stops at its first failure and waits for the jobs left
+                Interlocked.CompareExchange(ref _error, e, null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 

@@ -14,7 +14,8 @@ public enum SequenceEnd
 /// The inputs of a model whose first layer is <see cref="EmbeddingAttribute"/>: <see cref="Rows"/> sequences of
 /// <see cref="Length"/> token ids each (row-major), padded to the length the model declares in <c>[Sequential(length)]</c>.
 /// Ids are never negative (refused here); the model refuses ids ≥ its vocabulary and, with <c>MaskZero</c>, rows of padding
-/// only, before a step. Immutable: the largest id and the padding-only rows are counted once, when it is made.
+/// only, before a step. Immutable: the largest id and the padding-only rows are counted once, when it is made (the one
+/// exception: the internal buffer a <see cref="Training.Predictor{TModel}"/> refills, counted again at each refill).
 /// </summary>
 public sealed class TokenMatrix
 {
@@ -33,41 +34,76 @@ public sealed class TokenMatrix
         }
 
         _ids = ids;
-        Rows = rows;
         Length = length;
-        FirstEmptyRow = -1;
-        for (int r = 0; r < rows; r++)
-        {
-            bool empty = true;
-            foreach (int id in ids.AsSpan(r * length, length))
-            {
-                if (id < 0)
-                {
-                    throw new ArgumentException($"row {r} holds the token id {id}: ids are >= 0 (0 is padding)", nameof(ids));
-                }
-
-                MaxId = Math.Max(MaxId, id);
-                empty &= id == 0;
-            }
-
-            if (empty && FirstEmptyRow < 0)
-            {
-                FirstEmptyRow = r;
-            }
-        }
+        Count(rows);
     }
 
+    /// <summary>
+    /// A buffer of up to <paramref name="capacity"/> rows that its owner refills (<see cref="Training.Predictor{TModel}"/>): write ids
+    /// into <see cref="Buffer"/>, then <see cref="Reload"/> the rows written. Not for matrices that leave their owner.
+    /// </summary>
+    internal TokenMatrix(int capacity, int length)
+        : this(new int[checked(capacity * length)], capacity, length)
+    {
+    }
+
+    /// <summary>The ids of a buffer matrix (see <see cref="TokenMatrix(int, int)"/>), all of its capacity.</summary>
+    internal Span<int> Buffer => _ids;
+
     /// <summary>Sequences.</summary>
-    public int Rows { get; }
+    public int Rows { get; private set; }
 
     /// <summary>Ids per sequence (the model's declared length).</summary>
     public int Length { get; }
 
     /// <summary>The largest id (0 for an empty matrix).</summary>
-    public int MaxId { get; }
+    public int MaxId { get; private set; }
 
     /// <summary>The first row holding only padding (id 0), or −1.</summary>
-    public int FirstEmptyRow { get; }
+    public int FirstEmptyRow { get; private set; } = -1;
+
+    /// <summary>The ids of the <see cref="Rows"/> rows (a buffer matrix may hold more).</summary>
+    private ReadOnlySpan<int> Ids => new(_ids, 0, Rows * Length);
+
+    /// <summary>
+    /// A buffer matrix now holds the first <paramref name="rows"/> rows of <see cref="Buffer"/>: counts them again (largest
+    /// id, first padding-only row) as the constructor does.
+    /// </summary>
+    internal void Reload(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, _ids.Length / Length);
+        Count(rows);
+    }
+
+    /// <summary>Sets <see cref="Rows"/>, <see cref="MaxId"/> and <see cref="FirstEmptyRow"/> from the first <paramref name="rows"/> rows.</summary>
+    private void Count(int rows)
+    {
+        int maxId = 0, firstEmpty = -1;
+        for (int r = 0; r < rows; r++)
+        {
+            bool empty = true;
+            foreach (int id in _ids.AsSpan(r * Length, Length))
+            {
+                if (id < 0)
+                {
+                    throw new ArgumentException($"row {r} holds the token id {id}: ids are >= 0 (0 is padding)", "ids");
+                }
+
+                maxId = Math.Max(maxId, id);
+                empty &= id == 0;
+            }
+
+            if (empty && firstEmpty < 0)
+            {
+                firstEmpty = r;
+            }
+        }
+
+        Rows = rows;
+        MaxId = maxId;
+        FirstEmptyRow = firstEmpty;
+    }
 
     /// <summary>Row <paramref name="row"/>'s ids.</summary>
     public ReadOnlySpan<int> Row(int row) => new(_ids, checked(row * Length), Length);
@@ -75,7 +111,7 @@ public sealed class TokenMatrix
     /// <summary>The row holding <paramref name="id"/> first, for messages (−1 when none).</summary>
     public int RowOf(int id)
     {
-        int index = Array.IndexOf(_ids, id);
+        int index = Ids.IndexOf(id);
         return index < 0 ? -1 : index / Length;
     }
 
@@ -104,7 +140,7 @@ public sealed class TokenMatrix
             throw new ArgumentException($"sequences of {a.Length} and {b.Length} ids cannot be joined", nameof(b));
         }
 
-        return new TokenMatrix([.. a._ids, .. b._ids], a.Rows + b.Rows, a.Length);
+        return new TokenMatrix([.. a.Ids, .. b.Ids], a.Rows + b.Rows, a.Length);
     }
 
     /// <summary>

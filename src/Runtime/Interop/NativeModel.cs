@@ -18,7 +18,10 @@ public static unsafe class NativeModel<TModel>
     /// <summary>Rows predicted per pass (the trainer's chunk): bounds the session's buffers.</summary>
     public const int RowsPerPass = TrainingContext.ChunkRows;
 
-    /// <summary>The model's input count per row (<c>PREFIX_input_size</c>).</summary>
+    /// <summary>
+    /// The model's input count per row (<c>PREFIX_input_size</c>): features, or for a model whose first layer is
+    /// <see cref="EmbeddingAttribute"/> its sequence length — each float of the row a token id (see <see cref="Predictor{TModel}"/>).
+    /// </summary>
     public static int InputSize => TModel.Description.Inputs;
 
     /// <summary>The model's output count per row (<c>PREFIX_output_size</c>).</summary>

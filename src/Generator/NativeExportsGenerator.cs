@@ -156,6 +156,9 @@ namespace AotNet.Generator
 
                 // Predicts rows x row_size floats (row-major) into outputs (room for output_capacity floats; rows x
                 // {{p}}_output_size() are written). row_size must be {{p}}_input_size(). Returns 0, or -1 on error.
+                // A model whose first layer is [Embedding] takes token ids: a row is its padded sequence, each float a
+                // whole-number id (0 = padding) below the Embedding's input_dim; any other value is an error naming
+                // its row and position (as is a row of padding only under mask_zero), and nothing is written.
                 int32_t {{p}}_predict({{p}}_model* model, const float* inputs, size_t rows, size_t row_size, float* outputs, size_t output_capacity);
 
                 // Releases a model (NULL is ignored).

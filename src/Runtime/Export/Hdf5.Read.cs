@@ -58,7 +58,13 @@ public static partial class Hdf5
                 var table = messages.FirstOrDefault(m => m.Type == 0x11);
                 if (table.Size >= 16)
                 {
-                    return ReadGroup(U64(table.Data), U64(table.Data + 8), path);
+                    var group = ReadGroup(U64(table.Data), U64(table.Data + 8), path);
+                    foreach (var attribute in messages.Where(m => m.Type == 0x0C))
+                    {
+                        ReadStringAttribute(attribute.Data, attribute.Size, group, path);
+                    }
+
+                    return group;
                 }
 
                 if (messages.Any(m => m.Type == 0x06 || m.Type == 0x02))
@@ -136,6 +142,50 @@ public static partial class Hdf5
             }
 
             return group;
+        }
+
+        /// <summary>
+        /// An attribute message (versions 1–3): kept when it is a scalar or 1-D array of fixed-length strings (HDF5
+        /// class 3), as h5py writes numpy byte strings; other attributes are skipped.
+        /// </summary>
+        private void ReadStringAttribute(int at, int size, Hdf5Group group, string path)
+        {
+            int version = Byte(at), nameSize = U16(at + 2), typeSize = U16(at + 4), spaceSize = U16(at + 6);
+            if (version is < 1 or > 3)
+            {
+                return;
+            }
+
+            int Pad(int n) => version == 1 ? (n + 7) & ~7 : n;
+            int name = at + (version == 3 ? 9 : 8), type = name + Pad(nameSize), space = type + Pad(typeSize), data = space + Pad(spaceSize);
+            Offset((ulong)at, data - at);
+            if ((Byte(type) & 0x0f) != 3 || nameSize < 1)
+            {
+                return;
+            }
+
+            int length = (int)U32(type + 4), rank = Byte(space + 1), dims = space + (Byte(space) == 1 ? 8 : 4);
+            ulong count = 1;
+            for (int i = 0; i < rank; i++)
+            {
+                count *= U64(dims + (8 * i));
+            }
+
+            if (rank > 1 || length < 1 || count * (ulong)length > (ulong)size)
+            {
+                throw Fail($"{path}: a string attribute of {count} × {length} bytes does not fit its message");
+            }
+
+            Offset((ulong)data, (int)count * length);
+            var values = new string[count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                var bytes = file.AsSpan(data + (i * length), length);
+                int end = bytes.IndexOf((byte)0);
+                values[i] = Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+            }
+
+            group.StringAttributes[Encoding.UTF8.GetString(file, name, nameSize - 1)] = values;
         }
 
         private IEnumerable<(ulong Name, ulong Header)> Entries(ulong node, string path, int depth)

@@ -9,6 +9,12 @@ public sealed class Hdf5Group
     /// <summary>Children by name (HDF5 keeps them sorted by name; so does this).</summary>
     public SortedDictionary<string, object> Children { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The group's attributes that are fixed-length byte strings (read only; Keras 2's <c>layer_names</c> and
+    /// <c>weight_names</c>), each as its strings without the NUL padding; other attributes are not kept.
+    /// </summary>
+    public Dictionary<string, string[]> StringAttributes { get; } = new(StringComparer.Ordinal);
+
     public Hdf5Group Group(string name) =>
         Children.TryGetValue(name, out var child) && child is Hdf5Group group ? group : throw new KeyNotFoundException(name);
 

@@ -185,6 +185,12 @@ public static class KerasFile
     private static void ReadWeights(List<KerasConfig.KerasLayer> layers, byte[] image, string source, float[] parameters, float[] state)
     {
         var root = Hdf5.Read(image, source);
+        if (KerasLegacy.Is(root))
+        {
+            KerasLegacy.Read(root, layers, source, parameters, state);
+            return;
+        }
+
         foreach (var layer in layers)
         {
             if (layer.Vars.Count == 0)
@@ -195,7 +201,7 @@ public static class KerasFile
             string vars = $"layers/{layer.Name}/vars";
             if (root.Find(vars) is not Hdf5Group)
             {
-                throw new InvalidDataException($"{source}: no {vars} group (the weights of layer '{layer.Name}'): not Keras 3's layout for this model (a Keras 2 .h5 with layer_names is not read)");
+                throw new InvalidDataException($"{source}: no {vars} group (the weights of layer '{layer.Name}'): not Keras 3's layout for this model");
             }
 
             for (int i = 0; i < layer.Vars.Count; i++)

@@ -128,7 +128,7 @@ public sealed class TokenPredictorTests
 
                 x[(280 * Length) + 7] = 2.5f;
                 Assert.Equal(-1, NativeModel<EmbeddingMasked>.Predict(handle, input, rows, Length, output, rows));
-                Assert.Contains("row 280, position 7 holds 2.5, not a token id", Marshal.PtrToStringUTF8((nint)NativeModel<EmbeddingMasked>.LastError()));
+                Assert.Contains("row 280, position 7 holds 2.5, not a token id", Marshal.PtrToStringUTF8((nint)NativeModel<EmbeddingMasked>.LastError())!);
             }
         }
         finally
